@@ -109,7 +109,7 @@ public final class Editor {
         Node firstKey = target.entries.get(0).key;
         int column = source.column(firstKey.start);
         Layout local = layout().localTo(target);
-        int at = lineAfter(contentEnd(target.entries.get(index - 1)));
+        int at = lineAfter(contentEnd(lastParsed(target)));
         addLines(at, column, () -> spaces(column) + renderEntry(entry, column, local));
     }
 
@@ -178,6 +178,35 @@ public final class Editor {
         return replacement;
     }
 
+    /** Replaces the value under an existing key with a new node, keeping a comment that follows it. */
+    public void replace(Mapping target, String key, Node value) throws YamlException {
+        Mapping.Entry entry = target.entry(key).orElseThrow(
+                () -> new IllegalArgumentException("no key '" + key + "' in " + target));
+        checkEditable(target);
+        Node old = entry.value;
+        entry.value = value;
+        parents().put(value, target);
+        if (findSyntheticRoot(target)) {
+            return;
+        }
+        if (target.flow) {
+            splice(old.start, old.end, Integer.MAX_VALUE, () -> renderFlow(value));
+            return;
+        }
+        boolean emptyPlain = old instanceof Scalar s && s.value.isEmpty() && s.style == Scalar.Style.PLAIN;
+        int from = source.text.indexOf(':', entry.key.end) + 1;
+        int to = emptyPlain ? from : old.isFlow() || old instanceof Scalar || old instanceof Alias ? old.end
+                : source.lineEnd(contentEnd(old));
+        int lineEnd = source.lineEnd(to);
+        String rest = source.text.substring(to, lineEnd);
+        int column = source.column(entry.key.start);
+        Layout local = layout().localTo(target);
+        splice(from, lineEnd, Integer.MAX_VALUE, () -> {
+            String rendered = renderValue(value, column, local);
+            return rendered.startsWith(" ") ? rendered + rest : rest + rendered;
+        });
+    }
+
     /** Adds an item at the end of a sequence. */
     public void append(Sequence target, Node item) throws YamlException {
         checkEditable(target);
@@ -195,7 +224,7 @@ public final class Editor {
             throw refusal(target, "cannot find where the sequence's items start");
         }
         int column = source.column(dash);
-        Node last = target.items.get(target.items.size() - 2);
+        Node last = target.items.stream().filter(n -> !n.isSynthetic()).reduce((a, b) -> b).orElseThrow();
         int at = lineAfter(contentEnd(last));
         Layout local = layout();
         addLines(at, column, () -> spaces(column) + "- " + renderItem(item, column + 2, local));
@@ -365,10 +394,10 @@ public final class Editor {
     /** Where a node's content really ends: block collections end at the next token, so descend. */
     private int contentEnd(Node n) {
         if (n instanceof Mapping m && !m.flow) {
-            return contentEnd(m.entries.get(m.entries.size() - 1));
+            return contentEnd(lastParsed(m));
         }
         if (n instanceof Sequence s && !s.flow) {
-            return contentEnd(s.items.get(s.items.size() - 1));
+            return contentEnd(s.items.stream().filter(i -> !i.isSynthetic()).reduce((a, b) -> b).orElseThrow());
         }
         if (n instanceof Scalar s) {
             if (s.style == Scalar.Style.LITERAL || s.style == Scalar.Style.FOLDED) {
@@ -389,6 +418,16 @@ public final class Editor {
             }
         }
         return n.end;
+    }
+
+    /** The last entry that came from the text; entries added by edits go after it, in order. */
+    private static Mapping.Entry lastParsed(Mapping m) {
+        for (int i = m.entries.size() - 1; i >= 0; i--) {
+            if (!m.entries.get(i).key.isSynthetic()) {
+                return m.entries.get(i);
+            }
+        }
+        throw new IllegalStateException("a parsed mapping has no parsed entry");
     }
 
     private int contentEnd(Mapping.Entry e) {

@@ -266,4 +266,14 @@ class EditorTest {
         assertThatThrownBy(() -> f.edit().put(at(root(f), "a"), "y", Scalar.integer(1)))
                 .isInstanceOf(YamlException.class).hasMessageContaining("'x' twice");
     }
+
+    @Test
+    void replacesValuesOfEveryShapeKeepingTheirComments() throws Exception {
+        YamlFile f = YamlFile.parse("a:\n  x: ~  # empty\n  y: *z\n  w:\n    - old\n  v: {p: 1}\nz: &z 1\n".replace("*z\n", "1\n"));
+        Editor e = f.edit();
+        e.replace(at(root(f), "a"), "x", Sequence.of("ALL"));
+        e.replace(at(root(f), "a"), "w", Sequence.of("new"));
+        e.replace(at(root(f), "a"), "v", Scalar.string("s"));
+        assertThat(e.applyText()).isEqualTo("a:\n  x:  # empty\n    - ALL\n  y: 1\n  w:\n    - new\n  v: s\nz: &z 1\n");
+    }
 }

@@ -1,0 +1,88 @@
+package dev.harden.cli;
+
+import dev.harden.engine.Hardener;
+import dev.harden.report.Finding;
+import dev.harden.report.Reports;
+import dev.harden.report.RuleDoc;
+import dev.harden.report.Severity;
+import dev.harden.rule.RuleCatalog;
+import dev.harden.rule.RuleInfo;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code harden check}: reports findings without changing anything. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Report what a profile would change, without changing anything.",
+            "Each finding is one line: file:line:col: severity rule-id [service] message.",
+            "Exit 0 when nothing is open, 1 when findings remain, 2 when a file cannot be read or parsed."})
+final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options options;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
+            description = "text, json or sarif (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--fail-on", defaultValue = "note", paramLabel = "SEVERITY",
+            description = "The lowest severity that makes the exit code 1: error, warning or note (default: ${DEFAULT-VALUE}).")
+    String failOn;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!List.of("text", "json", "sarif").contains(format)) {
+            throw new UserException("--format must be text, json or sarif, not '" + format + "'");
+        }
+        Severity threshold;
+        try {
+            threshold = Severity.parse(failOn);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--fail-on must be error, warning or note, not '" + failOn + "'");
+        }
+        Hardener hardener = options.hardener();
+        Run run = Run.of(options, hardener, false, err);
+        switch (format) {
+            case "json" -> out.print(Reports.json(run.reports, hardener.profile().name(), HardenCommand.version()));
+            case "sarif" -> {
+                Map<String, Severity> levels = new LinkedHashMap<>();
+                hardener.profile().rules().forEach((id, s) -> levels.put(id, s.severity()));
+                List<RuleDoc> docs = RuleCatalog.builtIn().all().stream().filter(r -> levels.containsKey(r.id()))
+                        .map(RuleInfo::doc).toList();
+                out.print(Reports.sarif(run.reports, docs, levels, HardenCommand.version()));
+            }
+            default -> {
+                out.print(Reports.text(run.reports, options.colour(), false));
+                summary(run, hardener, err);
+            }
+        }
+        out.flush();
+        if (run.badInput) {
+            return HardenCommand.BAD_INPUT;
+        }
+        boolean failing = run.reports.stream().flatMap(r -> r.findings().stream())
+                .anyMatch(f -> f.isOpen() && f.severity().ordinal() <= threshold.ordinal());
+        return failing ? HardenCommand.FINDINGS : HardenCommand.CLEAN;
+    }
+
+    private static void summary(Run run, Hardener hardener, PrintWriter err) {
+        long files = run.reports.stream().filter(r -> r.kind() == dev.harden.report.FileReport.Kind.COMPOSE
+                || r.kind() == dev.harden.report.FileReport.Kind.KUBERNETES).count();
+        long open = run.open();
+        long fixable = run.reports.stream().flatMap(r -> r.findings().stream()).filter(f -> f.isOpen() && f.fixable()).count();
+        long exempted = run.reports.stream().flatMap(r -> r.findings().stream()).filter(Finding::exempted).count();
+        err.println(files + (files == 1 ? " file" : " files") + " checked with profile " + hardener.profile().name()
+                + ": " + open + " open (" + fixable + " fixable with 'harden fix'), " + exempted + " exempted");
+    }
+}

@@ -1,0 +1,144 @@
+package dev.harden.cli;
+
+import dev.harden.engine.AtomicWrite;
+import dev.harden.engine.Hardener;
+import dev.harden.report.FileReport;
+import dev.harden.report.Finding;
+import dev.harden.report.Reports;
+import dev.harden.report.UnifiedDiff;
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.YamlException;
+import dev.harden.yaml.YamlFile;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code harden fix}: writes the hardened files, prints them as a patch, or asks hunk by hunk. */
+@Command(name = "fix", mixinStandardHelpOptions = true,
+        description = {"Harden files in place, touching only the bytes each change needs.",
+            "With --diff nothing is written: a unified diff goes to standard output (git apply accepts it).",
+            "With --interactive each change is shown and applied only if you say yes.",
+            "Findings that cannot be fixed automatically are listed on standard error."})
+final class FixCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options options;
+
+    @Option(names = {"-d", "--diff"}, description = "Print a unified diff instead of writing files.")
+    boolean diff;
+
+    @Option(names = {"-i", "--interactive"}, description = "Ask before each change (y: apply, n: skip, a: apply the rest, q: quit).")
+    boolean interactive;
+
+    @Option(names = {"-q", "--quiet"}, description = "Do not list what was changed or what remains.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (diff && interactive) {
+            throw new UserException("--diff and --interactive do not go together: choose one");
+        }
+        Hardener hardener = options.hardener();
+        Run run = Run.of(options, hardener, true, err);
+        BufferedReader answers = interactive ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
+        boolean applyRest = false;
+        int written = 0;
+        for (int i = 0; i < run.reports.size(); i++) {
+            FileReport report = run.reports.get(i);
+            if (!report.changed()) {
+                continue;
+            }
+            Path path = run.paths.get(i);
+            if (diff) {
+                out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
+                continue;
+            }
+            byte[] content = report.fixed();
+            if (interactive && !applyRest) {
+                List<UnifiedDiff.Hunk> hunks = UnifiedDiff.hunks(text(report.original()), text(report.fixed()));
+                List<Boolean> accepted = new ArrayList<>();
+                boolean quit = false;
+                for (UnifiedDiff.Hunk hunk : hunks) {
+                    if (quit || applyRest) {
+                        accepted.add(applyRest);
+                        continue;
+                    }
+                    out.print("--- " + report.file() + "\n" + UnifiedDiff.render(hunk));
+                    out.print("Apply this change [y,n,a,q]? ");
+                    out.flush();
+                    String answer = answers.readLine();
+                    String a = answer == null ? "q" : answer.trim().toLowerCase(java.util.Locale.ROOT);
+                    applyRest = a.equals("a");
+                    quit = a.equals("q");
+                    accepted.add(a.equals("y") || applyRest);
+                }
+                if (!accepted.contains(true)) {
+                    if (quit) {
+                        break;
+                    }
+                    continue;
+                }
+                String partial = UnifiedDiff.applySome(text(report.original()), hunks, accepted);
+                content = reencode(report, partial);
+                try {
+                    YamlFile.parse(content, Limits.DEFAULT.withMaxBytes(Long.MAX_VALUE));
+                } catch (YamlException e) {
+                    err.println(report.file() + ":" + e.line() + ":" + e.column()
+                            + ": the chosen changes alone do not make valid YAML; file left untouched");
+                    continue;
+                }
+                if (quit) {
+                    AtomicWrite.write(path, content);
+                    written++;
+                    break;
+                }
+            }
+            AtomicWrite.write(path, content);
+            written++;
+        }
+        out.flush();
+        if (!quiet && !diff) {
+            err.print(Reports.text(run.reports, options.colour(), !interactive));
+            long fixed = run.reports.stream().flatMap(r -> r.findings().stream())
+                    .filter(f -> f.status() == Finding.Status.FIXED).count();
+            err.println((interactive ? written + " file(s) written" : fixed + " change(s) in " + written + " file(s)")
+                    + "; " + run.open() + " finding(s) need a person");
+        } else if (!quiet) {
+            err.print(Reports.text(run.reports, options.colour(), false));
+        }
+        err.flush();
+        return run.badInput ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;
+    }
+
+    private static String text(byte[] bytes) {
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    }
+
+    private static byte[] reencode(FileReport report, String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        boolean bom = report.original().length >= 3 && (report.original()[0] & 0xFF) == 0xEF;
+        if (!bom) {
+            return body;
+        }
+        byte[] all = new byte[body.length + 3];
+        System.arraycopy(report.original(), 0, all, 0, 3);
+        System.arraycopy(body, 0, all, 3, body.length);
+        return all;
+    }
+}

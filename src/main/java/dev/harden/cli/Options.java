@@ -1,0 +1,119 @@
+package dev.harden.cli;
+
+import dev.harden.engine.Hardener;
+import dev.harden.image.ImageKnowledge;
+import dev.harden.profile.Profile;
+import dev.harden.profile.ProfileException;
+import dev.harden.profile.RepoConfig;
+import dev.harden.rule.RuleCatalog;
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.YamlException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Options shared by the commands that read manifests. */
+final class Options {
+    @Parameters(arity = "0..*", paramLabel = "PATH",
+            description = "Files or folders to read (default: the current folder). Folders are searched for *.yml and *.yaml.")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = {"-p", "--profile"}, paramLabel = "NAME|FILE",
+            description = "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).")
+    String profile;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The repository config (default: the nearest .harden.yaml above the first path).")
+    Path config;
+
+    @Option(names = "--max-file-size", paramLabel = "SIZE", defaultValue = "10MB",
+            description = "Skip files larger than this (default: ${DEFAULT-VALUE}).")
+    String maxFileSize;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also list files that were skipped as neither Compose nor Kubernetes.")
+    boolean verbose;
+
+    @Option(names = "--no-color", description = "Never colour the output (NO_COLOR does the same).")
+    boolean noColor;
+
+    List<Path> paths() {
+        return paths.isEmpty() ? List.of(Path.of(".")) : paths;
+    }
+
+    RepoConfig repoConfig() {
+        Optional<Path> file = config != null ? Optional.of(config) : RepoConfig.find(paths().get(0));
+        if (config != null && !Files.isRegularFile(config)) {
+            throw new UserException(config + ": no such config file");
+        }
+        try {
+            return file.isPresent() ? RepoConfig.load(file.get()) : RepoConfig.none();
+        } catch (ProfileException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    Profile loadProfile(RepoConfig cfg) {
+        String ref = profile != null ? profile : cfg.profile() != null ? cfg.profile() : Profile.DEFAULT;
+        if (profile == null && cfg.profile() != null && cfg.folder() != null && !Profile.BUILT_IN.contains(ref)) {
+            ref = cfg.folder().resolve(ref).toString();
+        }
+        try {
+            return Profile.load(ref, RuleCatalog.builtIn().parameters());
+        } catch (ProfileException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    ImageKnowledge images(RepoConfig cfg) {
+        ImageKnowledge images = ImageKnowledge.builtIn();
+        if (cfg.imagesFile() != null) {
+            Path file = cfg.folder().resolve(cfg.imagesFile());
+            try {
+                images = images.with(ImageKnowledge.parse(Files.readAllBytes(file), file.toString()));
+            } catch (IOException e) {
+                throw new UserException(file + ": cannot read image knowledge (" + e.getMessage() + ")");
+            } catch (YamlException e) {
+                throw new UserException(file + ":" + e.getMessage());
+            }
+        }
+        return images;
+    }
+
+    Limits limits() {
+        return Limits.DEFAULT.withMaxBytes(parseSize(maxFileSize));
+    }
+
+    Hardener hardener() {
+        RepoConfig cfg = repoConfig();
+        return new Hardener(loadProfile(cfg), images(cfg), cfg, limits());
+    }
+
+    boolean colour() {
+        return !noColor && System.getenv("NO_COLOR") == null && System.console() != null;
+    }
+
+    static long parseSize(String text) {
+        var m = java.util.regex.Pattern.compile("(?i)\\s*([0-9]+)\\s*(b|kb|k|mb|m|gb|g)?\\s*").matcher(text);
+        if (!m.matches()) {
+            throw new UserException("--max-file-size: '" + text + "' is not a size such as 10MB or 512KB");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        long factor = switch (unit) {
+            case "k", "kb" -> 1024L;
+            case "m", "mb" -> 1024L * 1024;
+            case "g", "gb" -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        if (n <= 0) {
+            throw new UserException("--max-file-size must be positive");
+        }
+        return n * factor;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.harden.engine;
+
+import dev.harden.image.ImageKnowledge;
+import dev.harden.manifest.ComposeFile;
+import dev.harden.manifest.KubernetesFile;
+import dev.harden.profile.Profile;
+import dev.harden.profile.RepoConfig;
+import dev.harden.report.FileReport;
+import dev.harden.report.Finding;
+import dev.harden.rule.ComposeHardener;
+import dev.harden.rule.KubernetesHardener;
+import dev.harden.rule.RuleCatalog;
+import dev.harden.yaml.Editor;
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.YamlException;
+import dev.harden.yaml.YamlFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Hardens one file's bytes: parse, recognise, run the profile's rules, and (when fixing) write the
+ * edits into the text and verify them. Never throws for bad input: the report says what happened.
+ */
+public final class Hardener {
+    private final Profile profile;
+    private final RepoConfig config;
+    private final Limits limits;
+    private final ComposeHardener compose;
+    private final KubernetesHardener kubernetes;
+
+    public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
+        this.profile = profile;
+        this.config = config;
+        this.limits = limits;
+        RuleCatalog catalog = RuleCatalog.builtIn();
+        this.compose = new ComposeHardener(profile, images, catalog);
+        this.kubernetes = new KubernetesHardener(profile, images, catalog);
+    }
+
+    public Profile profile() {
+        return profile;
+    }
+
+    /**
+     * Checks or fixes one file.
+     *
+     * @param path where the file is (for exemptions by path)
+     * @param name how reports name it
+     * @param bytes its content
+     * @param fix whether to compute the fixed bytes
+     */
+    public FileReport process(Path path, String name, byte[] bytes, boolean fix) {
+        YamlFile yaml;
+        try {
+            yaml = YamlFile.parse(bytes, limits);
+        } catch (YamlException e) {
+            String problem = e.line() + ":" + e.column() + ": " + e.reason();
+            return e.kind() == YamlException.Kind.TEMPLATE ? new FileReport(name, FileReport.Kind.SKIPPED, bytes, null,
+                    List.of(), problem) : FileReport.failed(name, bytes, problem);
+        }
+        Editor editor = yaml.edit();
+        List<Finding> findings = new ArrayList<>();
+        FileReport.Kind kind;
+        Optional<ComposeFile> composeFile = ComposeFile.detect(yaml);
+        Optional<KubernetesFile> kubeFile = composeFile.isPresent() ? Optional.empty() : KubernetesFile.detect(yaml);
+        if (composeFile.isPresent()) {
+            kind = FileReport.Kind.COMPOSE;
+            findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject)));
+        } else if (kubeFile.isPresent()) {
+            kind = FileReport.Kind.KUBERNETES;
+            findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject)));
+        } else {
+            return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(),
+                    "1:1: neither a Compose file (no top-level 'services') nor Kubernetes manifests (no 'apiVersion' and 'kind')");
+        }
+        byte[] fixed = null;
+        if (fix && editor.changed()) {
+            try {
+                fixed = editor.apply();
+            } catch (YamlException e) {
+                return FileReport.failed(name, bytes, e.line() + ":" + e.column() + ": " + e.reason());
+            }
+        }
+        return new FileReport(name, kind, bytes, fixed, findings, null);
+    }
+
+    private String exemption(Path path, String rule, String subject) {
+        return config.exemption(rule, path, subject).map(e -> e.reason()).orElse(null);
+    }
+}

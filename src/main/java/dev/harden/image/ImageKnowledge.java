@@ -1,0 +1,166 @@
+package dev.harden.image;
+
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.Plain;
+import dev.harden.yaml.YamlException;
+import dev.harden.yaml.YamlFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The image knowledge base: facts per repository, with per-tag variants. */
+public final class ImageKnowledge {
+    private static final String BUILT_IN = "/dev/harden/profiles/images.yaml";
+
+    /** One entry and its tag-pattern overrides. */
+    private record Entry(ImageFacts facts, List<Variant> variants) { }
+
+    private record Variant(Pattern tag, Map<String, Object> overrides) { }
+
+    private final Map<String, Entry> byName;
+
+    private ImageKnowledge(Map<String, Entry> byName) {
+        this.byName = byName;
+    }
+
+    /** The knowledge shipped with harden. */
+    public static ImageKnowledge builtIn() {
+        try (InputStream in = ImageKnowledge.class.getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + BUILT_IN);
+            }
+            return parse(in.readAllBytes(), "images.yaml");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (YamlException e) {
+            throw new IllegalStateException("built-in images.yaml:" + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a knowledge file ({@code kind: ImageKnowledge}). */
+    public static ImageKnowledge parse(byte[] bytes, String label) throws YamlException {
+        YamlFile file = YamlFile.parse(bytes, Limits.DEFAULT);
+        Map<String, Entry> byName = new HashMap<>();
+        if (file.documents().isEmpty() || !(Plain.of(file.documents().get(0)) instanceof Map<?, ?> root)) {
+            throw new YamlException(YamlException.Kind.SYNTAX, 1, 1, label + " is not a mapping");
+        }
+        Object images = root.get("images");
+        if (!(images instanceof List<?> list)) {
+            throw new YamlException(YamlException.Kind.SYNTAX, 1, 1, label + " has no 'images' list");
+        }
+        for (Object item : list) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) item;
+            String name = (String) m.get("name");
+            ImageFacts facts = facts(name, m, Map.of());
+            List<Variant> variants = new ArrayList<>();
+            if (m.get("variants") instanceof List<?> vs) {
+                for (Object v : vs) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> vm = (Map<String, Object>) v;
+                    variants.add(new Variant(Pattern.compile(String.valueOf(vm.get("tag"))), vm));
+                }
+            }
+            Entry entry = new Entry(facts, variants);
+            byName.put(name.toLowerCase(java.util.Locale.ROOT), entry);
+            if (m.get("aliases") instanceof List<?> aliases) {
+                aliases.forEach(a -> byName.put(String.valueOf(a).toLowerCase(java.util.Locale.ROOT), entry));
+            }
+        }
+        return new ImageKnowledge(byName);
+    }
+
+    /** This knowledge with another's entries added on top (a user's own file). */
+    public ImageKnowledge with(ImageKnowledge extra) {
+        Map<String, Entry> merged = new HashMap<>(byName);
+        merged.putAll(extra.byName);
+        return new ImageKnowledge(merged);
+    }
+
+    /** Facts for an image reference, with every variant matching its tag applied in order. */
+    public Optional<ImageFacts> lookup(ImageRef ref) {
+        Entry entry = byName.get(ref.name());
+        if (entry == null) {
+            entry = byName.get(ref.repository());
+        }
+        if (entry == null) {
+            return Optional.empty();
+        }
+        ImageFacts facts = entry.facts;
+        for (Variant v : entry.variants) {
+            if (v.tag.matcher(ref.effectiveTag()).matches()) {
+                facts = facts(facts.name(), asMap(facts), v.overrides);
+            }
+        }
+        return Optional.of(facts);
+    }
+
+    public int size() {
+        return (int) byName.values().stream().distinct().count();
+    }
+
+    private static Map<String, Object> asMap(ImageFacts f) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("runsAs", f.runsAs());
+        m.put("dropsPrivileges", f.dropsPrivileges());
+        m.put("nonRootUid", f.nonRootUid());
+        m.put("rootCapabilities", f.rootCapabilities());
+        m.put("writablePaths", f.writablePaths());
+        m.put("dataPaths", f.dataPaths());
+        m.put("readOnlyRootFilesystem", f.readOnlyRootFilesystem());
+        m.put("noNewPrivileges", f.noNewPrivileges());
+        m.put("ports", f.ports());
+        m.put("evidence", f.evidence());
+        m.put("sources", f.sources());
+        m.put("notes", f.notes());
+        return m;
+    }
+
+    private static ImageFacts facts(String name, Map<String, Object> base, Map<String, Object> overrides) {
+        Map<String, Object> m = new HashMap<>(base);
+        overrides.forEach((k, v) -> {
+            if (!k.equals("tag")) {
+                m.put(k, v);
+            }
+        });
+        return new ImageFacts(name, str(m.get("runsAs")), bool(m.get("dropsPrivileges"), false), str(m.get("nonRootUid")),
+                strings(m.get("rootCapabilities")), strings(m.get("writablePaths")), strings(m.get("dataPaths")),
+                bool(m.get("readOnlyRootFilesystem"), true), bool(m.get("noNewPrivileges"), true), ints(m.get("ports")),
+                m.get("evidence") == null ? "documented" : str(m.get("evidence")), strings(m.get("sources")),
+                str(m.get("notes")));
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
+    private static boolean bool(Object o, boolean fallback) {
+        return o instanceof Boolean b ? b : fallback;
+    }
+
+    private static List<String> strings(Object o) {
+        List<String> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        }
+        return out;
+    }
+
+    private static List<Integer> ints(Object o) {
+        List<Integer> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            for (Object x : l) {
+                if (x instanceof Number n) {
+                    out.add(n.intValue());
+                }
+            }
+        }
+        return out;
+    }
+}

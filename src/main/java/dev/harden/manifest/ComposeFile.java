@@ -1,0 +1,74 @@
+package dev.harden.manifest;
+
+import dev.harden.yaml.Mapping;
+import dev.harden.yaml.Node;
+import dev.harden.yaml.Scalar;
+import dev.harden.yaml.YamlFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A Compose file: the top-level mapping of its document and its services. */
+public final class ComposeFile {
+    private final YamlFile yaml;
+    private final Mapping root;
+
+    private ComposeFile(YamlFile yaml, Mapping root) {
+        this.yaml = yaml;
+        this.root = root;
+    }
+
+    /** A Compose file is one whose (first) document is a mapping with a {@code services} mapping. */
+    public static Optional<ComposeFile> detect(YamlFile yaml) {
+        if (yaml.documents().isEmpty() || !(yaml.documents().get(0) instanceof Mapping root)) {
+            return Optional.empty();
+        }
+        Optional<Node> services = root.get("services");
+        if (services.isPresent() && services.get() instanceof Mapping && root.get("apiVersion").isEmpty()) {
+            return Optional.of(new ComposeFile(yaml, root));
+        }
+        return Optional.empty();
+    }
+
+    public YamlFile yaml() {
+        return yaml;
+    }
+
+    public Mapping root() {
+        return root;
+    }
+
+    /** The {@code services} mapping, aliases resolved. */
+    public Mapping servicesMapping() {
+        return (Mapping) root.get("services").orElseThrow();
+    }
+
+    /** The {@code version:} written at the top, or null. */
+    public String version() {
+        return root.get("version").filter(n -> n instanceof Scalar).map(n -> ((Scalar) n).value()).orElse(null);
+    }
+
+    /**
+     * Files of format 2.x keep resource limits as {@code mem_limit} and {@code cpus} on the service;
+     * {@code deploy:} came with format 3 and the Compose Specification.
+     */
+    public boolean legacyFormat() {
+        String v = version();
+        return v != null && (v.equals("2") || v.startsWith("2.") || v.equals("1"));
+    }
+
+    /** The services in file order. */
+    public List<ComposeService> services() {
+        List<ComposeService> list = new ArrayList<>();
+        for (Mapping.Entry e : servicesMapping().entries()) {
+            if (e.keyText() != null) {
+                list.add(new ComposeService(this, e));
+            }
+        }
+        return list;
+    }
+
+    public Optional<ComposeService> service(String name) {
+        return services().stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.harden.profile;
+
+import dev.harden.report.Severity;
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.Plain;
+import dev.harden.yaml.YamlException;
+import dev.harden.yaml.YamlFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A hardening profile: which rules apply, how severe their findings are, whether they fix, and
+ * their parameters. Loaded from {@code profiles/NAME.yaml} data; {@code extends} layers one profile
+ * on another.
+ *
+ * @param name the profile's name
+ * @param description one sentence
+ * @param rules the rules this profile applies, in catalogue order
+ */
+public record Profile(String name, String description, Map<String, RuleSetting> rules) {
+    /** The profiles shipped with harden. */
+    public static final List<String> BUILT_IN = List.of("baseline", "restricted", "strict");
+    public static final String DEFAULT = "restricted";
+    private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "name", "description", "extends", "rules");
+    private static final Set<String> SETTING_KEYS = Set.of("severity", "fix", "params", "enabled");
+
+    public Profile {
+        rules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rules));
+    }
+
+    /**
+     * Loads a built-in profile by name, or a profile file by path.
+     *
+     * @param nameOrPath {@code baseline}, {@code restricted}, {@code strict}, or a file
+     * @param catalogue every known rule id with its parameter defaults, in run order
+     */
+    public static Profile load(String nameOrPath, Map<String, Map<String, Object>> catalogue) throws ProfileException {
+        return load(nameOrPath, null, catalogue, new HashSet<>());
+    }
+
+    private static Profile load(String ref, Path relativeTo, Map<String, Map<String, Object>> catalogue, Set<String> chain)
+            throws ProfileException {
+        if (!chain.add(ref)) {
+            throw new ProfileException("profile '" + ref + "' extends itself through " + chain);
+        }
+        byte[] bytes;
+        String label;
+        Path path = null;
+        if (BUILT_IN.contains(ref)) {
+            label = "profile " + ref;
+            try (InputStream in = Profile.class.getResourceAsStream("/dev/harden/profiles/" + ref + ".yaml")) {
+                if (in == null) {
+                    throw new ProfileException("built-in profile '" + ref + "' is missing from this build");
+                }
+                bytes = in.readAllBytes();
+            } catch (IOException e) {
+                throw new ProfileException("cannot read built-in profile '" + ref + "': " + e.getMessage());
+            }
+        } else {
+            path = relativeTo == null ? Path.of(ref) : relativeTo.resolveSibling(ref);
+            label = path.toString();
+            if (!Files.isRegularFile(path)) {
+                throw new ProfileException("no profile named '" + ref + "': use one of " + BUILT_IN
+                        + " or the path of a profile file" + Suggest.didYouMean(ref, BUILT_IN));
+            }
+            try {
+                bytes = Files.readAllBytes(path);
+            } catch (IOException e) {
+                throw new ProfileException(label + ": cannot read: " + e.getMessage());
+            }
+        }
+        Map<String, Object> data = parseMapping(bytes, label);
+        for (String key : data.keySet()) {
+            if (!TOP_KEYS.contains(key)) {
+                throw new ProfileException(label + ": unknown key '" + key + "'" + Suggest.didYouMean(key, TOP_KEYS));
+            }
+        }
+        Map<String, RuleSetting> rules = new LinkedHashMap<>();
+        if (data.get("extends") != null) {
+            rules.putAll(load(String.valueOf(data.get("extends")), path, catalogue, chain).rules());
+        }
+        Object ruleData = data.getOrDefault("rules", Map.of());
+        if (!(ruleData instanceof Map<?, ?> ruleMap)) {
+            throw new ProfileException(label + ": 'rules' must be a mapping of rule id to settings");
+        }
+        for (Map.Entry<?, ?> e : ruleMap.entrySet()) {
+            String id = String.valueOf(e.getKey());
+            if (!catalogue.containsKey(id)) {
+                throw new ProfileException(label + ": unknown rule '" + id + "'" + Suggest.didYouMean(id, catalogue.keySet())
+                        + "; 'harden rules' lists them");
+            }
+            RuleSetting setting = setting(label, id, e.getValue(), rules.get(id), catalogue.get(id));
+            if (setting == null) {
+                rules.remove(id);
+            } else {
+                rules.put(id, setting);
+            }
+        }
+        Map<String, RuleSetting> ordered = new LinkedHashMap<>();
+        for (String id : catalogue.keySet()) {
+            if (rules.containsKey(id)) {
+                ordered.put(id, rules.get(id));
+            }
+        }
+        String name = data.get("name") == null ? ref : String.valueOf(data.get("name"));
+        String description = data.get("description") == null ? "" : String.valueOf(data.get("description"));
+        return new Profile(name, description, ordered);
+    }
+
+    private static RuleSetting setting(String label, String id, Object value, RuleSetting inherited,
+                                       Map<String, Object> defaults) throws ProfileException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (value instanceof Map<?, ?> given) {
+            given.forEach((k, v) -> m.put(String.valueOf(k), v));
+        } else if (Boolean.FALSE.equals(value) || "off".equals(value)) {
+            return null;
+        } else if (value != null && !Boolean.TRUE.equals(value)) {
+            throw new ProfileException(label + ": rule '" + id + "' takes a mapping such as {severity: error, fix: true}");
+        }
+        for (String key : m.keySet()) {
+            if (!SETTING_KEYS.contains(key)) {
+                throw new ProfileException(label + ": rule '" + id + "': unknown setting '" + key + "'"
+                        + Suggest.didYouMean(key, SETTING_KEYS));
+            }
+        }
+        if (Boolean.FALSE.equals(m.get("enabled"))) {
+            return null;
+        }
+        Severity severity = inherited != null ? inherited.severity() : Severity.WARNING;
+        if (m.get("severity") != null) {
+            try {
+                severity = Severity.parse(String.valueOf(m.get("severity")));
+            } catch (IllegalArgumentException e) {
+                throw new ProfileException(label + ": rule '" + id + "': severity must be error, warning or note, not '"
+                        + m.get("severity") + "'");
+            }
+        }
+        boolean fix = inherited == null || inherited.fix();
+        if (m.get("fix") != null) {
+            if (!(m.get("fix") instanceof Boolean b)) {
+                throw new ProfileException(label + ": rule '" + id + "': fix must be true or false");
+            }
+            fix = b;
+        }
+        Map<String, Object> params = new LinkedHashMap<>(defaults);
+        if (inherited != null) {
+            params.putAll(inherited.params());
+        }
+        if (m.get("params") instanceof Map<?, ?> given) {
+            for (Map.Entry<?, ?> p : given.entrySet()) {
+                String key = String.valueOf(p.getKey());
+                if (!defaults.containsKey(key)) {
+                    throw new ProfileException(label + ": rule '" + id + "' has no parameter '" + key + "'"
+                            + Suggest.didYouMean(key, defaults.keySet())
+                            + (defaults.isEmpty() ? "; it takes none" : "; it takes " + defaults.keySet()));
+                }
+                Object def = defaults.get(key);
+                Object v = p.getValue();
+                if (def instanceof Number && !(v instanceof Number)) {
+                    throw new ProfileException(label + ": rule '" + id + "': parameter '" + key + "' must be a number, not '" + v + "'");
+                }
+                params.put(key, v == null ? "" : v);
+            }
+        } else if (m.get("params") != null) {
+            throw new ProfileException(label + ": rule '" + id + "': params must be a mapping");
+        }
+        return new RuleSetting(severity, fix, params);
+    }
+
+    static Map<String, Object> parseMapping(byte[] bytes, String label) throws ProfileException {
+        try {
+            YamlFile file = YamlFile.parse(bytes, Limits.DEFAULT);
+            if (file.documents().isEmpty()) {
+                return Map.of();
+            }
+            Object plain = Plain.of(file.documents().get(0));
+            if (plain == null) {
+                return Map.of();
+            }
+            if (!(plain instanceof Map<?, ?> map)) {
+                throw new ProfileException(label + ": must be a YAML mapping");
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), v));
+            return out;
+        } catch (YamlException e) {
+            throw new ProfileException(label + ":" + e.getMessage());
+        }
+    }
+
+    /** The ids of the rules this profile applies. */
+    public List<String> ruleIds() {
+        return new ArrayList<>(rules.keySet());
+    }
+}

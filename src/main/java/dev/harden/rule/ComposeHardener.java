@@ -1,0 +1,114 @@
+package dev.harden.rule;
+
+import dev.harden.image.ImageFacts;
+import dev.harden.image.ImageKnowledge;
+import dev.harden.image.ImageRef;
+import dev.harden.manifest.ComposeFile;
+import dev.harden.manifest.ComposeService;
+import dev.harden.profile.Profile;
+import dev.harden.profile.RuleSetting;
+import dev.harden.report.Finding;
+import dev.harden.yaml.Editor;
+import dev.harden.yaml.Mapping;
+import dev.harden.yaml.YamlException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs a profile's Compose rules over every service of one Compose file. */
+public final class ComposeHardener {
+    private static final Pattern INLINE_IGNORE = Pattern.compile("#\\s*harden:ignore\\s+([a-z0-9,\\s-]+?)(?:\\s+--\\s*(.*))?\\s*$");
+
+    private final Profile profile;
+    private final ImageKnowledge images;
+    private final RuleCatalog catalog;
+
+    public ComposeHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog) {
+        this.profile = profile;
+        this.images = images;
+        this.catalog = catalog;
+    }
+
+    /**
+     * Checks (and with {@code fix}, fixes through the editor) every service.
+     *
+     * @param exemption the repository config's reason for exempting a rule for a service, or null
+     */
+    public List<Finding> run(ComposeFile file, Editor editor, boolean fix, String fileName,
+                             BiFunction<String, String, String> exemption) {
+        List<Finding> findings = new ArrayList<>();
+        List<ComposeService> services = file.services();
+        Map<String, String> inline = new java.util.HashMap<>();
+        for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
+            ComposeRule logic = ComposeRules.BY_ID.get(rule.getKey());
+            RuleInfo info = catalog.get(rule.getKey()).orElseThrow();
+            if (logic == null || !info.targets().contains("compose")) {
+                continue;
+            }
+            for (ComposeService service : services) {
+                if (service.isFragment()) {
+                    continue;
+                }
+                String reason = inlineExemption(file, service, rule.getKey(), inline);
+                if (reason == null) {
+                    reason = exemption.apply(rule.getKey(), service.name());
+                }
+                Optional<ImageRef> ref = ImageRef.parse(service.image());
+                ImageFacts facts = ref.flatMap(images::lookup)
+                        .orElseGet(() -> ImageFacts.unknown(ref.map(ImageRef::name).orElse("")));
+                ServiceCheck check = new ServiceCheck(service, info, rule.getValue(), ref.orElse(null), facts, editor,
+                        fix, reason, fileName, findings::add);
+                try {
+                    logic.check(check);
+                } catch (YamlException e) {
+                    check.open(service.location(), "not checked: " + e.reason(), false);
+                }
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * A {@code # harden:ignore rule-a,rule-b -- reason} comment on a line of the service's block
+     * exempts it; the reason is required in spirit and reported as given.
+     */
+    private static String inlineExemption(ComposeFile file, ComposeService service, String ruleId, Map<String, String> cache) {
+        String text = file.yaml().text();
+        int start = text.lastIndexOf('\n', Math.max(0, service.location().start()) - 1) + 1;
+        int end = blockEnd(file, service);
+        String block = text.substring(start, Math.max(start, Math.min(end, text.length())));
+        for (String line : block.split("\n")) {
+            Matcher m = INLINE_IGNORE.matcher(line.stripTrailing());
+            if (m.find()) {
+                for (String id : m.group(1).split("[,\\s]+")) {
+                    if (id.equals(ruleId) || id.equals("all")) {
+                        String reason = m.group(2);
+                        return reason == null || reason.isBlank() ? "exempted inline (no reason given)" : reason.trim();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Where a service's block ends: the next service's key, or the next top-level key. */
+    private static int blockEnd(ComposeFile file, ComposeService service) {
+        int from = service.location().start();
+        int end = file.yaml().text().length();
+        for (Mapping.Entry e : file.servicesMapping().entries()) {
+            if (e.key().start() > from && e.key().start() < end) {
+                end = e.key().start();
+            }
+        }
+        for (Mapping.Entry e : file.root().entries()) {
+            if (e.key().start() > from && e.key().start() < end) {
+                end = e.key().start();
+            }
+        }
+        return end;
+    }
+}

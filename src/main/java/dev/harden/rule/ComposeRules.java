@@ -1,0 +1,461 @@
+package dev.harden.rule;
+
+import dev.harden.image.ImageFacts;
+import dev.harden.image.ImageRef;
+import dev.harden.manifest.ComposeService;
+import dev.harden.yaml.Mapping;
+import dev.harden.yaml.Node;
+import dev.harden.yaml.Scalar;
+import dev.harden.yaml.Sequence;
+import dev.harden.yaml.YamlException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The Compose side of every rule, by rule id. */
+final class ComposeRules {
+    private static final Pattern ROOT_USER = Pattern.compile("(root|0)(:.*)?");
+    private static final Pattern NO_NEW_PRIVILEGES = Pattern.compile("no-new-privileges([:=]true)?");
+    private static final Pattern NO_NEW_PRIVILEGES_OFF = Pattern.compile("no-new-privileges[:=]false");
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|token|secret).*|.*_key|key");
+    private static final Set<String> DOCKER_SOCKETS = Set.of("/var/run/docker.sock", "/run/docker.sock");
+
+    static final Map<String, ComposeRule> BY_ID = Map.ofEntries(
+            Map.entry("non-root-user", ComposeRules::nonRootUser),
+            Map.entry("cap-drop-all", ComposeRules::capDropAll),
+            Map.entry("no-new-privileges", ComposeRules::noNewPrivileges),
+            Map.entry("read-only-root-filesystem", ComposeRules::readOnlyRootFilesystem),
+            Map.entry("resource-limits", ComposeRules::resourceLimits),
+            Map.entry("pids-limit", ComposeRules::pidsLimit),
+            Map.entry("privileged-disabled", c -> reportValue(c, "privileged", "true", "runs privileged: it holds every capability and host device")),
+            Map.entry("host-namespaces-isolated", ComposeRules::hostNamespacesIsolated),
+            Map.entry("docker-socket-unmounted", ComposeRules::dockerSocketUnmounted),
+            Map.entry("seccomp-runtime-default", c -> reportSecurityOpt(c, "seccomp", "turns Docker's default seccomp profile off")),
+            Map.entry("apparmor-enforced", c -> reportSecurityOpt(c, "apparmor", "turns AppArmor confinement off")),
+            Map.entry("secrets-not-inline", ComposeRules::secretsNotInline),
+            Map.entry("image-tag-pinned", ComposeRules::imageTagPinned),
+            Map.entry("healthcheck-defined", ComposeRules::healthcheckDefined),
+            Map.entry("internal-network", InternalNetwork::check),
+            Map.entry("log-rotation", ComposeRules::logRotation),
+            Map.entry("restart-policy", ComposeRules::restartPolicy));
+
+    private ComposeRules() {
+    }
+
+    static boolean isRoot(String user) {
+        return ROOT_USER.matcher(user.trim()).matches();
+    }
+
+    /** Whether the service's process starts as root: its {@code user:}, else the image's default. */
+    static boolean startsAsRoot(ServiceCheck c) {
+        String user = c.service().text("user");
+        return user == null ? c.facts().startsAsRoot() : isRoot(user);
+    }
+
+    private static String imageName(ServiceCheck c) {
+        return c.image().map(ImageRef::name).orElse(c.service().image() == null ? "(built locally)" : c.service().image());
+    }
+
+    private static String verifyHint(ServiceCheck c) {
+        return c.facts().known() ? "" : "; image " + imageName(c) + " is unknown to harden: check it still starts (harden verify)";
+    }
+
+    static void nonRootUser(ServiceCheck c) throws YamlException {
+        ComposeService s = c.service();
+        String user = s.text("user");
+        if (user != null) {
+            if (isRoot(user)) {
+                c.open(s.get("user").orElse(null), "runs as root because user: " + user + " is set explicitly", false);
+            }
+            return;
+        }
+        ImageFacts facts = c.facts();
+        if (facts.known() && (!facts.startsAsRoot() || facts.dropsPrivileges())) {
+            return;
+        }
+        String uid = facts.known() ? facts.nonRootUid() : c.setting().param("uid");
+        if (uid == null || uid.isBlank()) {
+            String why = facts.known()
+                    ? "image " + imageName(c) + " runs as root and harden knows no non-root user for it"
+                    : "image " + imageName(c) + " is unknown to harden and may run as root; set user: to a non-root uid and check it starts (harden verify)";
+            c.open(s.location(), why, false);
+            return;
+        }
+        c.fix(s.location(), "runs as root", () -> {
+            c.editor().put(c.editable(), "user", Scalar.string(uid));
+            return "set user: \"" + uid + "\"" + (facts.known() ? " (the image's non-root user)" : verifyHint(c));
+        });
+    }
+
+    /** Capabilities the service needs back under cap_drop ALL. */
+    static List<String> neededCapabilities(ServiceCheck c) {
+        Set<String> caps = new LinkedHashSet<>();
+        if (startsAsRoot(c)) {
+            caps.addAll(c.facts().rootCapabilities());
+            boolean hostNetwork = "host".equals(c.service().text("network_mode"));
+            if (hostNetwork && c.facts().ports().stream().anyMatch(p -> p < 1024)) {
+                caps.add("NET_BIND_SERVICE");
+            }
+        }
+        return new ArrayList<>(caps);
+    }
+
+    private static String normaliseCap(String cap) {
+        String upper = cap.trim().toUpperCase(Locale.ROOT);
+        return upper.startsWith("CAP_") ? upper.substring(4) : upper;
+    }
+
+    static void capDropAll(ServiceCheck c) throws YamlException {
+        ComposeService s = c.service();
+        boolean dropsAll = c.list("cap_drop").stream().anyMatch(x -> normaliseCap(x).equals("ALL"));
+        if (dropsAll) {
+            return;
+        }
+        List<String> present = c.list("cap_add").stream().map(ComposeRules::normaliseCap).toList();
+        List<String> missing = neededCapabilities(c).stream().filter(x -> !present.contains(x)).toList();
+        c.fix(s.location(), "keeps Docker's default capabilities", () -> {
+            c.ensureListItem("cap_drop", Scalar.plain("ALL"));
+            for (String cap : missing) {
+                c.ensureListItem("cap_add", Scalar.string(cap));
+            }
+            return "dropped all capabilities"
+                    + (missing.isEmpty() ? "" : " and added back " + String.join(", ", missing) + ", which " + imageName(c)
+                    + " needs to start as root and step down")
+                    + verifyHint(c);
+        });
+    }
+
+    static void noNewPrivileges(ServiceCheck c) throws YamlException {
+        List<String> opts = c.list("security_opt");
+        if (opts.stream().anyMatch(o -> NO_NEW_PRIVILEGES.matcher(o.trim()).matches())) {
+            return;
+        }
+        ComposeService s = c.service();
+        if (opts.stream().anyMatch(o -> NO_NEW_PRIVILEGES_OFF.matcher(o.trim()).matches())) {
+            c.open(s.get("security_opt").orElse(null), "turns no-new-privileges off explicitly", false);
+            return;
+        }
+        if (!c.facts().noNewPrivileges()) {
+            c.exempt(s.location(), "may gain privileges through setuid binaries",
+                    "image " + imageName(c) + " relies on setuid binaries that no-new-privileges disables");
+            return;
+        }
+        boolean equalsForm = opts.stream().anyMatch(o -> o.matches("[a-z-]+=.*"));
+        String opt = equalsForm ? "no-new-privileges=true" : "no-new-privileges:true";
+        c.fix(s.location(), "may gain privileges through setuid binaries", () -> {
+            c.ensureListItem("security_opt", Scalar.string(opt));
+            return "added security_opt " + opt;
+        });
+    }
+
+    static void readOnlyRootFilesystem(ServiceCheck c) throws YamlException {
+        ComposeService s = c.service();
+        Optional<Node> ro = s.get("read_only");
+        if (ro.isPresent() && ro.get() instanceof Scalar v && !v.isNull()) {
+            if (v.value().equalsIgnoreCase("true")) {
+                return;
+            }
+            c.open(v, "read_only: " + v.value() + " is set explicitly", false);
+            return;
+        }
+        ImageFacts facts = c.facts();
+        if (!facts.readOnlyRootFilesystem()) {
+            c.exempt(s.location(), "has a writable root filesystem", "image " + imageName(c)
+                    + " is known to need a writable root filesystem" + (facts.notes() == null ? "" : ": " + facts.notes()));
+            return;
+        }
+        List<String> mounts = s.mountTargets();
+        List<String> existing = c.list("tmpfs").stream().map(t -> t.split(":", 2)[0]).toList();
+        List<String> paths = new ArrayList<>();
+        for (String path : facts.known() ? facts.writablePaths() : List.of("/tmp")) {
+            boolean covered = mounts.stream().anyMatch(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/"));
+            if (!covered && !existing.contains(path)) {
+                paths.add(path);
+            }
+        }
+        String size = c.setting().param("tmpfsSize");
+        c.fix(s.location(), "has a writable root filesystem", () -> {
+            c.editor().put(c.editable(), "read_only", Scalar.bool(true));
+            for (String path : paths) {
+                c.ensureListItem("tmpfs", Scalar.string(size.isBlank() ? path : path + ":size=" + size));
+            }
+            return "made the root filesystem read-only"
+                    + (paths.isEmpty() ? "" : " with tmpfs at " + String.join(", ", paths))
+                    + verifyHint(c);
+        });
+    }
+
+    static void resourceLimits(ServiceCheck c) throws YamlException {
+        ComposeService s = c.service();
+        boolean legacy = c.file().legacyFormat();
+        Optional<Mapping> deploy = s.get("deploy").filter(n -> n instanceof Mapping).map(n -> (Mapping) n);
+        Optional<Mapping> resources = deploy.flatMap(d -> lookupMapping(d, "resources"));
+        Optional<Mapping> limits = resources.flatMap(r -> lookupMapping(r, "limits"));
+        Optional<Mapping> reservations = resources.flatMap(r -> lookupMapping(r, "reservations"));
+        boolean hasMemory = s.get("mem_limit").isPresent() || limits.flatMap(l -> l.lookup("memory")).isPresent();
+        boolean hasCpus = s.get("cpus").isPresent() || s.get("cpu_quota").isPresent()
+                || limits.flatMap(l -> l.lookup("cpus")).isPresent();
+        String memory = c.setting().param("memory");
+        String reservation = c.setting().param("memoryReservation");
+        String cpus = c.setting().param("cpus");
+        Long limitBytes = bytes(s.text("mem_limit"));
+        if (limitBytes == null) {
+            limitBytes = limits.flatMap(l -> l.lookup("memory")).map(f -> f.value().resolve())
+                    .filter(n -> n instanceof Scalar).map(n -> bytes(((Scalar) n).value())).orElse(null);
+        }
+        Long effectiveLimit = hasMemory ? limitBytes : bytes(memory);
+        boolean hasReservation = s.get("mem_reservation").isPresent()
+                || reservations.flatMap(r -> r.lookup("memory")).isPresent();
+        Long reservationBytes = bytes(reservation);
+        // a reservation above the limit makes the engine refuse the container
+        boolean needsReservation = !hasReservation && !reservation.isBlank() && reservationBytes != null
+                && (effectiveLimit == null ? !hasMemory : reservationBytes <= effectiveLimit);
+        if (hasMemory && hasCpus && !needsReservation) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        if (!hasCpus) {
+            missing.add("cpus");
+        }
+        if (!hasMemory) {
+            missing.add("memory");
+        }
+        if (needsReservation) {
+            missing.add("memory reservation");
+        }
+        c.fix(s.location(), "has no " + String.join(", ", missing) + " limit", () -> {
+            List<String> done = new ArrayList<>();
+            if (legacy) {
+                Mapping own = c.editable();
+                if (!hasCpus) {
+                    c.editor().put(own, "cpus", Scalar.string(cpus));
+                    done.add("cpus: " + cpus);
+                }
+                if (!hasMemory) {
+                    c.editor().put(own, "mem_limit", Scalar.string(memory));
+                    done.add("mem_limit: " + memory);
+                }
+                if (needsReservation) {
+                    c.editor().put(own, "mem_reservation", Scalar.string(reservation));
+                    done.add("mem_reservation: " + reservation);
+                }
+            } else {
+                Mapping res = c.editableIn(c.editableChild("deploy"), "resources");
+                if (!hasCpus || !hasMemory) {
+                    Mapping lim = c.editableIn(res, "limits");
+                    if (!hasCpus) {
+                        c.editor().put(lim, "cpus", Scalar.string(cpus));
+                        done.add("cpus " + cpus);
+                    }
+                    if (!hasMemory) {
+                        c.editor().put(lim, "memory", Scalar.string(memory));
+                        done.add("memory " + memory);
+                    }
+                }
+                if (needsReservation) {
+                    c.editor().put(c.editableIn(res, "reservations"), "memory", Scalar.string(reservation));
+                    done.add("reserved memory " + reservation);
+                }
+            }
+            return "limited " + String.join(", ", done) + " (tune these to the service)";
+        });
+    }
+
+    private static Optional<Mapping> lookupMapping(Mapping m, String key) {
+        return m.lookup(key).map(f -> f.value().resolve()).filter(n -> n instanceof Mapping).map(n -> (Mapping) n);
+    }
+
+    /** Parses a Compose byte value ({@code 512M}, {@code 1g}, {@code 1024}); null when unreadable. */
+    static Long bytes(String value) {
+        if (value == null) {
+            return null;
+        }
+        var m = Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]?)i?b?\\s*").matcher(value);
+        if (!m.matches()) {
+            return null;
+        }
+        double n = Double.parseDouble(m.group(1));
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+        };
+        return (long) (n * (1L << shift));
+    }
+
+    static void pidsLimit(ServiceCheck c) throws YamlException {
+        ComposeService s = c.service();
+        Optional<Node> pids = s.get("pids_limit");
+        if (pids.isEmpty()) {
+            pids = s.get("deploy").filter(n -> n instanceof Mapping).flatMap(d -> lookupMapping((Mapping) d, "resources"))
+                    .flatMap(r -> lookupMapping(r, "limits")).flatMap(l -> l.lookup("pids")).map(f -> f.value().resolve());
+        }
+        if (pids.isPresent()) {
+            if (pids.get() instanceof Scalar v && (v.value().equals("0") || v.value().startsWith("-"))) {
+                c.open(v, "sets an unlimited pids limit (" + v.value() + ")", false);
+            }
+            return;
+        }
+        long limit = c.setting().longParam("limit");
+        c.fix(s.location(), "has no pids limit", () -> {
+            c.editor().put(c.editable(), "pids_limit", Scalar.integer(limit));
+            return "limited processes with pids_limit: " + limit;
+        });
+    }
+
+    static void reportValue(ServiceCheck c, String key, String bad, String message) {
+        Optional<Node> v = c.service().get(key);
+        if (v.isPresent() && v.get() instanceof Scalar s && s.value().equalsIgnoreCase(bad)) {
+            c.open(s, message, false);
+        }
+    }
+
+    static void hostNamespacesIsolated(ServiceCheck c) {
+        reportValue(c, "network_mode", "host", "shares the host's network namespace (network_mode: host)");
+        reportValue(c, "pid", "host", "shares the host's process namespace (pid: host)");
+        reportValue(c, "ipc", "host", "shares the host's IPC namespace (ipc: host)");
+        reportValue(c, "uts", "host", "shares the host's UTS namespace (uts: host)");
+        reportValue(c, "userns_mode", "host", "shares the host's user namespace (userns_mode: host)");
+    }
+
+    static void reportSecurityOpt(ServiceCheck c, String option, String message) {
+        Optional<Node> opts = c.service().get("security_opt");
+        if (opts.isPresent() && opts.get() instanceof Sequence seq) {
+            for (Node item : seq.items()) {
+                if (item.resolve() instanceof Scalar s && s.value().trim().matches(option + "[:=]unconfined")) {
+                    c.open(s, message + " (" + s.value() + ")", false);
+                }
+            }
+        }
+    }
+
+    static void dockerSocketUnmounted(ServiceCheck c) {
+        for (ComposeService.Mount m : c.service().mounts()) {
+            if (DOCKER_SOCKETS.contains(m.source()) || DOCKER_SOCKETS.contains(m.target())) {
+                c.open(m.node(), "mounts the Docker socket (" + m.source() + "), which gives control of the host", false);
+            }
+        }
+    }
+
+    static void secretsNotInline(ServiceCheck c) {
+        Optional<Node> env = c.service().get("environment");
+        if (env.isEmpty()) {
+            return;
+        }
+        if (env.get() instanceof Mapping m) {
+            for (Mapping.Entry e : m.entries()) {
+                String key = e.keyText();
+                if (key != null && e.value().resolve() instanceof Scalar v && isLiteralSecret(key, v.value()) && !v.isNull()) {
+                    c.open(e.value(), "has a literal secret in environment " + key + "; use ${" + key + "} or secrets:", false);
+                }
+            }
+        } else if (env.get() instanceof Sequence seq) {
+            for (Node item : seq.items()) {
+                if (item.resolve() instanceof Scalar s && s.value().contains("=")) {
+                    String[] kv = s.value().split("=", 2);
+                    if (isLiteralSecret(kv[0].trim(), kv[1])) {
+                        c.open(s, "has a literal secret in environment " + kv[0].trim() + "; use ${" + kv[0].trim() + "} or secrets:", false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isLiteralSecret(String key, String value) {
+        String v = value.trim();
+        return SECRET_NAME.matcher(key).matches() && !key.toUpperCase(Locale.ROOT).endsWith("_FILE")
+                && !v.isEmpty() && !v.contains("${") && !v.startsWith("$") && !v.startsWith("/run/secrets/");
+    }
+
+    static void imageTagPinned(ServiceCheck c) {
+        String written = c.service().image();
+        if (written == null || c.image().isEmpty()) {
+            return;
+        }
+        ImageRef ref = c.image().get();
+        Node at = c.service().get("image").orElse(null);
+        if (ref.digest() != null) {
+            return;
+        }
+        if (ref.tag() == null) {
+            c.open(at, "image " + ref.text() + " has no tag, so it floats on 'latest'; pin a version", false);
+            return;
+        }
+        Object floating = c.setting().params().get("floating");
+        if (floating instanceof List<?> tags && tags.contains(ref.tag().toLowerCase(Locale.ROOT))) {
+            c.open(at, "image " + ref.text() + " uses the floating tag '" + ref.tag() + "'; pin a version", false);
+        }
+    }
+
+    static void healthcheckDefined(ServiceCheck c) {
+        Optional<Node> hc = c.service().get("healthcheck");
+        if (hc.isEmpty()) {
+            c.open(c.service().location(), "has no healthcheck", false);
+            return;
+        }
+        if (hc.get() instanceof Mapping m) {
+            boolean disabled = m.get("disable").filter(n -> n instanceof Scalar s && s.value().equalsIgnoreCase("true")).isPresent()
+                    || m.get("test").map(n -> n instanceof Scalar s ? s.value() : n instanceof Sequence q && !q.items().isEmpty()
+                    && q.items().get(0).resolve() instanceof Scalar f ? f.value() : "").filter("NONE"::equals).isPresent();
+            if (disabled) {
+                c.open(hc.get(), "disables its healthcheck", false);
+            }
+        }
+    }
+
+    static void logRotation(ServiceCheck c) throws YamlException {
+        ComposeService s = c.service();
+        Optional<Node> logging = s.get("logging");
+        String maxSize = c.setting().param("maxSize");
+        String maxFile = c.setting().param("maxFile");
+        if (logging.isEmpty()) {
+            c.fix(s.location(), "keeps logs without rotation", () -> {
+                Mapping options = Mapping.block().with("max-size", Scalar.string(maxSize)).with("max-file", Scalar.string(maxFile));
+                c.editor().put(c.editable(), "logging", Mapping.block().with("driver", Scalar.string("json-file")).with("options", options));
+                return "rotated json-file logs at " + maxSize + " x " + maxFile;
+            });
+            return;
+        }
+        if (!(logging.get() instanceof Mapping m)) {
+            return;
+        }
+        String driver = m.lookup("driver").map(f -> f.value().resolve()).filter(n -> n instanceof Scalar)
+                .map(n -> ((Scalar) n).value()).orElse("json-file");
+        if (!driver.equals("json-file")) {
+            return;
+        }
+        Optional<Mapping> options = lookupMapping(m, "options");
+        if (options.isPresent() && options.get().lookup("max-size").isPresent()) {
+            return;
+        }
+        c.fix(logging.get(), "keeps json-file logs without rotation", () -> {
+            Mapping opts = c.editableIn(c.editableChild("logging"), "options");
+            c.editor().put(opts, "max-size", Scalar.string(maxSize));
+            if (opts.lookup("max-file").isEmpty()) {
+                c.editor().put(opts, "max-file", Scalar.string(maxFile));
+            }
+            return "rotated json-file logs at " + maxSize;
+        });
+    }
+
+    static void restartPolicy(ServiceCheck c) throws YamlException {
+        ComposeService s = c.service();
+        boolean hasPolicy = s.get("restart").isPresent() || s.get("deploy").filter(n -> n instanceof Mapping)
+                .flatMap(d -> ((Mapping) d).lookup("restart_policy")).isPresent();
+        if (hasPolicy) {
+            return;
+        }
+        String policy = c.setting().param("policy");
+        c.fix(s.location(), "has no restart policy", () -> {
+            c.editor().put(c.editable(), "restart", Scalar.string(policy));
+            return "set restart: " + policy;
+        });
+    }
+}
