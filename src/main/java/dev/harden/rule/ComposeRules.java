@@ -87,7 +87,7 @@ final class ComposeRules {
             return;
         }
         c.fix(s.location(), "runs as root", () -> {
-            c.editor().put(c.editable(), "user", Scalar.string(uid));
+            c.editor().put(c.editable(), "user", Scalar.quoted(uid));
             return "set user: \"" + uid + "\"" + (facts.known() ? " (the image's non-root user)" : verifyHint(c));
         });
     }
@@ -136,8 +136,10 @@ final class ComposeRules {
             return;
         }
         ComposeService s = c.service();
-        if (opts.stream().anyMatch(o -> NO_NEW_PRIVILEGES_OFF.matcher(o.trim()).matches())) {
-            c.open(s.get("security_opt").orElse(null), "turns no-new-privileges off explicitly", false);
+        Optional<Node> off = items(s, "security_opt").stream()
+                .filter(n -> NO_NEW_PRIVILEGES_OFF.matcher(((Scalar) n).value().trim()).matches()).findFirst();
+        if (off.isPresent()) {
+            c.open(off.get(), "turns no-new-privileges off explicitly", false);
             return;
         }
         if (!c.facts().noNewPrivileges()) {
@@ -308,6 +310,19 @@ final class ComposeRules {
             c.editor().put(c.editable(), "pids_limit", Scalar.integer(limit));
             return "limited processes with pids_limit: " + limit;
         });
+    }
+
+    /** The scalar items of a list value, aliases resolved. */
+    private static List<Node> items(ComposeService s, String key) {
+        List<Node> out = new ArrayList<>();
+        s.get(key).filter(n -> n instanceof Sequence).ifPresent(n -> {
+            for (Node item : ((Sequence) n).items()) {
+                if (item.resolve() instanceof Scalar sc) {
+                    out.add(sc);
+                }
+            }
+        });
+        return out;
     }
 
     static void reportValue(ServiceCheck c, String key, String bad, String message) {

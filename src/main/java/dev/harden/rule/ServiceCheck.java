@@ -65,10 +65,6 @@ public final class ServiceCheck {
         return facts;
     }
 
-    /** Whether this check may change the file: a fix run, the profile fixes this rule, and no exemption. */
-    public boolean fixing() {
-        return fixRun && setting.fix() && exemptReason == null;
-    }
 
     public Editor editor() {
         return editor;
@@ -118,6 +114,10 @@ public final class ServiceCheck {
             editor.append(seq, item);
             return;
         }
+        if (entry.isPresent() && entry.get().value() instanceof Scalar single && !single.isNull()) {
+            editor.replace(own, key, Sequence.block().with(Scalar.string(single.value())).with(item));
+            return;
+        }
         if (entry.isPresent() && !(entry.get().value() instanceof Scalar s && s.isNull())) {
             throw new YamlException(YamlException.Kind.EDIT, line(entry.get().value()), column(entry.get().value()),
                     "'" + key + "' is not a plain list here; add " + item.value() + " by hand");
@@ -149,15 +149,26 @@ public final class ServiceCheck {
         emit(at, message, false, Finding.Status.EXEMPTED, reason);
     }
 
-    /** Runs a fix, turning a refusal into an open finding that says why. */
+    /**
+     * Reports a violation and runs its fix. A check run applies the fix too, to an editor whose
+     * result is thrown away, so that "fixable" in a check means exactly what a fix run would do.
+     */
     public void fix(Node at, String message, Fix fix) {
-        if (!fixing()) {
+        if (exemptReason != null) {
             open(at, message, true);
+            return;
+        }
+        if (!setting.fix()) {
+            open(at, message, false);
             return;
         }
         try {
             String done = fix.apply();
-            fixed(at, done);
+            if (fixRun) {
+                fixed(at, done);
+            } else {
+                open(at, message, true);
+            }
         } catch (YamlException e) {
             open(at, message + " (not fixed: " + e.reason() + ")", false);
         }

@@ -33,6 +33,8 @@ public final class Editor {
     private final Source source;
     private final List<Splice> splices = new ArrayList<>();
     private final Map<Node, Integer> flowInserts = new IdentityHashMap<>();
+    /** Parsed nodes that an edit replaced, by their replacement: their text still says where things end. */
+    private final Map<Node, Node> originals = new IdentityHashMap<>();
     private Layout layout;
     private Map<Node, Node> parents;
     private Set<Node> shared;
@@ -143,6 +145,7 @@ public final class Editor {
             replacement.entries.add(new Mapping.Entry(Scalar.plain(Mapping.MERGE_KEY), new Alias(a.name, a.target)));
         }
         entry.value = replacement;
+        originals.put(replacement, value);
         parents().put(replacement, parent);
         if (findSyntheticRoot(parent)) {
             return replacement;
@@ -185,6 +188,11 @@ public final class Editor {
         checkEditable(target);
         Node old = entry.value;
         entry.value = value;
+        if (!old.isSynthetic()) {
+            originals.put(value, old);
+        } else if (originals.containsKey(old)) {
+            originals.put(value, originals.get(old));
+        }
         parents().put(value, target);
         if (findSyntheticRoot(target)) {
             return;
@@ -224,8 +232,7 @@ public final class Editor {
             throw refusal(target, "cannot find where the sequence's items start");
         }
         int column = source.column(dash);
-        Node last = target.items.stream().filter(n -> !n.isSynthetic()).reduce((a, b) -> b).orElseThrow();
-        int at = lineAfter(contentEnd(last));
+        int at = lineAfter(contentEnd(lastParsed(target)));
         Layout local = layout();
         addLines(at, column, () -> spaces(column) + "- " + renderItem(item, column + 2, local));
     }
@@ -240,6 +247,7 @@ public final class Editor {
         if (target.isSynthetic()) {
             return;
         }
+        originals.put(replacement, target);
         if (target.style == Scalar.Style.LITERAL || target.style == Scalar.Style.FOLDED) {
             throw refusal(target, "replacing a block scalar (| or >) is not supported");
         }
@@ -392,12 +400,13 @@ public final class Editor {
     // ---- where things are -------------------------------------------------------------------
 
     /** Where a node's content really ends: block collections end at the next token, so descend. */
-    private int contentEnd(Node n) {
+    private int contentEnd(Node node) {
+        Node n = originals.getOrDefault(node, node);
         if (n instanceof Mapping m && !m.flow) {
             return contentEnd(lastParsed(m));
         }
         if (n instanceof Sequence s && !s.flow) {
-            return contentEnd(s.items.stream().filter(i -> !i.isSynthetic()).reduce((a, b) -> b).orElseThrow());
+            return contentEnd(lastParsed(s));
         }
         if (n instanceof Scalar s) {
             if (s.style == Scalar.Style.LITERAL || s.style == Scalar.Style.FOLDED) {
@@ -421,7 +430,7 @@ public final class Editor {
     }
 
     /** The last entry that came from the text; entries added by edits go after it, in order. */
-    private static Mapping.Entry lastParsed(Mapping m) {
+    private Mapping.Entry lastParsed(Mapping m) {
         for (int i = m.entries.size() - 1; i >= 0; i--) {
             if (!m.entries.get(i).key.isSynthetic()) {
                 return m.entries.get(i);
@@ -430,12 +439,24 @@ public final class Editor {
         throw new IllegalStateException("a parsed mapping has no parsed entry");
     }
 
+    /** The last item that came from the text (or replaced one that did). */
+    private Node lastParsed(Sequence s) {
+        for (int i = s.items.size() - 1; i >= 0; i--) {
+            Node item = s.items.get(i);
+            if (!originals.getOrDefault(item, item).isSynthetic()) {
+                return item;
+            }
+        }
+        throw new IllegalStateException("a parsed sequence has no parsed item");
+    }
+
     private int contentEnd(Mapping.Entry e) {
-        if (e.value instanceof Scalar s && s.value.isEmpty() && s.style == Scalar.Style.PLAIN && s.tag == null
+        Node value = originals.getOrDefault(e.value, e.value);
+        if (value instanceof Scalar s && s.value.isEmpty() && s.style == Scalar.Style.PLAIN && s.tag == null
                 && s.anchor == null) {
             return e.key.end;
         }
-        return contentEnd(e.value);
+        return contentEnd(value);
     }
 
     /** The start of the line after the one holding {@code offset}; the text length at the end. */
@@ -716,7 +737,7 @@ public final class Editor {
     String renderScalar(Scalar s, boolean flow) {
         Scalar.Style style = s.style;
         if (style == null) {
-            style = plainSafe(s.value, flow) ? Scalar.Style.PLAIN
+            style = !s.preferQuoted && plainSafe(s.value, flow) ? Scalar.Style.PLAIN
                     : layout().quote == '\'' && s.value.chars().noneMatch(c -> c < 0x20 || c == '\\')
                     ? Scalar.Style.SINGLE_QUOTED : Scalar.Style.DOUBLE_QUOTED;
         }

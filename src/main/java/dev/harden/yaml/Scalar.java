@@ -19,6 +19,7 @@ public final class Scalar extends Node {
     final String value;
     Style style;
     final Type type;
+    boolean preferQuoted;
 
     Scalar(String value, Style style, Type type) {
         this.value = value;
@@ -29,6 +30,13 @@ public final class Scalar extends Node {
     /** A new string scalar; the renderer quotes it when a plain scalar would read as another type. */
     public static Scalar string(String value) {
         return new Scalar(value, null, Type.STR);
+    }
+
+    /** A new string scalar written in the file's quote style even where plain would do ({@code "1000:1000"}). */
+    public static Scalar quoted(String value) {
+        Scalar s = string(value);
+        s.preferQuoted = true;
+        return s;
     }
 
     /** A new plain scalar whose type is whatever its text resolves to ({@code true}, {@code 100}, {@code ALL}). */
