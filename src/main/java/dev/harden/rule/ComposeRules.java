@@ -23,6 +23,8 @@ final class ComposeRules {
     private static final Pattern NO_NEW_PRIVILEGES = Pattern.compile("no-new-privileges([:=]true)?");
     private static final Pattern NO_NEW_PRIVILEGES_OFF = Pattern.compile("no-new-privileges[:=]false");
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|token|secret).*|.*_key|key");
+    /** Values such as MYSQL_ALLOW_EMPTY_PASSWORD=yes or SERVER_TOKENS=off are switches, not secrets. */
+    private static final Pattern SWITCH_VALUE = Pattern.compile("(?i)yes|no|true|false|on|off|[01]|\"(yes|no|true|false|on|off|[01])\"");
     private static final Set<String> DOCKER_SOCKETS = Set.of("/var/run/docker.sock", "/run/docker.sock");
 
     static final Map<String, ComposeRule> BY_ID = Map.ofEntries(
@@ -386,7 +388,8 @@ final class ComposeRules {
     private static boolean isLiteralSecret(String key, String value) {
         String v = value.trim();
         return SECRET_NAME.matcher(key).matches() && !key.toUpperCase(Locale.ROOT).endsWith("_FILE")
-                && !v.isEmpty() && !v.contains("${") && !v.startsWith("$") && !v.startsWith("/run/secrets/");
+                && !v.isEmpty() && !v.contains("${") && !v.startsWith("$") && !v.startsWith("/run/secrets/")
+                && !SWITCH_VALUE.matcher(v).matches();
     }
 
     static void imageTagPinned(ServiceCheck c) {

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Services that publish no ports belong on a network with no route out. Reachability between
+ * Services that publish no ports belong on a network with no route out; harden moves only the ones
+ * whose image it knows to be a server (a database, a cache), since others may need outbound access.
+ * Reachability between
  * services is kept: on Compose's default network the services that publish nothing move to an
  * internal network and the ones that publish ports join it too; a user-defined network whose
  * members all publish nothing is marked internal in place.
@@ -27,11 +29,21 @@ final class InternalNetwork {
             return;
         }
         List<String> networks = networksOf(s);
+        ComposeFile file = c.file();
+        if (!networks.isEmpty() && networks.stream().allMatch(n -> isInternal(file, n))) {
+            return;
+        }
+        if (!c.facts().known() || c.facts().ports().isEmpty()) {
+            // internal networks have no route out; only images known to serve (databases, caches) surely need none
+            String image = c.image().map(r -> r.name()).orElse("its image");
+            c.open(s.location(), "publishes no ports but has a route out; harden cannot tell whether " + image
+                    + " needs outbound access, so it is left on its network (move it to an internal network by hand)", false);
+            return;
+        }
         if (networks.isEmpty()) {
             checkOnDefaultNetwork(c);
             return;
         }
-        ComposeFile file = c.file();
         for (String name : networks) {
             if (isInternal(file, name)) {
                 continue;

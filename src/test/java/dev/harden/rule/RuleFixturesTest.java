@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.harden.profile.Profile;
 import dev.harden.report.Finding;
+import dev.harden.testing.ComposeSchema;
 import dev.harden.testing.Fixtures;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,9 @@ class RuleFixturesTest {
                     String before = Files.readString(bad, StandardCharsets.UTF_8);
                     String after = Files.exists(fixed) ? Files.readString(fixed, StandardCharsets.UTF_8) : before;
                     Fixtures.assertFixes(Fixtures.only(rule), before, after);
+                    if (ComposeSchema.available() && after.contains("services:") && !before.equals(after)) {
+                        assertThat(ComposeSchema.errors(after)).as("compose-spec schema").isEmpty();
+                    }
                     if (Files.exists(findings)) {
                         assertThat(remaining(rule, before)).isEqualTo(Files.readString(findings, StandardCharsets.UTF_8));
                     }
