@@ -112,7 +112,7 @@ public final class Editor {
         int column = source.column(firstKey.start);
         Layout local = layout().localTo(target);
         int at = lineAfter(contentEnd(lastParsed(target)));
-        addLines(at, column, () -> spaces(column) + renderEntry(entry, column, local));
+        addLines(at, 2 * column, () -> spaces(column) + renderEntry(entry, column, local));
     }
 
     /**
@@ -167,7 +167,7 @@ public final class Editor {
         String comment = emptyPlain ? original : source.text.substring(value.end, lineEnd);
         int column = source.column(entry.key.start);
         Layout local = layout();
-        splice(from, lineEnd, column + 1, () -> {
+        splice(from, lineEnd, 2 * column + 1, () -> {
             if (replacement.entries.isEmpty() || alias && replacement.entries.size() == 1) {
                 return original;
             }
@@ -234,7 +234,8 @@ public final class Editor {
         int column = source.column(dash);
         int at = lineAfter(contentEnd(lastParsed(target)));
         Layout local = layout();
-        addLines(at, column, () -> spaces(column) + "- " + renderItem(item, column + 2, local));
+        // an indentless item sits at its parent key's column yet belongs inside it: it ranks deeper
+        addLines(at, 2 * column + 1, () -> spaces(column) + "- " + renderItem(item, column + 2, local));
     }
 
     /** Replaces a scalar's value, keeping its anchor, tag and (where still valid) its quoting. */
@@ -600,11 +601,14 @@ public final class Editor {
         splices.add(new Splice(start, end, depth, sequence++, text));
     }
 
-    /** Inserts whole lines at a line start, or after a line break of its own at the end of a file without one. */
-    private void addLines(int at, int column, Supplier<String> line) {
+    /**
+     * Inserts whole lines at a line start, or after a line break of its own at the end of a file
+     * without one; at one offset, deeper insertions go first.
+     */
+    private void addLines(int at, int depth, Supplier<String> line) {
         String lb = layout().lineBreak;
         boolean noFinalBreak = at == source.text.length() && !source.text.isEmpty() && !source.endsWithLineBreak();
-        splice(at, at, column, () -> noFinalBreak ? lb + line.get() : line.get() + lb);
+        splice(at, at, depth, () -> noFinalBreak ? lb + line.get() : line.get() + lb);
     }
 
     private void insertIntoFlow(Node target, Supplier<String> item) {
