@@ -52,6 +52,15 @@ public final class Hardener {
      * @param fix whether to compute the fixed bytes
      */
     public FileReport process(Path path, String name, byte[] bytes, boolean fix) {
+        try {
+            return processOrThrow(path, name, bytes, fix);
+        } catch (RuntimeException | StackOverflowError e) {
+            // a bug must not take the other files down with it, nor write this one
+            return FileReport.failed(name, bytes, "1:1: internal error (" + e + "); the file was left untouched (a bug: please report it)");
+        }
+    }
+
+    private FileReport processOrThrow(Path path, String name, byte[] bytes, boolean fix) {
         YamlFile yaml;
         try {
             yaml = YamlFile.parse(bytes, limits);

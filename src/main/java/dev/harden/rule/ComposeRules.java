@@ -89,7 +89,7 @@ final class ComposeRules {
             return;
         }
         c.fix(s.location(), "runs as root", () -> {
-            c.editor().put(c.editable(), "user", Scalar.quoted(uid));
+            c.putOwn("user", Scalar.quoted(uid));
             return "set user: \"" + uid + "\"" + (facts.known() ? " (the image's non-root user)" : verifyHint(c));
         });
     }
@@ -184,7 +184,7 @@ final class ComposeRules {
         }
         String size = c.setting().param("tmpfsSize");
         c.fix(s.location(), "has a writable root filesystem", () -> {
-            c.editor().put(c.editable(), "read_only", Scalar.bool(true));
+            c.putOwn("read_only", Scalar.bool(true));
             for (String path : paths) {
                 c.ensureListItem("tmpfs", Scalar.string(size.isBlank() ? path : path + ":size=" + size));
             }
@@ -237,15 +237,15 @@ final class ComposeRules {
             if (legacy) {
                 Mapping own = c.editable();
                 if (!hasCpus) {
-                    c.editor().put(own, "cpus", Scalar.string(cpus));
+                    c.putIn(own, "cpus", Scalar.string(cpus));
                     done.add("cpus: " + cpus);
                 }
                 if (!hasMemory) {
-                    c.editor().put(own, "mem_limit", Scalar.string(memory));
+                    c.putIn(own, "mem_limit", Scalar.string(memory));
                     done.add("mem_limit: " + memory);
                 }
                 if (needsReservation) {
-                    c.editor().put(own, "mem_reservation", Scalar.string(reservation));
+                    c.putIn(own, "mem_reservation", Scalar.string(reservation));
                     done.add("mem_reservation: " + reservation);
                 }
             } else {
@@ -253,16 +253,16 @@ final class ComposeRules {
                 if (!hasCpus || !hasMemory) {
                     Mapping lim = c.editableIn(res, "limits");
                     if (!hasCpus) {
-                        c.editor().put(lim, "cpus", Scalar.string(cpus));
+                        c.putIn(lim, "cpus", Scalar.string(cpus));
                         done.add("cpus " + cpus);
                     }
                     if (!hasMemory) {
-                        c.editor().put(lim, "memory", Scalar.string(memory));
+                        c.putIn(lim, "memory", Scalar.string(memory));
                         done.add("memory " + memory);
                     }
                 }
                 if (needsReservation) {
-                    c.editor().put(c.editableIn(res, "reservations"), "memory", Scalar.string(reservation));
+                    c.putIn(c.editableIn(res, "reservations"), "memory", Scalar.string(reservation));
                     done.add("reserved memory " + reservation);
                 }
             }
@@ -309,7 +309,7 @@ final class ComposeRules {
         }
         long limit = c.setting().longParam("limit");
         c.fix(s.location(), "has no pids limit", () -> {
-            c.editor().put(c.editable(), "pids_limit", Scalar.integer(limit));
+            c.putOwn("pids_limit", Scalar.integer(limit));
             return "limited processes with pids_limit: " + limit;
         });
     }
@@ -436,7 +436,7 @@ final class ComposeRules {
         if (logging.isEmpty()) {
             c.fix(s.location(), "keeps logs without rotation", () -> {
                 Mapping options = Mapping.block().with("max-size", Scalar.string(maxSize)).with("max-file", Scalar.string(maxFile));
-                c.editor().put(c.editable(), "logging", Mapping.block().with("driver", Scalar.string("json-file")).with("options", options));
+                c.putOwn("logging", Mapping.block().with("driver", Scalar.string("json-file")).with("options", options));
                 return "rotated json-file logs at " + maxSize + " x " + maxFile;
             });
             return;
@@ -455,9 +455,9 @@ final class ComposeRules {
         }
         c.fix(logging.get(), "keeps json-file logs without rotation", () -> {
             Mapping opts = c.editableIn(c.editableChild("logging"), "options");
-            c.editor().put(opts, "max-size", Scalar.string(maxSize));
+            c.putIn(opts, "max-size", Scalar.string(maxSize));
             if (opts.lookup("max-file").isEmpty()) {
-                c.editor().put(opts, "max-file", Scalar.string(maxFile));
+                c.putIn(opts, "max-file", Scalar.string(maxFile));
             }
             return "rotated json-file logs at " + maxSize;
         });
@@ -472,7 +472,7 @@ final class ComposeRules {
         }
         String policy = c.setting().param("policy");
         c.fix(s.location(), "has no restart policy", () -> {
-            c.editor().put(c.editable(), "restart", Scalar.string(policy));
+            c.putOwn("restart", Scalar.string(policy));
             return "set restart: " + policy;
         });
     }

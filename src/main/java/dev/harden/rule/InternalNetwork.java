@@ -60,7 +60,7 @@ final class InternalNetwork {
             }
             c.fix(s.location(), message, () -> {
                 Mapping def = c.editor().mappingAt(c.editor().mappingAt(file.root(), "networks"), name);
-                c.editor().put(def, "internal", Scalar.bool(true));
+                c.putIn(def, "internal", Scalar.bool(true));
                 return "marked network '" + name + "' internal: its services publish no ports (they lose outbound internet access; exempt one that needs it)";
             });
         }
@@ -82,15 +82,15 @@ final class InternalNetwork {
             Mapping networks = c.editor().mappingAt(file.root(), "networks");
             if (networks.get(internal).isEmpty()) {
                 Mapping def = c.editor().mappingAt(networks, internal);
-                c.editor().put(def, "internal", Scalar.bool(true));
+                c.putIn(def, "internal", Scalar.bool(true));
             }
-            c.editor().put(c.editable(), "networks", Sequence.block().with(Scalar.string(internal)));
+            c.putOwn("networks", Sequence.block().with(Scalar.string(internal)));
             List<String> joined = new ArrayList<>();
             for (ComposeService other : file.services()) {
                 boolean onDefault = other.get("network_mode").isEmpty() && networksOf(other).isEmpty() && !other.isFragment();
                 if (onDefault && !other.publishedPorts().isEmpty()) {
                     Mapping own = c.editor().mappingAt(file.servicesMapping(), other.name());
-                    c.editor().put(own, "networks", Sequence.block().with(Scalar.string("default")).with(Scalar.string(internal)));
+                    c.putIn(own, "networks", Sequence.block().with(Scalar.string("default")).with(Scalar.string(internal)));
                     joined.add(other.name());
                 }
             }

@@ -89,6 +89,28 @@ public final class ServiceCheck {
         return editor.mappingAt(editable(), key);
     }
 
+    /** Sets a key of the service's own mapping; see {@link #putIn}. */
+    public void putOwn(String key, Node value) throws YamlException {
+        putIn(editable(), key, value);
+    }
+
+    /**
+     * Adds {@code key: value} to a mapping, or fills the key in when it is there with an empty value;
+     * a key that holds something else is refused, to be looked at by a person.
+     */
+    public void putIn(Mapping target, String key, Node value) throws YamlException {
+        Optional<Mapping.Entry> entry = target.entry(key);
+        if (entry.isEmpty()) {
+            editor.put(target, key, value);
+        } else if (entry.get().value() instanceof Scalar s && s.isNull()) {
+            editor.replace(target, key, value);
+        } else {
+            Node at = entry.get().value();
+            throw new YamlException(YamlException.Kind.EDIT, line(at), column(at),
+                    "'" + key + "' already holds a value harden does not understand");
+        }
+    }
+
     /**
      * The mapping under {@code key} inside an editable mapping of this service, made editable; refused
      * when the key only comes through a merge, since a local key would hide what is merged.
