@@ -40,12 +40,16 @@ final class RulesReference {
             if (!r.params().isEmpty()) {
                 md.append("**Parameters** (defaults): ");
                 md.append(String.join(", ", r.params().entrySet().stream()
-                        .map(e -> "`" + e.getKey() + "` = `" + e.getValue() + "`").toList())).append("\n\n");
+                        .map(e -> "`" + e.getKey() + "` = " + (String.valueOf(e.getValue()).isEmpty() ? "(none)" : "`" + e.getValue() + "`"))
+                        .toList())).append("\n\n");
             }
             String before = example(r.id(), "before");
             String after = example(r.id(), "after");
-            if (before != null && after != null) {
-                md.append("Example (profile `strict`, from `examples/rules/").append(r.id()).append("`):\n\n");
+            if (before != null && after != null && before.equals(after)) {
+                md.append("Example (reported, not changed):\n\n");
+                md.append("```yaml\n").append(before).append(before.endsWith("\n") ? "" : "\n").append("```\n\n");
+            } else if (before != null && after != null) {
+                md.append("Example (this rule alone, with the strict profile's settings):\n\n");
                 md.append("```yaml\n# before\n").append(before).append(before.endsWith("\n") ? "" : "\n").append("```\n\n");
                 md.append("```yaml\n# after\n").append(after).append(after.endsWith("\n") ? "" : "\n").append("```\n\n");
             }
