@@ -36,7 +36,6 @@ public final class Editor {
     /** Parsed nodes that an edit replaced, by their replacement: their text still says where things end. */
     private final Map<Node, Node> originals = new IdentityHashMap<>();
     private Layout layout;
-    private Map<Node, Node> parents;
     private Set<Node> shared;
     private boolean allowShared;
     private int sequence;
@@ -57,6 +56,9 @@ public final class Editor {
 
     /** Whether an alias refers to this node or to a node containing it. */
     public boolean isShared(Node node) {
+        if (!file.hasAliases()) {
+            return false;
+        }
         if (shared == null) {
             shared = Collections.newSetFromMap(new IdentityHashMap<>());
             Deque<Node> todo = new ArrayDeque<>();
@@ -97,7 +99,7 @@ public final class Editor {
         Mapping.Entry entry = new Mapping.Entry(Scalar.string(key), value);
         int index = target.entries.size();
         target.entries.add(entry);
-        parents().put(value, target);
+        value.parent = target;
         if (findSyntheticRoot(target)) {
             return;
         }
@@ -146,7 +148,7 @@ public final class Editor {
         }
         entry.value = replacement;
         originals.put(replacement, value);
-        parents().put(replacement, parent);
+        replacement.parent = parent;
         if (findSyntheticRoot(parent)) {
             return replacement;
         }
@@ -193,7 +195,7 @@ public final class Editor {
         } else if (originals.containsKey(old)) {
             originals.put(value, originals.get(old));
         }
-        parents().put(value, target);
+        value.parent = target;
         if (findSyntheticRoot(target)) {
             return;
         }
@@ -219,7 +221,7 @@ public final class Editor {
     public void append(Sequence target, Node item) throws YamlException {
         checkEditable(target);
         target.items.add(item);
-        parents().put(item, target);
+        item.parent = target;
         if (findSyntheticRoot(target)) {
             return;
         }
@@ -326,76 +328,26 @@ public final class Editor {
     }
 
     private void verify(String result) throws YamlException {
-        YamlFile reparsed;
+        int difference;
         try {
-            reparsed = YamlFile.parse(Source.of(result), Limits.DEFAULT.withMaxBytes(Long.MAX_VALUE));
-        } catch (YamlException e) {
+            difference = Verifier.firstDifference(result, file.documents());
+        } catch (org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException e) {
             if (Boolean.getBoolean("harden.debug")) {
                 System.err.println(result);
             }
-            throw new YamlException(YamlException.Kind.EDIT, e.line(), e.column(),
-                    "harden's edit produced invalid YAML (" + e.reason() + "); the file was left untouched (a bug: please report it)");
+            var mark = e.getProblemMark().or(e::getContextMark);
+            throw new YamlException(YamlException.Kind.EDIT, mark.map(m -> m.getLine() + 1).orElse(1),
+                    mark.map(m -> m.getColumn() + 1).orElse(1), "harden's edit produced invalid YAML ("
+                    + String.valueOf(e.getProblem()).replaceAll("\\s+", " ") + "); the file was left untouched (a bug: please report it)");
+        } catch (org.snakeyaml.engine.v2.exceptions.YamlEngineException e) {
+            throw new YamlException(YamlException.Kind.EDIT, 1, 1, "harden's edit produced invalid YAML; the file was left untouched (a bug: please report it)");
         }
-        List<Node> expected = file.documents();
-        List<Node> actual = reparsed.documents();
-        if (expected.size() != actual.size()) {
-            throw new YamlException(YamlException.Kind.EDIT, 1, 1, "harden's edit changed the number of documents; file left untouched");
+        if (difference >= 0) {
+            Source out = Source.of(result);
+            int at = out.offset(difference);
+            throw new YamlException(YamlException.Kind.EDIT, out.lineNumber(at), out.column(at) + 1,
+                    "harden's edit did not produce the intended YAML near here; the file was left untouched (a bug: please report it)");
         }
-        for (int i = 0; i < expected.size(); i++) {
-            Node mismatch = firstDifference(expected.get(i), actual.get(i));
-            if (mismatch != null) {
-                int at = mismatch.isSynthetic() ? 0 : mismatch.start;
-                throw new YamlException(YamlException.Kind.EDIT, reparsed.line(at), reparsed.column(at),
-                        "harden's edit did not produce the intended YAML near here; the file was left untouched (a bug: please report it)");
-            }
-        }
-    }
-
-    /** The first node of {@code actual} that differs from {@code expected}, or null when they match. */
-    private static Node firstDifference(Node expected, Node actual) {
-        if (expected.getClass() != actual.getClass() || !equal(expected.anchor, actual.anchor)) {
-            return actual;
-        }
-        if (expected instanceof Scalar e) {
-            Scalar a = (Scalar) actual;
-            boolean same = e.value.equals(a.value) && e.type == a.type;
-            return same ? null : actual;
-        }
-        if (expected instanceof Alias e) {
-            return e.name.equals(((Alias) actual).name) ? null : actual;
-        }
-        if (expected instanceof Sequence e) {
-            Sequence a = (Sequence) actual;
-            if (e.items.size() != a.items.size()) {
-                return actual;
-            }
-            for (int i = 0; i < e.items.size(); i++) {
-                Node d = firstDifference(e.items.get(i), a.items.get(i));
-                if (d != null) {
-                    return d;
-                }
-            }
-            return null;
-        }
-        Mapping e = (Mapping) expected;
-        Mapping a = (Mapping) actual;
-        if (e.entries.size() != a.entries.size()) {
-            return actual;
-        }
-        for (int i = 0; i < e.entries.size(); i++) {
-            Node d = firstDifference(e.entries.get(i).key, a.entries.get(i).key);
-            if (d == null) {
-                d = firstDifference(e.entries.get(i).value, a.entries.get(i).value);
-            }
-            if (d != null) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    private static boolean equal(String a, String b) {
-        return a == null ? b == null : a.equals(b);
     }
 
     // ---- where things are -------------------------------------------------------------------
@@ -498,25 +450,8 @@ public final class Editor {
         return false;
     }
 
-    private Node parent(Node n) {
-        return parents().get(n);
-    }
-
-    private Map<Node, Node> parents() {
-        if (parents == null) {
-            parents = new IdentityHashMap<>();
-            Deque<Node> todo = new ArrayDeque<>(file.documents());
-            while (!todo.isEmpty()) {
-                Node n = todo.pop();
-                for (Node c : children(n)) {
-                    if (!parents.containsKey(c)) {
-                        parents.put(c, n);
-                        todo.push(c);
-                    }
-                }
-            }
-        }
-        return parents;
+    private static Node parent(Node n) {
+        return n.parent;
     }
 
     private static List<Node> children(Node n) {
@@ -559,7 +494,7 @@ public final class Editor {
         } else {
             throw new IllegalArgumentException("only values inside a mapping or sequence can be replaced");
         }
-        parents().put(replacement, parent);
+        replacement.parent = parent;
     }
 
     private void checkEditable(Node target) throws YamlException {

@@ -46,6 +46,8 @@ public final class Mapping extends Node {
     final List<Entry> entries = new ArrayList<>();
     final boolean flow;
     String duplicateKey;
+    /** A key waiting for its value while the parser builds this mapping. */
+    Node pendingKey;
 
     Mapping(boolean flow) {
         this.flow = flow;
@@ -61,7 +63,10 @@ public final class Mapping extends Node {
         if (!isSynthetic()) {
             throw new IllegalStateException("use Editor.put to change a parsed mapping");
         }
-        entries.add(new Entry(Scalar.string(key), value));
+        Scalar k = Scalar.string(key);
+        k.parent = this;
+        value.parent = this;
+        entries.add(new Entry(k, value));
         return this;
     }
 

@@ -9,6 +9,10 @@ public abstract sealed class Node permits Scalar, Mapping, Sequence, Alias {
     int end = -1;
     String anchor;
     String tag;
+    /** The mapping or sequence holding this node where it is written (not where aliases use it), or null. */
+    Node parent;
+    /** How many nodes this one stands for once aliases are expanded (set while parsing). */
+    long expanded = 1;
 
     /** Offset of the node's first character (including anchor and tag), or -1 when synthetic. */
     public int start() {

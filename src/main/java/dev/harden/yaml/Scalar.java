@@ -71,6 +71,9 @@ public final class Scalar extends Node {
 
     /** The type a plain scalar's text has under the YAML 1.2 core schema. */
     static Type resolvePlain(String text) {
+        if (!text.isEmpty() && "~nNtTfF+-.0123456789".indexOf(text.charAt(0)) < 0) {
+            return Type.STR;
+        }
         if (NULL.matcher(text).matches()) {
             return Type.NULL;
         }

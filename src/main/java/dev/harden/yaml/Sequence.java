@@ -22,7 +22,7 @@ public final class Sequence extends Node {
     public static Sequence of(String... plainItems) {
         Sequence s = new Sequence(false);
         for (String item : plainItems) {
-            s.items.add(Scalar.plain(item));
+            s.with(Scalar.plain(item));
         }
         return s;
     }
@@ -32,6 +32,7 @@ public final class Sequence extends Node {
         if (!isSynthetic()) {
             throw new IllegalStateException("use Editor.append to change a parsed sequence");
         }
+        item.parent = this;
         items.add(item);
         return this;
     }

@@ -18,6 +18,7 @@ final class Source {
     final boolean bom;
     final String lineBreak;
     private final int[] codePointToChar;
+    private int[] lineStarts;
 
     private Source(String text, boolean bom) {
         this.text = text;
@@ -106,12 +107,36 @@ final class Source {
         return offset - lineStart(offset);
     }
 
+    /** 1-based line of an offset, by binary search over the line starts. */
     int lineNumber(int offset) {
-        int line = 1;
-        for (int i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-            line++;
+        int[] starts = lineStarts();
+        int lo = 0;
+        int hi = starts.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (starts[mid] <= offset) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
         }
-        return line;
+        return lo + 1;
+    }
+
+    private int[] lineStarts() {
+        if (lineStarts == null) {
+            int count = 1;
+            for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+                count++;
+            }
+            int[] starts = new int[count];
+            int k = 1;
+            for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+                starts[k++] = i + 1;
+            }
+            lineStarts = starts;
+        }
+        return lineStarts;
     }
 
     private static String majorityLineBreak(String text) {

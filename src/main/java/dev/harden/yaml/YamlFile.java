@@ -40,10 +40,17 @@ public final class YamlFile {
 
     final Source source;
     private final List<Node> documents;
+    private final boolean aliases;
 
-    private YamlFile(Source source, List<Node> documents) {
+    private YamlFile(Source source, List<Node> documents, boolean aliases) {
         this.source = source;
         this.documents = documents;
+        this.aliases = aliases;
+    }
+
+    /** Whether any alias ({@code *name}) occurs, so some node may be shared. */
+    boolean hasAliases() {
+        return aliases;
     }
 
     /** Decodes and parses a file's bytes. */
@@ -58,8 +65,9 @@ public final class YamlFile {
 
     static YamlFile parse(Source source, Limits limits) throws YamlException {
         try {
-            List<Node> docs = new Builder(source, limits).build();
-            YamlFile file = new YamlFile(source, docs);
+            Builder builder = new Builder(source, limits);
+            List<Node> docs = builder.build();
+            YamlFile file = new YamlFile(source, docs, builder.aliases);
             file.refuseTemplateActions();
             return file;
         } catch (MarkedYamlEngineException e) {
@@ -71,6 +79,11 @@ public final class YamlFile {
         } catch (YamlEngineException e) {
             throw new YamlException(YamlException.Kind.SYNTAX, 1, 1, "YAML error: " + oneLine(e.getMessage()));
         }
+    }
+
+    /** The type an explicit tag gives a scalar; tags outside the core schema read as strings. */
+    static Scalar.Type typeOfTag(String tag) {
+        return CORE_TAGS.getOrDefault(tag, Scalar.Type.STR);
     }
 
     /** The documents of the stream, in order; an empty document's root is a null scalar. */
@@ -152,11 +165,10 @@ public final class YamlFile {
         private final Source source;
         private final Limits limits;
         private final Deque<Node> stack = new ArrayDeque<>();
-        private final Map<Mapping, Node> pendingKeys = new IdentityHashMap<>();
         private final Map<Mapping, Set<String>> keysSeen = new IdentityHashMap<>();
         private final Map<String, Node> anchors = new HashMap<>();
-        private final Map<Node, Long> expanded = new IdentityHashMap<>();
         private final List<Node> documents = new ArrayList<>();
+        private boolean aliases;
 
         Builder(Source source, Limits limits) {
             this.source = source;
@@ -194,7 +206,7 @@ public final class YamlFile {
             String tag = e.getTag().orElse(null);
             Scalar.Type type;
             if (tag != null) {
-                type = CORE_TAGS.getOrDefault(tag, Scalar.Type.STR);
+                type = typeOfTag(tag);
             } else {
                 type = e.getScalarStyle() == ScalarStyle.PLAIN ? Scalar.resolvePlain(e.getValue()) : Scalar.Type.STR;
             }
@@ -212,6 +224,7 @@ public final class YamlFile {
             if (stack.contains(target)) {
                 throw error(YamlException.Kind.LIMIT, e, "alias *" + name + " refers to a node that contains it (recursive)");
             }
+            aliases = true;
             return new Alias(name, target);
         }
 
@@ -256,6 +269,7 @@ public final class YamlFile {
                     size = sum(size, sum(size(e.key), size(e.value)));
                 }
                 keysSeen.remove(m);
+                m.pendingKey = null;
             } else if (node instanceof Sequence s) {
                 for (Node item : s.items) {
                     size = sum(size, size(item));
@@ -265,30 +279,54 @@ public final class YamlFile {
                 throw error(YamlException.Kind.LIMIT, event, "aliases expand to more than " + limits.maxExpandedNodes()
                         + " nodes (an alias bomb?)");
             }
-            if (size > 1) {
-                expanded.put(node, size);
-            }
+            node.expanded = size;
             Node parent = stack.peek();
+            node.parent = parent;
             if (parent == null) {
                 documents.add(node);
             } else if (parent instanceof Sequence s) {
                 s.items.add(node);
             } else if (parent instanceof Mapping m) {
-                Node key = pendingKeys.remove(m);
+                Node key = m.pendingKey;
                 if (key == null) {
-                    pendingKeys.put(m, node);
+                    m.pendingKey = node;
                     return;
                 }
+                m.pendingKey = null;
                 m.entries.add(new Mapping.Entry(key, node));
-                if (key instanceof Scalar k && m.duplicateKey == null
-                        && !keysSeen.computeIfAbsent(m, x -> new HashSet<>()).add(k.value)) {
+                if (key instanceof Scalar k && m.duplicateKey == null && isDuplicate(m, k.value)) {
                     m.duplicateKey = k.value;
                 }
             }
         }
 
         private long size(Node n) {
-            return expanded.getOrDefault(n, 1L);
+            return n.expanded;
+        }
+
+        /** Whether the last key added repeats an earlier one; small mappings are scanned, large ones hashed. */
+        private boolean isDuplicate(Mapping m, String key) {
+            int n = m.entries.size();
+            if (n <= 16) {
+                for (int i = 0; i < n - 1; i++) {
+                    if (key.equals(m.entries.get(i).keyText())) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            Set<String> seen = keysSeen.get(m);
+            if (seen == null) {
+                seen = new HashSet<>();
+                for (int i = 0; i < n - 1; i++) {
+                    String k = m.entries.get(i).keyText();
+                    if (k != null) {
+                        seen.add(k);
+                    }
+                }
+                keysSeen.put(m, seen);
+            }
+            return !seen.add(key);
         }
 
         private static long sum(long a, long b) {
