@@ -224,15 +224,17 @@ final class ComposeRules {
         }
         List<String> missing = new ArrayList<>();
         if (!hasCpus) {
-            missing.add("cpus");
+            missing.add("CPU limit");
         }
         if (!hasMemory) {
-            missing.add("memory");
+            missing.add("memory limit");
         }
         if (needsReservation) {
             missing.add("memory reservation");
         }
-        c.fix(s.location(), "has no " + String.join(", ", missing) + " limit", () -> {
+        String what = missing.size() == 1 ? missing.get(0)
+                : String.join(", ", missing.subList(0, missing.size() - 1)) + " or " + missing.get(missing.size() - 1);
+        c.fix(s.location(), "has no " + what, () -> {
             List<String> done = new ArrayList<>();
             if (legacy) {
                 Mapping own = c.editable();

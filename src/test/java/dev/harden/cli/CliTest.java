@@ -219,4 +219,20 @@ class CliTest {
         assertThat(lines.subList(0, 4)).containsExactly("services:", "  a:", "    image: example/a:1", "");
         assertThat(after).contains("  b:\n    image: example/b:1\n    cap_drop:\n      - ALL\n");
     }
+
+    @Test
+    void repoConfigAddsImageKnowledgeThatMakesAnUnknownImageKnown() throws IOException {
+        write(".harden.yaml", "profile: restricted\nimages: images.yaml\n");
+        write("images.yaml", """
+                images:
+                  - name: acme/api
+                    runsAs: root
+                    nonRootUid: "1000:1000"
+                    writablePaths: [/tmp, /var/cache/api]
+                    sources: [https://example.org/acme-api-dockerfile]
+                """);
+        Path file = write("compose.yaml", "services:\n  api:\n    image: acme/api:2.0\n");
+        Cli r = Cli.run("fix", "--diff", file.toString());
+        assertThat(r.out()).contains("+    user: \"1000:1000\"", "+      - /var/cache/api");
+    }
 }
