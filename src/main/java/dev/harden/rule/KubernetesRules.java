@@ -247,19 +247,30 @@ final class KubernetesRules {
         return out;
     }
 
+    /**
+     * Kubernetes passes capability names to the runtime as written, and the Pod Security Standards
+     * compare them exactly: {@code all} or {@code CAP_NET_RAW} do not count, unlike in Compose.
+     */
     static void capDropAll(PodCheck c) throws YamlException {
-        Set<String> allowed = new HashSet<>();
-        listParam(c, "allowedAdd").forEach(a -> allowed.add(normaliseCap(a)));
+        Set<String> allowed = new HashSet<>(listParam(c, "allowedAdd"));
         for (Workload.Container k : c.containers()) {
             List<Scalar> added = PodCheck.items(k.mapping(), "securityContext", "capabilities", "add");
             for (Scalar a : added) {
-                if (!allowed.contains(normaliseCap(a.value()))) {
+                if (!allowed.contains(a.value())) {
                     c.open(a, c.subject(k), "adds capability " + a.value() + ", which the profile does not allow", false);
                 }
             }
-            boolean dropsAll = PodCheck.items(k.mapping(), "securityContext", "capabilities", "drop").stream()
-                    .anyMatch(d -> normaliseCap(d.value()).equals("ALL"));
-            if (dropsAll) {
+            List<Scalar> dropped = PodCheck.items(k.mapping(), "securityContext", "capabilities", "drop");
+            if (dropped.stream().anyMatch(d -> d.value().equals("ALL"))) {
+                continue;
+            }
+            Optional<Scalar> misspelt = dropped.stream().filter(d -> normaliseCap(d.value()).equals("ALL")).findFirst();
+            if (misspelt.isPresent()) {
+                c.fix(misspelt.get(), c.subject(k), "drops " + misspelt.get().value() + ", which Kubernetes does not read as ALL",
+                        () -> {
+                            c.editor().set(misspelt.get(), Scalar.string("ALL"));
+                            return "wrote drop " + misspelt.get().value() + " as ALL, the spelling Kubernetes reads";
+                        });
                 continue;
             }
             Set<String> present = new HashSet<>();
