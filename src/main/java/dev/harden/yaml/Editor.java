@@ -234,7 +234,9 @@ public final class Editor {
         int column = source.column(dash);
         int at = lineAfter(contentEnd(lastParsed(target)));
         Layout local = layout();
-        addLines(at, column, () -> spaces(column) + "- " + renderItem(item, column + 2, local));
+        // an indentless sequence's dash sits at its parent key's column, and a key added to the parent
+        // at the same place must come after the new item, so an item counts one column deeper
+        addLines(at, column + 1, () -> spaces(column) + "- " + renderItem(item, column + 2, local));
     }
 
     /** Replaces a scalar's value, keeping its anchor, tag and (where still valid) its quoting. */
