@@ -84,11 +84,10 @@ public final class KubernetesHardener {
         if (setting == null) {
             return Optional.empty();
         }
-        RuleInfo info = catalog.get(id).orElseThrow();
         Map<Mapping, String> spans = new HashMap<>();
         List<Workload> workloads = file.workloads(profile.podSpecPaths());
         BiFunction<Workload, String, String> reasons = (w, rule) -> exemptionReason(file, w, rule, exemption, spans);
-        return new NetworkPolicies(file, info, setting, fix, fileName, workloads, reasons, sink).generate(inputName, existing);
+        return new NetworkPolicies(file, setting, fix, fileName, workloads, reasons, sink).generate(inputName, existing);
     }
 
     /** The name of the file {@link #networkPolicies} writes next to an input file of this name. */

@@ -44,7 +44,6 @@ final class NetworkPolicies {
     private record Port(String port, boolean named, String protocol) { }
 
     private final KubernetesFile file;
-    private final RuleInfo info;
     private final RuleSetting setting;
     private final boolean fixRun;
     private final String fileName;
@@ -52,10 +51,9 @@ final class NetworkPolicies {
     private final BiFunction<Workload, String, String> exemptions;
     private final Consumer<Finding> sink;
 
-    NetworkPolicies(KubernetesFile file, RuleInfo info, RuleSetting setting, boolean fixRun, String fileName,
+    NetworkPolicies(KubernetesFile file, RuleSetting setting, boolean fixRun, String fileName,
                     List<Workload> workloads, BiFunction<Workload, String, String> exemptions, Consumer<Finding> sink) {
         this.file = file;
-        this.info = info;
         this.setting = setting;
         this.fixRun = fixRun;
         this.fileName = fileName;

@@ -74,6 +74,15 @@ class KubernetesHardeningTest {
         }
     }
 
+    @Test
+    void theDiffInTheKubernetesDocsIsWhatHardenWritesForTheExample() throws Exception {
+        String before = Files.readString(Path.of("examples/kubernetes/app.yaml"), StandardCharsets.UTF_8);
+        String docs = Files.readString(Path.of("docs/kubernetes.md"), StandardCharsets.UTF_8);
+        int start = docs.indexOf("```diff\n") + "```diff\n".length();
+        String shown = docs.substring(start, docs.indexOf("```", start));
+        assertThat(shown).isEqualTo(dev.harden.report.UnifiedDiff.diff("app.yaml", before, Fixtures.fixed(RESTRICTED, before)));
+    }
+
     private static final String POD = """
             apiVersion: v1
             kind: Pod

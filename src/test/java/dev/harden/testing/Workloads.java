@@ -11,7 +11,6 @@ import dev.harden.pss.PodSecurityStandard;
 import dev.harden.pss.PodSecurityStandard.Control;
 import dev.harden.report.Finding;
 import dev.harden.yaml.Limits;
-import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.YamlFile;
 import java.lang.reflect.Method;
@@ -153,8 +152,4 @@ public final class Workloads {
         }
     }
 
-    /** Whether an object is a top-level mapping of the text (used to skip kinds fabric8 does not model). */
-    public static boolean typed(Mapping object) {
-        return TYPES.containsKey(KubernetesFile.kind(object));
-    }
 }
