@@ -4,6 +4,7 @@ import dev.harden.engine.AtomicWrite;
 import dev.harden.engine.Hardener;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
+import dev.harden.report.GeneratedFile;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.yaml.Limits;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,12 +62,16 @@ final class FixCommand implements Callable<Integer> {
         int written = 0;
         for (int i = 0; i < run.reports.size(); i++) {
             FileReport report = run.reports.get(i);
-            if (!report.changed()) {
-                continue;
-            }
             Path path = run.paths.get(i);
             if (diff) {
-                out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
+                if (report.changed()) {
+                    out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
+                }
+                writeGenerated(report, path, out, answers);
+                continue;
+            }
+            written += writeGenerated(report, path, out, answers);
+            if (!report.changed()) {
                 continue;
             }
             byte[] content = report.fixed();
@@ -123,6 +129,44 @@ final class FixCommand implements Callable<Integer> {
         }
         err.flush();
         return run.badInput ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;
+    }
+
+    /**
+     * Writes (or with --diff prints) the new files a report asks for next to its file, never
+     * replacing a file that exists; in interactive mode only when the user says yes.
+     */
+    private int writeGenerated(FileReport report, Path path, PrintWriter out, BufferedReader answers) throws IOException {
+        int count = 0;
+        for (GeneratedFile g : report.generated()) {
+            Path target = path.resolveSibling(g.name());
+            String shown = siblingName(report.file(), g.name());
+            String content = text(g.content());
+            if (diff) {
+                out.print(UnifiedDiff.created(shown, content));
+                continue;
+            }
+            if (Files.exists(target)) {
+                continue;
+            }
+            if (interactive) {
+                out.print(UnifiedDiff.created(shown, content));
+                out.print("Create " + shown + " [y,n]? ");
+                out.flush();
+                String answer = answers.readLine();
+                if (answer == null || !answer.trim().equalsIgnoreCase("y")) {
+                    continue;
+                }
+            }
+            AtomicWrite.write(target, g.content());
+            count++;
+        }
+        return count;
+    }
+
+    /** How reports name a file next to {@code file}. */
+    private static String siblingName(String file, String name) {
+        int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+        return slash < 0 ? name : file.substring(0, slash + 1) + name;
     }
 
     private static String text(byte[] bytes) {

@@ -7,6 +7,7 @@ import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
+import dev.harden.report.GeneratedFile;
 import dev.harden.rule.ComposeHardener;
 import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
@@ -14,10 +15,14 @@ import dev.harden.yaml.Editor;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Hardens one file's bytes: parse, recognise, run the profile's rules, and (when fixing) write the
@@ -29,8 +34,19 @@ public final class Hardener {
     private final Limits limits;
     private final ComposeHardener compose;
     private final KubernetesHardener kubernetes;
+    private final Function<Path, Optional<byte[]>> neighbours;
 
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
+        this(profile, images, config, limits, Hardener::readIfPresent);
+    }
+
+    /**
+     * A hardener that reads the files a fix would write next to its input (the strict profile's
+     * NetworkPolicies) through {@code neighbours}, to see what is already there.
+     */
+    public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
+                    Function<Path, Optional<byte[]>> neighbours) {
+        this.neighbours = neighbours;
         this.profile = profile;
         this.config = config;
         this.limits = limits;
@@ -71,6 +87,7 @@ public final class Hardener {
         }
         Editor editor = yaml.edit();
         List<Finding> findings = new ArrayList<>();
+        List<GeneratedFile> generated = new ArrayList<>();
         FileReport.Kind kind;
         Optional<ComposeFile> composeFile = ComposeFile.detect(yaml);
         Optional<KubernetesFile> kubeFile = composeFile.isPresent() ? Optional.empty() : KubernetesFile.detect(yaml);
@@ -80,6 +97,10 @@ public final class Hardener {
         } else if (kubeFile.isPresent()) {
             kind = FileReport.Kind.KUBERNETES;
             findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject)));
+            String inputName = path.getFileName() == null ? name : path.getFileName().toString();
+            Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(inputName));
+            kubernetes.networkPolicies(kubeFile.get(), fix, name, inputName, neighbours.apply(neighbour).orElse(null),
+                    (rule, subject) -> exemption(path, rule, subject), findings::add).ifPresent(generated::add);
         } else {
             return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(),
                     "1:1: neither a Compose file (no top-level 'services') nor Kubernetes manifests (no 'apiVersion' and 'kind')");
@@ -92,7 +113,18 @@ public final class Hardener {
                 return FileReport.failed(name, bytes, e.line() + ":" + e.column() + ": " + e.reason());
             }
         }
-        return new FileReport(name, kind, bytes, fixed, findings, null);
+        return new FileReport(name, kind, bytes, fixed, findings, null, fix ? generated : List.of());
+    }
+
+    private static Optional<byte[]> readIfPresent(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String exemption(Path path, String rule, String subject) {

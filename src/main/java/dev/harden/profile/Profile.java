@@ -1,5 +1,6 @@
 package dev.harden.profile;
 
+import dev.harden.manifest.PodSpecPath;
 import dev.harden.report.Severity;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
@@ -24,16 +25,26 @@ import java.util.Set;
  * @param name the profile's name
  * @param description one sentence
  * @param rules the rules this profile applies, in catalogue order
+ * @param podSpecPaths where custom resources keep their pod spec (Kubernetes)
  */
-public record Profile(String name, String description, Map<String, RuleSetting> rules) {
+public record Profile(String name, String description, Map<String, RuleSetting> rules, List<PodSpecPath> podSpecPaths) {
     /** The profiles shipped with harden. */
     public static final List<String> BUILT_IN = List.of("baseline", "restricted", "strict");
     public static final String DEFAULT = "restricted";
-    private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "name", "description", "extends", "rules");
+    private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "name", "description", "extends", "rules",
+            "kubernetes");
     private static final Set<String> SETTING_KEYS = Set.of("severity", "fix", "params", "enabled");
+    private static final Set<String> KUBERNETES_KEYS = Set.of("podSpecPaths");
+    private static final Set<String> POD_SPEC_PATH_KEYS = Set.of("apiVersion", "kind", "path");
 
     public Profile {
         rules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rules));
+        podSpecPaths = List.copyOf(podSpecPaths);
+    }
+
+    /** A profile with no custom pod spec paths. */
+    public Profile(String name, String description, Map<String, RuleSetting> rules) {
+        this(name, description, rules, List.of());
     }
 
     /**
@@ -84,8 +95,15 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
             }
         }
         Map<String, RuleSetting> rules = new LinkedHashMap<>();
+        List<PodSpecPath> podSpecPaths = new ArrayList<>();
         if (data.get("extends") != null) {
-            rules.putAll(load(String.valueOf(data.get("extends")), path, catalogue, chain).rules());
+            Profile parent = load(String.valueOf(data.get("extends")), path, catalogue, chain);
+            rules.putAll(parent.rules());
+            podSpecPaths.addAll(parent.podSpecPaths());
+        }
+        for (PodSpecPath p : podSpecPaths(label, data.get("kubernetes"))) {
+            podSpecPaths.removeIf(old -> old.apiVersion().equals(p.apiVersion()) && old.kind().equals(p.kind()));
+            podSpecPaths.add(p);
         }
         Object ruleData = data.getOrDefault("rules", Map.of());
         if (!(ruleData instanceof Map<?, ?> ruleMap)) {
@@ -112,7 +130,52 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
         }
         String name = data.get("name") == null ? ref : String.valueOf(data.get("name"));
         String description = data.get("description") == null ? "" : String.valueOf(data.get("description"));
-        return new Profile(name, description, ordered);
+        return new Profile(name, description, ordered, podSpecPaths);
+    }
+
+    /** Reads {@code kubernetes: {podSpecPaths: [{apiVersion, kind, path}]}}. */
+    private static List<PodSpecPath> podSpecPaths(String label, Object kubernetes) throws ProfileException {
+        if (kubernetes == null) {
+            return List.of();
+        }
+        if (!(kubernetes instanceof Map<?, ?> k8s)) {
+            throw new ProfileException(label + ": 'kubernetes' must be a mapping such as {podSpecPaths: [...]}");
+        }
+        for (Object key : k8s.keySet()) {
+            if (!KUBERNETES_KEYS.contains(String.valueOf(key))) {
+                throw new ProfileException(label + ": kubernetes: unknown key '" + key + "'"
+                        + Suggest.didYouMean(String.valueOf(key), KUBERNETES_KEYS));
+            }
+        }
+        Object list = k8s.get("podSpecPaths");
+        if (list == null) {
+            return List.of();
+        }
+        if (!(list instanceof List<?> items)) {
+            throw new ProfileException(label + ": kubernetes.podSpecPaths must be a list of {apiVersion, kind, path}");
+        }
+        List<PodSpecPath> out = new ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof Map<?, ?> m)) {
+                throw new ProfileException(label + ": each kubernetes.podSpecPaths entry is a mapping {apiVersion, kind, path}");
+            }
+            for (Object key : m.keySet()) {
+                if (!POD_SPEC_PATH_KEYS.contains(String.valueOf(key))) {
+                    throw new ProfileException(label + ": kubernetes.podSpecPaths: unknown key '" + key + "'"
+                            + Suggest.didYouMean(String.valueOf(key), POD_SPEC_PATH_KEYS));
+                }
+            }
+            try {
+                out.add(PodSpecPath.of(string(m.get("apiVersion")), string(m.get("kind")), string(m.get("path"))));
+            } catch (IllegalArgumentException e) {
+                throw new ProfileException(label + ": kubernetes.podSpecPaths: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static String string(Object o) {
+        return o == null ? "" : String.valueOf(o);
     }
 
     private static RuleSetting setting(String label, String id, Object value, RuleSetting inherited,

@@ -11,13 +11,21 @@ import java.util.List;
  * @param fixed the new bytes when the fix changed the file, else null
  * @param findings every finding, fixed, open or exempted
  * @param problem for skipped and failed files, one line {@code line:col: reason}; else null
+ * @param generated new files the fix wants written next to this one (empty for most files)
  */
-public record FileReport(String file, Kind kind, byte[] original, byte[] fixed, List<Finding> findings, String problem) {
+public record FileReport(String file, Kind kind, byte[] original, byte[] fixed, List<Finding> findings, String problem,
+                         List<GeneratedFile> generated) {
     /** What a file was recognised as. */
     public enum Kind { COMPOSE, KUBERNETES, SKIPPED, FAILED }
 
     public FileReport {
         findings = List.copyOf(findings);
+        generated = List.copyOf(generated);
+    }
+
+    /** A report without generated files. */
+    public FileReport(String file, Kind kind, byte[] original, byte[] fixed, List<Finding> findings, String problem) {
+        this(file, kind, original, fixed, findings, problem, List.of());
     }
 
     public boolean changed() {

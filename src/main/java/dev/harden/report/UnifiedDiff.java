@@ -42,6 +42,18 @@ public final class UnifiedDiff {
         return out.toString();
     }
 
+    /** The diff that creates a file: {@code /dev/null} to {@code b/path}, as git writes it. */
+    public static String created(String path, String content) {
+        List<Hunk> hunks = hunks("", content);
+        StringBuilder out = new StringBuilder();
+        path = path.replace('\\', '/').replaceFirst("^/+", "");
+        out.append("--- /dev/null\n").append("+++ b/").append(path).append('\n');
+        for (Hunk h : hunks) {
+            out.append(render(h));
+        }
+        return out.toString();
+    }
+
     /** A hunk as diff text, with "\ No newline at end of file" where a line has no break. */
     public static String render(Hunk h) {
         StringBuilder out = new StringBuilder(h.header()).append('\n');

@@ -2,14 +2,31 @@ package dev.harden.rule;
 
 import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.KubernetesFile;
+import dev.harden.manifest.Workload;
 import dev.harden.profile.Profile;
+import dev.harden.profile.RuleSetting;
 import dev.harden.report.Finding;
+import dev.harden.report.GeneratedFile;
 import dev.harden.yaml.Editor;
+import dev.harden.yaml.Mapping;
+import dev.harden.yaml.YamlException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs a profile's Kubernetes rules over every workload of a manifest stream. */
 public final class KubernetesHardener {
+    /** The annotation that exempts a workload from rules, and the one that says why. */
+    public static final String IGNORE_ANNOTATION = "harden.dev/ignore";
+    public static final String IGNORE_REASON_ANNOTATION = "harden.dev/ignore-reason";
+    private static final Pattern INLINE_IGNORE = Pattern.compile("#\\s*harden:ignore\\s+([a-z0-9,\\s-]+?)(?:\\s+--\\s*(.*))?\\s*$");
+
     private final Profile profile;
     private final ImageKnowledge images;
     private final RuleCatalog catalog;
@@ -20,9 +37,109 @@ public final class KubernetesHardener {
         this.catalog = catalog;
     }
 
-    /** Kubernetes rules arrive with their own issue; until then manifests are recognised and left alone. */
+    /**
+     * Checks (and with {@code fix}, fixes through the editor) every workload, rule by rule in
+     * catalogue order, so a later rule sees what an earlier one wrote.
+     *
+     * @param exemption the repository config's reason for exempting a rule for a workload name, or null
+     */
     public List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
                              BiFunction<String, String, String> exemption) {
-        return List.of();
+        List<Finding> findings = new ArrayList<>();
+        List<Workload> workloads = file.workloads(profile.podSpecPaths());
+        Map<Mapping, String> spans = new HashMap<>();
+        for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
+            KubernetesRules.PodRule logic = KubernetesRules.BY_ID.get(rule.getKey());
+            RuleInfo info = catalog.get(rule.getKey()).orElseThrow();
+            if (logic == null || !info.targets().contains("kubernetes")) {
+                continue;
+            }
+            for (Workload w : workloads) {
+                String reason = exemptionReason(file, w, rule.getKey(), exemption, spans);
+                PodCheck check = new PodCheck(w, file.yaml(), info, rule.getValue(), images, editor, fix, reason, fileName,
+                        findings::add);
+                try {
+                    logic.check(check);
+                } catch (YamlException e) {
+                    check.open(check.location(), check.subject(), "not checked: " + e.reason(), false);
+                }
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * With the strict profile's network-policy-default-deny: the NetworkPolicies this file's
+     * workloads need, as a new file next to it, unless that file or the manifests already isolate
+     * each namespace.
+     *
+     * @param inputName the name of the file read (without folder), to name the new file after
+     * @param existing the bytes of the file harden would write, when it already exists
+     */
+    public Optional<GeneratedFile> networkPolicies(KubernetesFile file, boolean fix, String fileName, String inputName,
+                                                   byte[] existing, BiFunction<String, String, String> exemption,
+                                                   Consumer<Finding> sink) {
+        String id = NetworkPolicies.RULE;
+        RuleSetting setting = profile.rules().get(id);
+        if (setting == null) {
+            return Optional.empty();
+        }
+        Map<Mapping, String> spans = new HashMap<>();
+        List<Workload> workloads = file.workloads(profile.podSpecPaths());
+        BiFunction<Workload, String, String> reasons = (w, rule) -> exemptionReason(file, w, rule, exemption, spans);
+        return new NetworkPolicies(file, setting, fix, fileName, workloads, reasons, sink).generate(inputName, existing);
+    }
+
+    /** The name of the file {@link #networkPolicies} writes next to an input file of this name. */
+    public static String generatedFileName(String inputName) {
+        return NetworkPolicies.fileNameFor(inputName);
+    }
+
+    /** Why a rule does not apply to a workload: an annotation, an inline comment, or the repository config. */
+    private static String exemptionReason(KubernetesFile file, Workload w, String ruleId,
+                                          BiFunction<String, String, String> exemption, Map<Mapping, String> spans) {
+        Map<String, String> annotations = w.annotations();
+        String ignored = annotations.get(IGNORE_ANNOTATION);
+        if (ignored != null && names(ignored, ruleId)) {
+            String reason = annotations.get(IGNORE_REASON_ANNOTATION);
+            return reason == null || reason.isBlank() ? "exempted by annotation " + IGNORE_ANNOTATION + " (no reason given)" : reason.trim();
+        }
+        String block = spans.computeIfAbsent(w.object(), o -> span(file, o));
+        for (String line : block.split("\n")) {
+            Matcher m = INLINE_IGNORE.matcher(line.stripTrailing());
+            if (m.find() && names(m.group(1), ruleId)) {
+                String reason = m.group(2);
+                return reason == null || reason.isBlank() ? "exempted inline (no reason given)" : reason.trim();
+            }
+        }
+        String reason = exemption.apply(ruleId, w.name());
+        return reason != null ? reason : exemption.apply(ruleId, w.label());
+    }
+
+    private static boolean names(String list, String ruleId) {
+        for (String id : list.split("[,\\s]+")) {
+            if (id.equals(ruleId) || id.equals("all")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The text of an object: for a document, from the end of the one before, so comments above it count. */
+    private static String span(KubernetesFile file, Mapping object) {
+        String text = file.yaml().text();
+        int start = text.lastIndexOf('\n', Math.max(0, object.start()) - 1) + 1;
+        for (Mapping top : file.objects()) {
+            if (top == object) {
+                int previousEnd = 0;
+                for (Mapping other : file.objects()) {
+                    if (other.end() <= object.start()) {
+                        previousEnd = Math.max(previousEnd, other.end());
+                    }
+                }
+                start = Math.min(start, previousEnd);
+            }
+        }
+        return text.substring(start, Math.max(start, Math.min(object.end(), text.length())));
     }
 }

@@ -26,7 +26,7 @@ public record RuleInfo(String id, String title, Severity severity, Set<String> t
         if (!id.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
             throw new IllegalArgumentException("rule ids are kebab-case: " + id);
         }
-        targets = Set.copyOf(targets);
+        targets = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(targets));
         references = List.copyOf(references);
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     }

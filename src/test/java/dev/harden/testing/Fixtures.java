@@ -9,20 +9,27 @@ import dev.harden.profile.ProfileException;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
+import dev.harden.report.GeneratedFile;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The checks every fixture gets without asking: the input round-trips unchanged, the fix gives the
  * expected bytes, a second fix changes nothing, and a re-check finds nothing fixable.
+ *
+ * <p>Files a fix writes next to the fixture (NetworkPolicies) are kept in memory by {@link #fixed}
+ * and seen by the runs after it, as they would be on disk.
  */
 public final class Fixtures {
     private static final ImageKnowledge IMAGES = ImageKnowledge.builtIn();
+    private static final ThreadLocal<Map<String, byte[]>> WRITTEN = ThreadLocal.withInitial(HashMap::new);
 
     private Fixtures() {
     }
@@ -38,11 +45,19 @@ public final class Fixtures {
     /** A profile that applies one rule, with the strict profile's settings for it. */
     public static Profile only(String ruleId) {
         Profile strict = profile("strict");
-        return new Profile("only-" + ruleId, "", Map.of(ruleId, strict.rules().get(ruleId)));
+        return new Profile("only-" + ruleId, "", Map.of(ruleId, strict.rules().get(ruleId)), strict.podSpecPaths());
     }
 
     public static Hardener hardener(Profile profile) {
-        return new Hardener(profile, IMAGES, RepoConfig.none(), Limits.DEFAULT);
+        return new Hardener(profile, IMAGES, RepoConfig.none(), Limits.DEFAULT,
+                path -> Optional.ofNullable(WRITTEN.get().get(path.getFileName().toString())));
+    }
+
+    /** The files the last {@link #fixed} asked to write next to the fixture, by name. */
+    public static Map<String, String> generated() {
+        Map<String, String> out = new HashMap<>();
+        WRITTEN.get().forEach((k, v) -> out.put(k, new String(v, StandardCharsets.UTF_8)));
+        return out;
     }
 
     public static FileReport fix(Profile profile, String text) {
@@ -55,7 +70,11 @@ public final class Fixtures {
 
     /** The fixed text, or the input when nothing changed; fails on a refused or failed file. */
     public static String fixed(Profile profile, String text) {
+        WRITTEN.get().clear();
         FileReport r = fix(profile, text);
+        for (GeneratedFile g : r.generated()) {
+            WRITTEN.get().put(g.name(), g.content());
+        }
         assertThat(r.kind()).as("file kind (problem: %s)", r.problem()).isIn(FileReport.Kind.COMPOSE, FileReport.Kind.KUBERNETES);
         return r.changed() ? new String(r.fixed(), StandardCharsets.UTF_8) : text;
     }

@@ -276,4 +276,24 @@ class EditorTest {
         e.replace(at(root(f), "a"), "v", Scalar.string("s"));
         assertThat(e.applyText()).isEqualTo("a:\n  x:  # empty\n    - ALL\n  y: 1\n  w:\n    - new\n  v: s\nz: &z 1\n");
     }
+
+    @Test
+    void anItemAppendedToAnIndentlessSequenceStaysBeforeAKeyAddedToItsParent() throws Exception {
+        YamlFile f = YamlFile.parse("""
+                c:
+                  mounts:
+                  - a
+                """);
+        Editor e = f.edit();
+        Mapping c = at(root(f), "c");
+        e.put(c, "readOnly", Scalar.bool(true));
+        e.append((Sequence) c.get("mounts").orElseThrow(), Scalar.plain("b"));
+        assertThat(e.applyText()).isEqualTo("""
+                c:
+                  mounts:
+                  - a
+                  - b
+                  readOnly: true
+                """);
+    }
 }

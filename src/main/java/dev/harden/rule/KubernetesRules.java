@@ -1,0 +1,741 @@
+package dev.harden.rule;
+
+import dev.harden.image.ImageFacts;
+import dev.harden.image.ImageRef;
+import dev.harden.manifest.Workload;
+import dev.harden.yaml.Mapping;
+import dev.harden.yaml.Node;
+import dev.harden.yaml.Scalar;
+import dev.harden.yaml.Sequence;
+import dev.harden.yaml.YamlException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The Kubernetes side of every rule, by rule id; each runs once per workload. */
+final class KubernetesRules {
+    private static final Pattern QUANTITY = Pattern.compile("([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?)");
+    private static final Set<String> PSS_VOLUME_TYPES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+            "persistentVolumeClaim", "projected", "secret");
+    private static final String APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
+
+    /** The logic of one rule for one workload. */
+    @FunctionalInterface
+    interface PodRule {
+        void check(PodCheck c) throws YamlException;
+    }
+
+    static final Map<String, PodRule> BY_ID = Map.ofEntries(
+            Map.entry("non-root-user", KubernetesRules::nonRootUser),
+            Map.entry("run-as-non-root", KubernetesRules::runAsNonRoot),
+            Map.entry("cap-drop-all", KubernetesRules::capDropAll),
+            Map.entry("no-new-privileges", KubernetesRules::noPrivilegeEscalation),
+            Map.entry("read-only-root-filesystem", KubernetesRules::readOnlyRootFilesystem),
+            Map.entry("resource-limits", KubernetesRules::resourceLimits),
+            Map.entry("privileged-disabled", KubernetesRules::privilegedDisabled),
+            Map.entry("host-namespaces-isolated", KubernetesRules::hostNamespacesIsolated),
+            Map.entry("seccomp-runtime-default", KubernetesRules::seccompRuntimeDefault),
+            Map.entry("apparmor-enforced", KubernetesRules::apparmorEnforced),
+            Map.entry("image-tag-pinned", KubernetesRules::imageTagPinned),
+            Map.entry("service-account-token-unmounted", KubernetesRules::serviceAccountTokenUnmounted),
+            Map.entry("host-path-volumes-absent", KubernetesRules::hostPathVolumesAbsent),
+            Map.entry("volume-types-restricted", KubernetesRules::volumeTypesRestricted),
+            Map.entry("host-ports-unused", KubernetesRules::hostPortsUnused),
+            Map.entry("proc-mount-default", KubernetesRules::procMountDefault),
+            Map.entry("sysctls-safe", KubernetesRules::sysctlsSafe),
+            Map.entry("selinux-options-default", KubernetesRules::selinuxOptionsDefault));
+
+    private KubernetesRules() {
+    }
+
+    // ---- users -----------------------------------------------------------------------------
+
+    /** The uid a container runs as when the manifest says so: its own runAsUser, else the pod's. */
+    static Optional<Scalar> runAsUser(PodCheck c, Workload.Container k) {
+        Optional<Scalar> own = PodCheck.scalar(k.mapping(), "securityContext", "runAsUser");
+        return own.isPresent() ? own : PodCheck.scalar(c.podSpec(), "securityContext", "runAsUser");
+    }
+
+    /** Whether a container is known to run as a non-zero numeric uid (what runAsNonRoot needs). */
+    static boolean knownNonRoot(PodCheck c, Workload.Container k) {
+        Optional<Scalar> uid = runAsUser(c, k);
+        if (uid.isPresent()) {
+            Long n = PodCheck.number(uid);
+            return n != null && n != 0;
+        }
+        ImageFacts facts = c.facts(k);
+        return facts.known() && !facts.startsAsRoot() && facts.runsAs().matches("[0-9]+");
+    }
+
+    /** Whether a container's process starts as root, as far as the manifest and the image say. */
+    static boolean startsAsRoot(PodCheck c, Workload.Container k) {
+        Optional<Scalar> uid = runAsUser(c, k);
+        if (uid.isPresent()) {
+            Long n = PodCheck.number(uid);
+            return n == null || n == 0;
+        }
+        return c.facts(k).startsAsRoot();
+    }
+
+    private static String verifyHint(PodCheck c, Workload.Container k) {
+        return c.facts(k).known() ? "" : "; image " + c.imageName(k) + " is unknown to harden: check it still starts (harden verify)";
+    }
+
+    static void nonRootUser(PodCheck c) throws YamlException {
+        Optional<Scalar> podUid = PodCheck.scalar(c.podSpec(), "securityContext", "runAsUser");
+        if (podUid.isPresent() && Long.valueOf(0).equals(PodCheck.number(podUid))) {
+            c.open(podUid.get(), c.subject(), "runs as root because runAsUser: 0 is set explicitly", false);
+        }
+        List<Workload.Container> needing = new ArrayList<>();
+        List<String> uids = new ArrayList<>();
+        boolean othersUnset = false;
+        for (Workload.Container k : c.containers()) {
+            Optional<Scalar> own = PodCheck.scalar(k.mapping(), "securityContext", "runAsUser");
+            if (own.isPresent()) {
+                if (Long.valueOf(0).equals(PodCheck.number(own))) {
+                    c.open(own.get(), c.subject(k), "runs as root because runAsUser: 0 is set explicitly", false);
+                }
+                continue;
+            }
+            if (podUid.isPresent()) {
+                continue;
+            }
+            ImageFacts facts = c.facts(k);
+            if (facts.known() && !facts.startsAsRoot() && facts.runsAs().matches("[0-9]+")) {
+                othersUnset = true;
+                continue;
+            }
+            String uid = facts.known() && facts.nonRootUid() != null ? facts.nonRootUid() : c.setting().param("uid");
+            if (uid.isBlank()) {
+                uid = c.setting().param("kubernetesUid");
+            }
+            if (uid.isBlank() || !uid.matches("[0-9]+(:[0-9]+)?") || uid.startsWith("0:") || uid.equals("0")) {
+                c.open(k.mapping(), c.subject(k), "image " + c.imageName(k) + " may run as root and no non-root uid is known"
+                        + " for it; set runAsUser to a non-root uid", false);
+                continue;
+            }
+            needing.add(k);
+            uids.add(uid);
+        }
+        if (needing.isEmpty()) {
+            return;
+        }
+        boolean podLevel = !othersUnset && uids.stream().distinct().count() == 1;
+        if (podLevel) {
+            Workload.Container first = needing.get(0);
+            String uid = uids.get(0);
+            c.fix(c.location(), c.subject(), "may run as root", () -> {
+                Mapping sc = c.podSecurityContext();
+                String done = setUser(c, sc, uid, true);
+                return done + (needing.stream().allMatch(k -> c.facts(k).known()) ? " (the image's non-root user)" : verifyHint(c,
+                        needing.stream().filter(k -> !c.facts(k).known()).findFirst().orElse(first)));
+            });
+            return;
+        }
+        for (int index = 0; index < needing.size(); index++) {
+            Workload.Container k = needing.get(index);
+            String uid = uids.get(index);
+            boolean first = index == 0;
+            c.fix(k.mapping(), c.subject(k), "may run as root", () -> {
+                String done = setUser(c, c.securityContext(k), uid, false);
+                if (first && c.workload().hasPersistentVolumes()
+                        && PodCheck.scalar(c.podSpec(), "securityContext", "fsGroup").isEmpty()) {
+                    String gid = group(uid);
+                    c.set(c.podSecurityContext(), "fsGroup", Scalar.integer(Long.parseLong(gid)));
+                    done += " and the pod's fsGroup: " + gid;
+                }
+                return done + (c.facts(k).known() ? " (the image's non-root user)" : verifyHint(c, k));
+            });
+        }
+    }
+
+    private static String group(String uid) {
+        String[] parts = uid.split(":");
+        return parts.length > 1 && !parts[1].equals("0") ? parts[1] : parts[0];
+    }
+
+    /** Writes runAsUser and runAsGroup (and fsGroup at pod level when volumes need it); says what it did. */
+    private static String setUser(PodCheck c, Mapping sc, String uid, boolean pod) throws YamlException {
+        String[] parts = uid.split(":");
+        c.set(sc, "runAsUser", Scalar.integer(Long.parseLong(parts[0])));
+        String done = "set runAsUser: " + parts[0];
+        if (parts.length > 1 && PodCheck.scalar(sc, "runAsGroup").isEmpty()) {
+            c.set(sc, "runAsGroup", Scalar.integer(Long.parseLong(parts[1])));
+            done += ", runAsGroup: " + parts[1];
+        }
+        if (pod && c.workload().hasPersistentVolumes() && PodCheck.scalar(sc, "fsGroup").isEmpty()) {
+            String gid = group(uid);
+            c.set(sc, "fsGroup", Scalar.integer(Long.parseLong(gid)));
+            done += ", fsGroup: " + gid + " (so it can write its volumes)";
+        }
+        return done;
+    }
+
+    static void runAsNonRoot(PodCheck c) throws YamlException {
+        Optional<Scalar> pod = PodCheck.scalar(c.podSpec(), "securityContext", "runAsNonRoot");
+        boolean explicitOff = false;
+        if (PodCheck.isFalse(pod)) {
+            explicitOff = true;
+            overrideOrReport(c, pod.get(), c.subject(), "runAsNonRoot: false is set explicitly",
+                    () -> c.set(c.podSecurityContext(), "runAsNonRoot", Scalar.bool(true)));
+        }
+        boolean allContainers = true;
+        for (Workload.Container k : c.containers()) {
+            Optional<Scalar> own = PodCheck.scalar(k.mapping(), "securityContext", "runAsNonRoot");
+            if (PodCheck.isFalse(own)) {
+                explicitOff = true;
+                overrideOrReport(c, own.get(), c.subject(k), "runAsNonRoot: false is set explicitly",
+                        () -> c.set(c.securityContext(k), "runAsNonRoot", Scalar.bool(true)));
+            }
+            allContainers &= PodCheck.isTrue(own);
+        }
+        if (explicitOff || PodCheck.isTrue(pod) || allContainers && !c.containers().isEmpty()) {
+            return;
+        }
+        List<String> unknown = c.containers().stream().filter(k -> !knownNonRoot(c, k)).map(Workload.Container::name).toList();
+        if (!unknown.isEmpty()) {
+            c.open(c.location(), c.subject(), "does not set runAsNonRoot: true, and " + String.join(", ", unknown)
+                    + " may run as root or as a user name the kubelet cannot check; set runAsUser first (non-root-user)", false);
+            return;
+        }
+        c.fix(c.location(), c.subject(), "does not set runAsNonRoot: true", () -> {
+            c.set(c.podSecurityContext(), "runAsNonRoot", Scalar.bool(true));
+            return "set runAsNonRoot: true";
+        });
+    }
+
+    /** A value written against the rule: replaced when the profile overrides, else reported. */
+    private static void overrideOrReport(PodCheck c, Scalar at, String subject, String message, Edit edit) {
+        if (!c.overridesExplicit()) {
+            c.open(at, subject, message, false);
+            return;
+        }
+        c.fix(at, subject, message, () -> {
+            edit.apply();
+            return "overrode " + message.replace(" is set explicitly", "") + " (the profile overrides explicit values)";
+        });
+    }
+
+    /** An edit with nothing to say. */
+    @FunctionalInterface
+    private interface Edit {
+        void apply() throws YamlException;
+    }
+
+    // ---- capabilities and privileges -------------------------------------------------------
+
+    private static String normaliseCap(String cap) {
+        String upper = cap.trim().toUpperCase(Locale.ROOT);
+        return upper.startsWith("CAP_") ? upper.substring(4) : upper;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> listParam(PodCheck c, String name) {
+        Object v = c.setting().params().get(name);
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        }
+        return out;
+    }
+
+    /**
+     * Kubernetes passes capability names to the runtime as written, and the Pod Security Standards
+     * compare them exactly: {@code all} or {@code CAP_NET_RAW} do not count, unlike in Compose.
+     */
+    static void capDropAll(PodCheck c) throws YamlException {
+        Set<String> allowed = new HashSet<>(listParam(c, "allowedAdd"));
+        for (Workload.Container k : c.containers()) {
+            List<Scalar> added = PodCheck.items(k.mapping(), "securityContext", "capabilities", "add");
+            for (Scalar a : added) {
+                if (!allowed.contains(a.value())) {
+                    c.open(a, c.subject(k), "adds capability " + a.value() + ", which the profile does not allow", false);
+                }
+            }
+            List<Scalar> dropped = PodCheck.items(k.mapping(), "securityContext", "capabilities", "drop");
+            if (dropped.stream().anyMatch(d -> d.value().equals("ALL"))) {
+                continue;
+            }
+            Optional<Scalar> misspelt = dropped.stream().filter(d -> normaliseCap(d.value()).equals("ALL")).findFirst();
+            if (misspelt.isPresent()) {
+                c.fix(misspelt.get(), c.subject(k), "drops " + misspelt.get().value() + ", which Kubernetes does not read as ALL",
+                        () -> {
+                            c.editor().set(misspelt.get(), Scalar.string("ALL"));
+                            return "wrote drop " + misspelt.get().value() + " as ALL, the spelling Kubernetes reads";
+                        });
+                continue;
+            }
+            Set<String> present = new HashSet<>();
+            added.forEach(a -> present.add(normaliseCap(a.value())));
+            Set<String> needed = new LinkedHashSet<>();
+            if (startsAsRoot(c, k)) {
+                needed.addAll(c.facts(k).rootCapabilities());
+            }
+            needed.removeAll(present);
+            List<String> addBack = needed.stream().filter(allowed::contains).toList();
+            List<String> refused = needed.stream().filter(x -> !allowed.contains(x)).toList();
+            c.fix(k.mapping(), c.subject(k), "keeps the runtime's default capabilities", () -> {
+                Mapping caps = c.editableIn(c.securityContext(k), "capabilities");
+                c.append(caps, "drop", Scalar.plain("ALL"));
+                for (String cap : addBack) {
+                    c.append(caps, "add", Scalar.string(cap));
+                }
+                return "dropped all capabilities"
+                        + (addBack.isEmpty() ? "" : " and added back " + String.join(", ", addBack) + ", which "
+                        + c.imageName(k) + " needs to start as root and step down")
+                        + (refused.isEmpty() ? "" : "; it may also need " + String.join(", ", refused)
+                        + ", which the profile does not allow: run it as its non-root user")
+                        + verifyHint(c, k);
+            });
+        }
+    }
+
+    static void noPrivilegeEscalation(PodCheck c) throws YamlException {
+        for (Workload.Container k : c.containers()) {
+            Optional<Scalar> ape = PodCheck.scalar(k.mapping(), "securityContext", "allowPrivilegeEscalation");
+            if (PodCheck.isFalse(ape)) {
+                continue;
+            }
+            boolean privileged = PodCheck.isTrue(PodCheck.scalar(k.mapping(), "securityContext", "privileged"));
+            boolean sysAdmin = PodCheck.items(k.mapping(), "securityContext", "capabilities", "add").stream()
+                    .anyMatch(a -> normaliseCap(a.value()).equals("SYS_ADMIN"));
+            if (privileged || sysAdmin) {
+                c.open(ape.isPresent() ? ape.get() : k.mapping(), c.subject(k), "allows privilege escalation, which Kubernetes"
+                        + " requires while the container is privileged or adds SYS_ADMIN", false);
+                continue;
+            }
+            if (ape.isPresent()) {
+                overrideOrReport(c, ape.get(), c.subject(k), "allowPrivilegeEscalation: " + ape.get().value() + " is set explicitly",
+                        () -> c.set(c.securityContext(k), "allowPrivilegeEscalation", Scalar.bool(false)));
+                continue;
+            }
+            if (!c.facts(k).noNewPrivileges()) {
+                c.exempt(k.mapping(), c.subject(k), "may gain privileges through setuid binaries",
+                        "image " + c.imageName(k) + " relies on setuid binaries that allowPrivilegeEscalation: false disables");
+                continue;
+            }
+            c.fix(k.mapping(), c.subject(k), "may gain privileges through setuid binaries", () -> {
+                c.set(c.securityContext(k), "allowPrivilegeEscalation", Scalar.bool(false));
+                return "set allowPrivilegeEscalation: false";
+            });
+        }
+    }
+
+    static void privilegedDisabled(PodCheck c) {
+        Optional<Scalar> podHostProcess = PodCheck.scalar(c.podSpec(), "securityContext", "windowsOptions", "hostProcess");
+        if (PodCheck.isTrue(podHostProcess)) {
+            c.open(podHostProcess.get(), c.subject(), "runs as a Windows HostProcess pod, with the node's privileges", false);
+        }
+        for (Workload.Container k : c.containers()) {
+            Optional<Scalar> p = PodCheck.scalar(k.mapping(), "securityContext", "privileged");
+            if (PodCheck.isTrue(p)) {
+                c.open(p.get(), c.subject(k), "runs privileged: it holds every capability and host device", false);
+            }
+            Optional<Scalar> hp = PodCheck.scalar(k.mapping(), "securityContext", "windowsOptions", "hostProcess");
+            if (PodCheck.isTrue(hp)) {
+                c.open(hp.get(), c.subject(k), "runs as a Windows HostProcess container, with the node's privileges", false);
+            }
+        }
+    }
+
+    static void hostNamespacesIsolated(PodCheck c) {
+        for (String key : List.of("hostNetwork", "hostPID", "hostIPC")) {
+            Optional<Scalar> v = PodCheck.scalar(c.podSpec(), key);
+            if (PodCheck.isTrue(v)) {
+                c.open(v.get(), c.subject(), "shares the node's " + switch (key) {
+                    case "hostNetwork" -> "network";
+                    case "hostPID" -> "process";
+                    default -> "IPC";
+                } + " namespace (" + key + ": true)", false);
+            }
+        }
+    }
+
+    // ---- filesystem ------------------------------------------------------------------------
+
+    static void readOnlyRootFilesystem(PodCheck c) throws YamlException {
+        for (Workload.Container k : c.containers()) {
+            if (k.field().equals("ephemeralContainers")) {
+                continue;
+            }
+            Optional<Scalar> ro = PodCheck.scalar(k.mapping(), "securityContext", "readOnlyRootFilesystem");
+            if (PodCheck.isTrue(ro)) {
+                continue;
+            }
+            ImageFacts facts = c.facts(k);
+            if (ro.isEmpty() && !facts.readOnlyRootFilesystem()) {
+                c.exempt(k.mapping(), c.subject(k), "has a writable root filesystem", "image " + c.imageName(k)
+                        + " is known to need a writable root filesystem" + (facts.notes() == null ? "" : ": " + facts.notes()));
+                continue;
+            }
+            List<String> mounts = new ArrayList<>();
+            Optional<Node> vm = PodCheck.at(k.mapping(), "volumeMounts");
+            if (vm.isPresent() && vm.get() instanceof Sequence s) {
+                for (Node item : s.items()) {
+                    if (item.resolve() instanceof Mapping m) {
+                        PodCheck.scalar(m, "mountPath").ifPresent(p -> mounts.add(p.value()));
+                    }
+                }
+            }
+            List<String> paths = new ArrayList<>();
+            for (String path : facts.known() ? facts.writablePaths() : List.of("/tmp")) {
+                boolean covered = mounts.stream().anyMatch(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/"));
+                if (!covered) {
+                    paths.add(path);
+                }
+            }
+            if (ro.isPresent()) {
+                overrideOrReport(c, ro.get(), c.subject(k), "readOnlyRootFilesystem: " + ro.get().value() + " is set explicitly",
+                        () -> mountAndSet(c, k, paths));
+                continue;
+            }
+            c.fix(k.mapping(), c.subject(k), "has a writable root filesystem", () -> {
+                List<String> names = mountAndSet(c, k, paths);
+                return "made the root filesystem read-only" + (paths.isEmpty() ? "" : " with emptyDir volumes "
+                        + String.join(", ", names) + " at " + String.join(", ", paths)) + verifyHint(c, k);
+            });
+        }
+    }
+
+    /** Adds an emptyDir volume and a mount per path, then sets readOnlyRootFilesystem; the volume names. */
+    private static List<String> mountAndSet(PodCheck c, Workload.Container k, List<String> paths) throws YamlException {
+        Set<String> taken = new HashSet<>();
+        for (Mapping v : c.workload().volumes()) {
+            PodCheck.scalar(v, "name").ifPresent(n -> taken.add(n.value()));
+        }
+        String size = c.setting().param("tmpfsSize");
+        List<String> names = new ArrayList<>();
+        for (String path : paths) {
+            String name = volumeName(path, k.name(), taken);
+            taken.add(name);
+            names.add(name);
+            Mapping emptyDir = Mapping.block();
+            if (!size.isBlank()) {
+                emptyDir.with("sizeLimit", Scalar.string(size));
+            }
+            c.append(c.podSpec(), "volumes", Mapping.block().with("name", Scalar.string(name)).with("emptyDir", emptyDir));
+            c.append(k.mapping(), "volumeMounts", Mapping.block().with("name", Scalar.string(name))
+                    .with("mountPath", Scalar.string(path)));
+        }
+        c.set(c.securityContext(k), "readOnlyRootFilesystem", Scalar.bool(true));
+        return names;
+    }
+
+    /** A volume name from a path ({@code /var/cache/nginx} is {@code var-cache-nginx}), unique in the pod. */
+    static String volumeName(String path, String container, Set<String> taken) {
+        String base = path.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (base.isEmpty()) {
+            base = "root";
+        }
+        String name = trim(base);
+        if (taken.contains(name)) {
+            name = trim(base + "-" + container.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+        }
+        String candidate = name;
+        for (int i = 2; taken.contains(candidate); i++) {
+            candidate = trim(name) + "-" + i;
+        }
+        return candidate;
+    }
+
+    private static String trim(String name) {
+        String n = name.length() > 58 ? name.substring(0, 58) : name;
+        return n.replaceAll("-+$", "");
+    }
+
+    // ---- resources -------------------------------------------------------------------------
+
+    /** One resource to bound: its key in requests and limits and the profile's values. */
+    private record Bound(String resource, String request, String limit) { }
+
+    static void resourceLimits(PodCheck c) throws YamlException {
+        List<Bound> bounds = List.of(
+                new Bound("cpu", c.setting().param("cpuRequest"), c.setting().param("cpuLimit")),
+                new Bound("memory", c.setting().param("memoryRequest"), c.setting().param("memoryLimit")),
+                new Bound("ephemeral-storage", c.setting().param("ephemeralStorageRequest"), c.setting().param("ephemeralStorageLimit")));
+        for (Workload.Container k : c.containers()) {
+            if (k.field().equals("ephemeralContainers")) {
+                continue;
+            }
+            Optional<Mapping> requests = PodCheck.mapping(k.mapping(), "resources", "requests");
+            Optional<Mapping> limits = PodCheck.mapping(k.mapping(), "resources", "limits");
+            List<String[]> addRequests = new ArrayList<>();
+            List<String[]> addLimits = new ArrayList<>();
+            for (Bound b : bounds) {
+                Optional<Scalar> req = requests.flatMap(m -> PodCheck.scalar(m, b.resource()));
+                Optional<Scalar> lim = limits.flatMap(m -> PodCheck.scalar(m, b.resource()));
+                String limit = lim.map(Scalar::value).orElse(null);
+                if (lim.isEmpty() && !b.limit().isBlank()) {
+                    limit = req.isPresent() && larger(req.get().value(), b.limit()) ? req.get().value() : b.limit();
+                    addLimits.add(new String[] {b.resource(), limit});
+                }
+                if (req.isEmpty() && !b.request().isBlank()) {
+                    String request = limit != null && larger(b.request(), limit) ? limit : b.request();
+                    addRequests.add(new String[] {b.resource(), request});
+                }
+            }
+            if (addRequests.isEmpty() && addLimits.isEmpty()) {
+                continue;
+            }
+            List<String> missing = new ArrayList<>();
+            addRequests.forEach(r -> missing.add(r[0] + " request"));
+            addLimits.forEach(l -> missing.add(l[0] + " limit"));
+            c.fix(k.mapping(), c.subject(k), "has no " + String.join(", ", missing), () -> {
+                Mapping resources = c.editableIn(k.mapping(), "resources");
+                List<String> done = new ArrayList<>();
+                if (!addRequests.isEmpty()) {
+                    Mapping m = c.editableIn(resources, "requests");
+                    for (String[] r : addRequests) {
+                        c.set(m, r[0], Scalar.string(r[1]));
+                        done.add(r[0] + " " + r[1]);
+                    }
+                }
+                if (!addLimits.isEmpty()) {
+                    Mapping m = c.editableIn(resources, "limits");
+                    for (String[] l : addLimits) {
+                        c.set(m, l[0], Scalar.string(l[1]));
+                        done.add(l[0] + " limit " + l[1]);
+                    }
+                }
+                return "requested " + String.join(", ", done) + " (tune these to the workload)";
+            });
+        }
+    }
+
+    /** Whether quantity {@code a} is larger than {@code b}; false when either cannot be read. */
+    static boolean larger(String a, String b) {
+        BigDecimal x = quantity(a);
+        BigDecimal y = quantity(b);
+        return x != null && y != null && x.compareTo(y) > 0;
+    }
+
+    /** A Kubernetes quantity ({@code 100m}, {@code 1.5}, {@code 512Mi}, {@code 1e3}) as a number, or null. */
+    static BigDecimal quantity(String text) {
+        Matcher m = QUANTITY.matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        BigDecimal n;
+        try {
+            n = new BigDecimal(m.group(1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (m.group(2) != null) {
+            return n.scaleByPowerOfTen(Integer.parseInt(m.group(2).substring(1)));
+        }
+        String suffix = m.group(3) == null ? "" : m.group(3);
+        return switch (suffix) {
+            case "m" -> n.scaleByPowerOfTen(-3);
+            case "k" -> n.scaleByPowerOfTen(3);
+            case "M" -> n.scaleByPowerOfTen(6);
+            case "G" -> n.scaleByPowerOfTen(9);
+            case "T" -> n.scaleByPowerOfTen(12);
+            case "P" -> n.scaleByPowerOfTen(15);
+            case "E" -> n.scaleByPowerOfTen(18);
+            case "" -> n;
+            default -> n.multiply(BigDecimal.valueOf(2).pow(10 * ("KMGTPE".indexOf(suffix.charAt(0)) + 1)));
+        };
+    }
+
+    // ---- profiles and labels ---------------------------------------------------------------
+
+    static void seccompRuntimeDefault(PodCheck c) throws YamlException {
+        Optional<Scalar> pod = PodCheck.scalar(c.podSpec(), "securityContext", "seccompProfile", "type");
+        boolean podUnconfined = pod.isPresent() && pod.get().value().equals("Unconfined");
+        if (podUnconfined) {
+            overrideOrReport(c, pod.get(), c.subject(), "seccompProfile type Unconfined is set explicitly",
+                    () -> c.editor().set(pod.get(), Scalar.string("RuntimeDefault")));
+        }
+        boolean everyContainerConfined = !c.containers().isEmpty();
+        for (Workload.Container k : c.containers()) {
+            Optional<Scalar> own = PodCheck.scalar(k.mapping(), "securityContext", "seccompProfile", "type");
+            if (own.isPresent() && own.get().value().equals("Unconfined")) {
+                overrideOrReport(c, own.get(), c.subject(k), "seccompProfile type Unconfined is set explicitly",
+                        () -> c.editor().set(own.get(), Scalar.string("RuntimeDefault")));
+            }
+            everyContainerConfined &= own.isPresent() && confined(own.get().value());
+        }
+        if (pod.isPresent()) {
+            if (!podUnconfined && !confined(pod.get().value())) {
+                c.open(pod.get(), c.subject(), "seccompProfile type " + pod.get().value() + " is not RuntimeDefault or Localhost", false);
+            }
+            return;
+        }
+        Optional<Node> profile = PodCheck.at(c.podSpec(), "securityContext", "seccompProfile");
+        if (profile.isPresent()) {
+            c.open(profile.get(), c.subject(), "seccompProfile has no type", false);
+            return;
+        }
+        if (everyContainerConfined) {
+            return;
+        }
+        c.fix(c.location(), c.subject(), "runs without a seccomp profile (the kubelet's default is Unconfined)", () -> {
+            c.set(c.podSecurityContext(), "seccompProfile", Mapping.block().with("type", Scalar.string("RuntimeDefault")));
+            return "set seccompProfile type RuntimeDefault";
+        });
+    }
+
+    private static boolean confined(String type) {
+        return type.equals("RuntimeDefault") || type.equals("Localhost");
+    }
+
+    static void apparmorEnforced(PodCheck c) {
+        Optional<Scalar> pod = PodCheck.scalar(c.podSpec(), "securityContext", "appArmorProfile", "type");
+        if (pod.isPresent() && !confined(pod.get().value())) {
+            c.open(pod.get(), c.subject(), "turns AppArmor confinement off (appArmorProfile type " + pod.get().value() + ")", false);
+        }
+        for (Workload.Container k : c.containers()) {
+            Optional<Scalar> own = PodCheck.scalar(k.mapping(), "securityContext", "appArmorProfile", "type");
+            if (own.isPresent() && !confined(own.get().value())) {
+                c.open(own.get(), c.subject(k), "turns AppArmor confinement off (appArmorProfile type " + own.get().value() + ")", false);
+            }
+        }
+        for (Map.Entry<String, String> a : c.workload().annotations().entrySet()) {
+            String v = a.getValue();
+            if (a.getKey().startsWith(APPARMOR_ANNOTATION) && !v.equals("runtime/default") && !v.startsWith("localhost/")) {
+                c.open(c.location(), c.subject(), "turns AppArmor confinement off (" + a.getKey() + ": " + v + ")", false);
+            }
+        }
+    }
+
+    static void imageTagPinned(PodCheck c) {
+        Object floating = c.setting().params().get("floating");
+        for (Workload.Container k : c.containers()) {
+            Optional<ImageRef> ref = c.image(k);
+            if (ref.isEmpty() || ref.get().digest() != null) {
+                continue;
+            }
+            Node at = PodCheck.at(k.mapping(), "image").orElse(k.mapping());
+            if (ref.get().tag() == null) {
+                c.open(at, c.subject(k), "image " + ref.get().text() + " has no tag, so it floats on 'latest'; pin a version", false);
+            } else if (floating instanceof List<?> tags && tags.contains(ref.get().tag().toLowerCase(Locale.ROOT))) {
+                c.open(at, c.subject(k), "image " + ref.get().text() + " uses the floating tag '" + ref.get().tag()
+                        + "'; pin a version", false);
+            }
+        }
+    }
+
+    static void serviceAccountTokenUnmounted(PodCheck c) throws YamlException {
+        Optional<Scalar> automount = PodCheck.scalar(c.podSpec(), "automountServiceAccountToken");
+        if (PodCheck.isFalse(automount)) {
+            return;
+        }
+        if (automount.isPresent()) {
+            c.open(automount.get(), c.subject(), "mounts its service account token (automountServiceAccountToken: "
+                    + automount.get().value() + " is set explicitly)", false);
+            return;
+        }
+        String account = PodCheck.scalar(c.podSpec(), "serviceAccountName")
+                .or(() -> PodCheck.scalar(c.podSpec(), "serviceAccount")).map(Scalar::value).orElse("default");
+        if (listParam(c, "usesToken").contains(account)) {
+            return;
+        }
+        if (!account.equals("default")) {
+            c.open(c.location(), c.subject(), "mounts the token of service account " + account + "; set"
+                    + " automountServiceAccountToken: false if the pod does not call the API, or list " + account + " in usesToken", false);
+            return;
+        }
+        c.fix(c.location(), c.subject(), "mounts a service account token it has no account of its own for", () -> {
+            c.set(c.podSpec(), "automountServiceAccountToken", Scalar.bool(false));
+            return "set automountServiceAccountToken: false";
+        });
+    }
+
+    // ---- reported only ---------------------------------------------------------------------
+
+    static void hostPathVolumesAbsent(PodCheck c) {
+        for (Mapping v : c.workload().volumes()) {
+            Optional<Node> hostPath = PodCheck.at(v, "hostPath");
+            if (hostPath.isPresent()) {
+                String path = hostPath.get() instanceof Mapping m ? PodCheck.scalar(m, "path").map(Scalar::value).orElse("?") : "?";
+                c.open(v, c.subject(), "mounts the node's " + path + " (hostPath volume "
+                        + PodCheck.scalar(v, "name").map(Scalar::value).orElse("?") + ")", false);
+            }
+        }
+    }
+
+    static void volumeTypesRestricted(PodCheck c) {
+        for (Mapping v : c.workload().volumes()) {
+            for (String key : v.effectiveKeys()) {
+                if (!key.equals("name") && !key.equals("hostPath") && !PSS_VOLUME_TYPES.contains(key)) {
+                    c.open(v, c.subject(), "uses a " + key + " volume ("
+                            + PodCheck.scalar(v, "name").map(Scalar::value).orElse("?") + "), which reaches storage outside"
+                            + " PersistentVolumes", false);
+                }
+            }
+        }
+    }
+
+    static void hostPortsUnused(PodCheck c) {
+        for (Workload.Container k : c.containers()) {
+            Optional<Node> ports = PodCheck.at(k.mapping(), "ports");
+            if (ports.isEmpty() || !(ports.get() instanceof Sequence s)) {
+                continue;
+            }
+            for (Node item : s.items()) {
+                if (item.resolve() instanceof Mapping p) {
+                    Optional<Scalar> hostPort = PodCheck.scalar(p, "hostPort");
+                    Long n = PodCheck.number(hostPort);
+                    if (hostPort.isPresent() && (n == null || n != 0)) {
+                        c.open(hostPort.get(), c.subject(k), "binds port " + hostPort.get().value() + " on the node (hostPort)", false);
+                    }
+                }
+            }
+        }
+    }
+
+    static void procMountDefault(PodCheck c) {
+        for (Workload.Container k : c.containers()) {
+            Optional<Scalar> pm = PodCheck.scalar(k.mapping(), "securityContext", "procMount");
+            if (pm.isPresent() && !pm.get().value().equals("Default")) {
+                c.open(pm.get(), c.subject(k), "unmasks /proc (procMount: " + pm.get().value() + ")", false);
+            }
+        }
+    }
+
+    static void sysctlsSafe(PodCheck c) {
+        List<String> allowed = listParam(c, "allowed");
+        Optional<Node> sysctls = PodCheck.at(c.podSpec(), "securityContext", "sysctls");
+        if (sysctls.isEmpty() || !(sysctls.get() instanceof Sequence s)) {
+            return;
+        }
+        for (Node item : s.items()) {
+            if (item.resolve() instanceof Mapping m) {
+                Optional<Scalar> name = PodCheck.scalar(m, "name");
+                if (name.isPresent() && !allowed.contains(name.get().value())) {
+                    c.open(name.get(), c.subject(), "sets sysctl " + name.get().value() + ", which is not in the safe set", false);
+                }
+            }
+        }
+    }
+
+    static void selinuxOptionsDefault(PodCheck c) {
+        List<String> types = listParam(c, "types");
+        checkSelinux(c, c.podSpec(), c.subject(), types);
+        for (Workload.Container k : c.containers()) {
+            checkSelinux(c, k.mapping(), c.subject(k), types);
+        }
+    }
+
+    private static void checkSelinux(PodCheck c, Mapping holder, String subject, List<String> types) {
+        Optional<Scalar> type = PodCheck.scalar(holder, "securityContext", "seLinuxOptions", "type");
+        if (type.isPresent() && !type.get().value().isEmpty() && !types.contains(type.get().value())) {
+            c.open(type.get(), subject, "sets SELinux type " + type.get().value() + ", which is not a container type", false);
+        }
+        for (String key : List.of("user", "role")) {
+            Optional<Scalar> v = PodCheck.scalar(holder, "securityContext", "seLinuxOptions", key);
+            if (v.isPresent() && !v.get().value().isEmpty()) {
+                c.open(v.get(), subject, "sets SELinux " + key + " " + v.get().value(), false);
+            }
+        }
+    }
+}

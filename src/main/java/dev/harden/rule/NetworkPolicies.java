@@ -1,0 +1,300 @@
+package dev.harden.rule;
+
+import dev.harden.manifest.KubernetesFile;
+import dev.harden.manifest.Workload;
+import dev.harden.profile.RuleSetting;
+import dev.harden.report.Finding;
+import dev.harden.report.GeneratedFile;
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.Mapping;
+import dev.harden.yaml.Node;
+import dev.harden.yaml.Scalar;
+import dev.harden.yaml.Sequence;
+import dev.harden.yaml.YamlException;
+import dev.harden.yaml.YamlFile;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * network-policy-default-deny: a default-deny ingress NetworkPolicy for each namespace the file's
+ * workloads use, and an allow rule for the ports each of its Services exposes, written as a new file.
+ */
+final class NetworkPolicies {
+    static final String RULE = "network-policy-default-deny";
+    /** What the new file's name ends with: {@code app.yaml} gets {@code app.network-policies.yaml}. */
+    static final String SUFFIX = ".network-policies.yaml";
+    private static final String DEFAULT_DENY = "default-deny-ingress";
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z][A-Za-z0-9._/-]*");
+    private static final Set<String> YAML11_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
+
+    /** A Service of the file: where it lives, which pods it selects, and the ports it sends to. */
+    private record Service(String name, String namespace, Map<String, String> selector, List<Port> ports) { }
+
+    /** A port traffic reaches pods on: a number or a container port's name, and its protocol. */
+    private record Port(String port, boolean named, String protocol) { }
+
+    private final KubernetesFile file;
+    private final RuleSetting setting;
+    private final boolean fixRun;
+    private final String fileName;
+    private final List<Workload> workloads;
+    private final BiFunction<Workload, String, String> exemptions;
+    private final Consumer<Finding> sink;
+
+    NetworkPolicies(KubernetesFile file, RuleSetting setting, boolean fixRun, String fileName,
+                    List<Workload> workloads, BiFunction<Workload, String, String> exemptions, Consumer<Finding> sink) {
+        this.file = file;
+        this.setting = setting;
+        this.fixRun = fixRun;
+        this.fileName = fileName;
+        this.workloads = workloads;
+        this.exemptions = exemptions;
+        this.sink = sink;
+    }
+
+    /** The new file's name for an input file's name. */
+    static String fileNameFor(String inputName) {
+        String stem = inputName.replaceFirst("\\.(ya?ml)$", "");
+        return stem + SUFFIX;
+    }
+
+    Optional<GeneratedFile> generate(String inputName, byte[] existing) {
+        if (workloads.isEmpty() || inputName.endsWith(SUFFIX)) {
+            return Optional.empty();
+        }
+        String target = fileNameFor(inputName);
+        List<Mapping> policies = new ArrayList<>(objects(file.allObjects(), "NetworkPolicy"));
+        if (existing != null) {
+            try {
+                YamlFile parsed = YamlFile.parse(existing, Limits.DEFAULT);
+                KubernetesFile.detect(parsed).ifPresent(k -> policies.addAll(objects(k.allObjects(), "NetworkPolicy")));
+            } catch (YamlException e) {
+                emit(workloads.get(0), target + " exists but cannot be read (" + e.reason() + "); NetworkPolicies not checked",
+                        false, Finding.Status.OPEN, null);
+                return Optional.empty();
+            }
+        }
+        List<Service> services = services();
+        Map<String, List<Workload>> byNamespace = new LinkedHashMap<>();
+        for (Workload w : workloads) {
+            byNamespace.computeIfAbsent(w.namespace().orElse(""), n -> new ArrayList<>()).add(w);
+        }
+        StringBuilder out = new StringBuilder();
+        List<String> written = new ArrayList<>();
+        for (Map.Entry<String, List<Workload>> ns : byNamespace.entrySet()) {
+            String namespace = ns.getKey();
+            List<Workload> members = ns.getValue();
+            String where = namespace.isEmpty() ? "the namespace these manifests are applied to" : "namespace " + namespace;
+            reportUnexposedPorts(members, services);
+            if (isolated(policies, namespace)) {
+                continue;
+            }
+            List<String> reasons = members.stream().map(w -> exemptions.apply(w, RULE)).toList();
+            if (reasons.stream().allMatch(r -> r != null)) {
+                emit(members.get(0), "pods in " + where + " accept connections from every pod of the cluster", false,
+                        Finding.Status.EXEMPTED, reasons.get(0));
+                continue;
+            }
+            String message = "pods in " + where + " accept connections from every pod of the cluster (no default-deny NetworkPolicy)";
+            if (existing != null) {
+                emit(members.get(0), message + "; add one to " + target + ", which harden does not overwrite", false,
+                        Finding.Status.OPEN, null);
+                continue;
+            }
+            if (!setting.fix()) {
+                emit(members.get(0), message, false, Finding.Status.OPEN, null);
+                continue;
+            }
+            List<String> allowed = new ArrayList<>();
+            out.append(policy(DEFAULT_DENY, namespace, Map.of(), List.of()));
+            for (Service s : services) {
+                if (s.namespace().equals(namespace) && !s.ports().isEmpty()) {
+                    out.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports()));
+                    allowed.add(s.name());
+                }
+            }
+            written.add(where);
+            String done = "denied ingress by default in " + where + " (in " + target + ")"
+                    + (allowed.isEmpty() ? "" : " and allowed the ports of Service " + String.join(", ", allowed))
+                    + (namespace.isEmpty() ? "; it applies to every pod of that namespace, also ones not in this file"
+                    : "; it applies to every pod of " + namespace + ", also ones not in this file");
+            emit(members.get(0), fixRun ? done : message, true, fixRun ? Finding.Status.FIXED : Finding.Status.OPEN, null);
+        }
+        if (written.isEmpty()) {
+            return Optional.empty();
+        }
+        String lb = file.yaml().text().contains("\r\n") ? "\r\n" : "\n";
+        String header = "# Written by harden (" + RULE + ") for " + inputName + ": ingress is denied by default, and allowed"
+                + "\n# on the ports each Service of " + inputName + " exposes. Review, then apply it with the manifests.\n";
+        String text = (header + out.substring("---\n".length())).replace("\n", lb);
+        return Optional.of(new GeneratedFile(target, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Open notes for container ports that no Service of the file sends traffic to: the default deny blocks them. */
+    private void reportUnexposedPorts(List<Workload> members, List<Service> services) {
+        for (Workload w : members) {
+            if (exemptions.apply(w, RULE) != null || PodCheck.scalar(w.podSpec(), "hostNetwork")
+                    .filter(s -> s.value().equalsIgnoreCase("true")).isPresent()) {
+                continue;
+            }
+            List<Service> selecting = services.stream().filter(s -> s.namespace().equals(w.namespace().orElse(""))
+                    && selects(s.selector(), w.podLabels())).toList();
+            for (Workload.Container k : w.containers()) {
+                Optional<Node> ports = PodCheck.at(k.mapping(), "ports");
+                if (ports.isEmpty() || !(ports.get() instanceof Sequence seq)) {
+                    continue;
+                }
+                for (Node item : seq.items()) {
+                    if (!(item.resolve() instanceof Mapping p)) {
+                        continue;
+                    }
+                    String number = PodCheck.scalar(p, "containerPort").map(Scalar::value).orElse("");
+                    String name = PodCheck.scalar(p, "name").map(Scalar::value).orElse("");
+                    boolean exposed = selecting.stream().flatMap(s -> s.ports().stream())
+                            .anyMatch(sp -> sp.port().equals(number) || sp.named() && sp.port().equals(name));
+                    if (!exposed && !number.isEmpty()) {
+                        Node at = PodCheck.at(p, "containerPort").orElse(p);
+                        sink.accept(new Finding(fileName, line(at), column(at), RULE, setting.severity(),
+                                "port " + number + (name.isEmpty() ? "" : " (" + name + ")") + " of " + k.name()
+                                + " is exposed by no Service in this file, so a default deny blocks it; allow who calls it"
+                                + " (a metrics scraper, a peer) in a NetworkPolicy", w.label() + "/" + k.name(), false,
+                                Finding.Status.OPEN, null));
+                    }
+                }
+            }
+        }
+    }
+
+    private List<Service> services() {
+        List<Service> out = new ArrayList<>();
+        for (Mapping s : objects(file.allObjects(), "Service")) {
+            if (!s.get("apiVersion").filter(n -> n instanceof Scalar v && v.value().equals("v1")).isPresent()) {
+                continue;
+            }
+            Optional<Mapping> selector = PodCheck.mapping(s, "spec", "selector");
+            if (selector.isEmpty() || selector.get().effectiveKeys().isEmpty()) {
+                continue;
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (String key : selector.get().effectiveKeys()) {
+                PodCheck.scalar(selector.get(), key).ifPresent(v -> labels.put(key, v.value()));
+            }
+            Set<Port> ports = new LinkedHashSet<>();
+            Optional<Node> list = PodCheck.at(s, "spec", "ports");
+            if (list.isPresent() && list.get() instanceof Sequence seq) {
+                for (Node item : seq.items()) {
+                    if (item.resolve() instanceof Mapping p) {
+                        Optional<Scalar> target = PodCheck.scalar(p, "targetPort").or(() -> PodCheck.scalar(p, "port"));
+                        String protocol = PodCheck.scalar(p, "protocol").map(Scalar::value).orElse("TCP");
+                        target.ifPresent(t -> ports.add(new Port(t.value(), !t.value().matches("[0-9]+"), protocol)));
+                    }
+                }
+            }
+            String name = PodCheck.scalar(s, "metadata", "name").map(Scalar::value).orElse("service");
+            String namespace = PodCheck.scalar(s, "metadata", "namespace").map(Scalar::value).orElse("");
+            out.add(new Service(name, namespace, labels, new ArrayList<>(ports)));
+        }
+        return out;
+    }
+
+    private static boolean selects(Map<String, String> selector, Map<String, String> labels) {
+        return !selector.isEmpty() && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+
+    private static List<Mapping> objects(List<Mapping> all, String kind) {
+        return all.stream().filter(o -> KubernetesFile.kind(o).equals(kind)).toList();
+    }
+
+    /** Whether a NetworkPolicy already selects every pod of the namespace for ingress. */
+    private static boolean isolated(List<Mapping> policies, String namespace) {
+        for (Mapping p : policies) {
+            String ns = PodCheck.scalar(p, "metadata", "namespace").map(Scalar::value).orElse("");
+            if (!ns.equals(namespace)) {
+                continue;
+            }
+            Optional<Node> selector = PodCheck.at(p, "spec", "podSelector");
+            boolean all = selector.isPresent() && (selector.get() instanceof Mapping m && m.effectiveKeys().isEmpty()
+                    || selector.get() instanceof Mapping m2 && m2.effectiveKeys().stream().allMatch(k ->
+                    PodCheck.at(m2, k).filter(v -> v instanceof Mapping mm && mm.effectiveKeys().isEmpty()
+                            || v instanceof Sequence s && s.items().isEmpty()).isPresent()));
+            List<String> types = PodCheck.items(p, "spec", "policyTypes").stream().map(Scalar::value).toList();
+            boolean ingress = types.isEmpty() || types.contains("Ingress");
+            if (all && ingress) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One NetworkPolicy document, starting with {@code ---}. */
+    private static String policy(String name, String namespace, Map<String, String> selector, List<Port> ports) {
+        StringBuilder y = new StringBuilder("---\n");
+        y.append("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ").append(quote(name)).append('\n');
+        if (!namespace.isEmpty()) {
+            y.append("  namespace: ").append(quote(namespace)).append('\n');
+        }
+        y.append("spec:\n");
+        if (selector.isEmpty()) {
+            y.append("  podSelector: {}\n");
+        } else {
+            y.append("  podSelector:\n    matchLabels:\n");
+            selector.forEach((k, v) -> y.append("      ").append(quote(k)).append(": ").append(quote(v)).append('\n'));
+        }
+        y.append("  policyTypes:\n    - Ingress\n");
+        if (!ports.isEmpty()) {
+            y.append("  ingress:\n    - ports:\n");
+            for (Port p : ports) {
+                y.append("        - port: ").append(p.named() ? quote(p.port()) : p.port()).append('\n');
+                y.append("          protocol: ").append(quote(p.protocol())).append('\n');
+            }
+        }
+        return y.toString();
+    }
+
+    /** A string plain when YAML 1.1 and 1.2 both read it back as the same string, else double-quoted. */
+    static String quote(String value) {
+        if (PLAIN.matcher(value).matches() && !YAML11_WORDS.contains(value.toLowerCase(Locale.ROOT))) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (char ch : value.toCharArray()) {
+            if (ch == '"' || ch == '\\') {
+                out.append('\\').append(ch);
+            } else if (ch < 0x20) {
+                out.append(String.format("\\x%02X", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static String trim(String name) {
+        String n = name.length() > 63 ? name.substring(0, 63) : name;
+        return n.replaceAll("-+$", "");
+    }
+
+    private void emit(Workload at, String message, boolean fixable, Finding.Status status, String reason) {
+        Node where = PodCheck.at(at.object(), "metadata", "name").orElse(at.object());
+        sink.accept(new Finding(fileName, line(where), column(where), RULE, setting.severity(), message,
+                at.label(), fixable, status, reason));
+    }
+
+    private int line(Node n) {
+        return file.yaml().line(Math.max(0, n.start()));
+    }
+
+    private int column(Node n) {
+        return file.yaml().column(Math.max(0, n.start()));
+    }
+}

@@ -1,0 +1,258 @@
+package dev.harden.rule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.harden.engine.Hardener;
+import dev.harden.image.ImageKnowledge;
+import dev.harden.manifest.Workload;
+import dev.harden.profile.Profile;
+import dev.harden.profile.ProfileException;
+import dev.harden.profile.RepoConfig;
+import dev.harden.report.FileReport;
+import dev.harden.report.Finding;
+import dev.harden.testing.Fixtures;
+import dev.harden.testing.Workloads;
+import dev.harden.yaml.Limits;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kubernetes hardening end to end: typed output, the restricted standard, exemptions, NetworkPolicies. */
+class KubernetesHardeningTest {
+
+    private static final Profile RESTRICTED = Fixtures.profile("restricted");
+
+    @TestFactory
+    Stream<DynamicTest> everyKubernetesFixtureHardenedWithRestrictedIsTypedAndPassesTheStandardOrSaysWhy() throws Exception {
+        List<Path> inputs = new ArrayList<>();
+        for (Path dir : RuleFixturesTest.list(RuleFixturesTest.root("rules"))) {
+            for (Path f : RuleFixturesTest.list(dir)) {
+                if (f.getFileName().toString().startsWith("bad.")) {
+                    inputs.add(f);
+                }
+            }
+        }
+        for (Path dir : RuleFixturesTest.list(RuleFixturesTest.root("dev/harden/examples"))) {
+            inputs.add(dir.resolve("before.yaml"));
+        }
+        inputs.add(Path.of("examples/kubernetes/app.yaml"));
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path input : inputs) {
+            String text = Files.readString(input, StandardCharsets.UTF_8);
+            if (Workloads.of(text, RESTRICTED.podSpecPaths()).isEmpty()) {
+                continue;
+            }
+            String name = input.getParent().getFileName() + "/" + input.getFileName();
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                String fixed = Fixtures.fixed(RESTRICTED, text);
+                Fixtures.assertIdempotentAndClean(RESTRICTED, fixed);
+                List<Finding> remaining = Fixtures.check(RESTRICTED, fixed).findings();
+                for (Workload w : Workloads.of(fixed, RESTRICTED.podSpecPaths())) {
+                    Workloads.assertTyped(w);
+                    Workloads.assertRestrictedOrReported(w, remaining, false);
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void theExampleAppPassesTheRestrictedStandardAfterOneFix() throws Exception {
+        String fixed = Fixtures.fixed(RESTRICTED, Files.readString(Path.of("examples/kubernetes/app.yaml"), StandardCharsets.UTF_8));
+        List<Workload> workloads = Workloads.of(fixed, RESTRICTED.podSpecPaths());
+        assertThat(workloads).extracting(Workload::label).containsExactly("Deployment/web", "StatefulSet/redis", "CronJob/cleanup");
+        for (Workload w : workloads) {
+            assertThat(Workloads.restrictedViolations(w)).as(w.label()).isEmpty();
+        }
+    }
+
+    @Test
+    void theDiffInTheKubernetesDocsIsWhatHardenWritesForTheExample() throws Exception {
+        String before = Files.readString(Path.of("examples/kubernetes/app.yaml"), StandardCharsets.UTF_8);
+        String docs = Files.readString(Path.of("docs/kubernetes.md"), StandardCharsets.UTF_8);
+        int start = docs.indexOf("```diff\n") + "```diff\n".length();
+        String shown = docs.substring(start, docs.indexOf("```", start));
+        assertThat(shown).isEqualTo(dev.harden.report.UnifiedDiff.diff("app.yaml", before, Fixtures.fixed(RESTRICTED, before)));
+    }
+
+    private static final String POD = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: tool
+            %s
+            spec:
+              containers:
+                - name: tool
+                  image: example/tool:1.0
+            """;
+
+    @Test
+    void anAnnotationExemptsTheNamedRulesWithItsReason() {
+        String text = POD.formatted("""
+                  annotations:
+                    harden.dev/ignore: "cap-drop-all, read-only-root-filesystem"
+                    harden.dev/ignore-reason: needs to write its plugins at run time
+                """.stripTrailing());
+        FileReport r = Fixtures.fix(RESTRICTED, text);
+        List<Finding> exempted = r.findings().stream().filter(Finding::exempted).toList();
+        assertThat(exempted).extracting(Finding::ruleId).containsExactlyInAnyOrder("cap-drop-all", "read-only-root-filesystem");
+        assertThat(exempted).extracting(Finding::reason).containsOnly("needs to write its plugins at run time");
+        String fixed = new String(r.fixed(), StandardCharsets.UTF_8);
+        assertThat(fixed).doesNotContain("capabilities").doesNotContain("readOnlyRootFilesystem").contains("allowPrivilegeEscalation: false");
+    }
+
+    @Test
+    void anInlineCommentExemptsItsDocumentOnly() {
+        String text = POD.formatted("# harden:ignore resource-limits -- sized by the VPA").replace("\n# harden", "  # harden")
+                + "---\n" + POD.formatted("").replace("name: tool\n\n", "name: other\n");
+        List<Finding> limits = Fixtures.check(RESTRICTED, text).findings().stream()
+                .filter(f -> f.ruleId().equals("resource-limits")).toList();
+        assertThat(limits).extracting(Finding::subject, Finding::status, Finding::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("Pod/tool/tool", Finding.Status.EXEMPTED, "sized by the VPA"),
+                org.assertj.core.groups.Tuple.tuple("Pod/other/tool", Finding.Status.OPEN, null));
+    }
+
+    @Test
+    void theRepositoryConfigExemptsAWorkloadByName(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve(".harden.yaml");
+        Files.writeString(config, """
+                exemptions:
+                  - rules: [non-root-user, run-as-non-root]
+                    workload: tool
+                    reason: the vendor image only starts as root
+                """);
+        Hardener hardener = new Hardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.load(config), Limits.DEFAULT);
+        FileReport r = hardener.process(dir.resolve("pod.yaml"), "pod.yaml", POD.formatted("").getBytes(StandardCharsets.UTF_8), true);
+        assertThat(r.findings().stream().filter(Finding::exempted).map(Finding::ruleId).toList())
+                .containsExactlyInAnyOrder("non-root-user", "run-as-non-root");
+        assertThat(new String(r.fixed(), StandardCharsets.UTF_8)).doesNotContain("runAsUser").doesNotContain("runAsNonRoot");
+    }
+
+    @Test
+    void strictWritesDefaultDenyAndServiceAllowRulesAsANewFile() throws Exception {
+        Profile strict = Fixtures.profile("strict");
+        String manifests = Files.readString(RuleFixturesTest.root("rules").resolve(
+                "network-policy-default-deny/bad.manifests-stay-unchanged.yaml"), StandardCharsets.UTF_8);
+        FileReport r = Fixtures.fix(strict, manifests);
+        assertThat(r.generated()).hasSize(1);
+        assertThat(r.generated().get(0).name()).isEqualTo("fixture.network-policies.yaml");
+        assertThat(new String(r.generated().get(0).content(), StandardCharsets.UTF_8)).isEqualTo("""
+                # Written by harden (network-policy-default-deny) for fixture.yaml: ingress is denied by default, and allowed
+                # on the ports each Service of fixture.yaml exposes. Review, then apply it with the manifests.
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: default-deny-ingress
+                  namespace: shop
+                spec:
+                  podSelector: {}
+                  policyTypes:
+                    - Ingress
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: allow-ingress-to-api
+                  namespace: shop
+                spec:
+                  podSelector:
+                    matchLabels:
+                      app: api
+                  policyTypes:
+                    - Ingress
+                  ingress:
+                    - ports:
+                        - port: http
+                          protocol: TCP
+                """);
+        assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("network-policy-default-deny") && f.status() == Finding.Status.FIXED)
+                .singleElement().extracting(Finding::message).asString()
+                .startsWith("denied ingress by default in namespace shop (in fixture.network-policies.yaml)"
+                        + " and allowed the ports of Service api");
+    }
+
+    @Test
+    void anExistingPolicyFileIsNeverOverwrittenButReportedWhenItLacksTheDefaultDeny(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("app.network-policies.yaml"), "apiVersion: v1\nkind: List\nitems: []\n");
+        Hardener hardener = new Hardener(Fixtures.profile("strict"), ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
+        FileReport r = hardener.process(dir.resolve("app.yaml"), "app.yaml", POD.formatted("").getBytes(StandardCharsets.UTF_8), true);
+        assertThat(r.generated()).isEmpty();
+        assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("network-policy-default-deny")).singleElement()
+                .satisfies(f -> assertThat(f.message()).endsWith("add one to app.network-policies.yaml, which harden does not overwrite"))
+                .satisfies(f -> assertThat(f.fixable()).isFalse());
+    }
+
+    @Test
+    void helmTemplatesAreSkippedButBracesInsideStringsAreNot() {
+        FileReport helm = Fixtures.check(RESTRICTED, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: {{ include "app.fullname" . }}
+                spec:
+                {{- toYaml .Values.spec | nindent 2 }}
+                """);
+        assertThat(helm.kind()).isEqualTo(FileReport.Kind.SKIPPED);
+        assertThat(helm.problem()).contains("template");
+        FileReport strings = Fixtures.check(RESTRICTED, POD.formatted("""
+                  annotations:
+                    summary: "{{ $labels.instance }} is down"
+                """.stripTrailing()));
+        assertThat(strings.kind()).isEqualTo(FileReport.Kind.KUBERNETES);
+        assertThat(strings.findings()).isNotEmpty();
+    }
+
+    @Test
+    void aProfileRefusesAnUnknownKubernetesKeyWithASuggestion(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mine.yaml");
+        Files.writeString(file, """
+                apiVersion: harden/v1
+                kind: Profile
+                name: mine
+                extends: restricted
+                kubernetes:
+                  podSpecPath:
+                    - {apiVersion: example.com/v1, kind: Thing, path: spec.pod}
+                """);
+        assertThatThrownBy(() -> Profile.load(file.toString(), RuleCatalog.builtIn().parameters()))
+                .isInstanceOf(ProfileException.class).hasMessageContaining("unknown key 'podSpecPath'")
+                .hasMessageContaining("podSpecPaths");
+    }
+
+    @Test
+    void aProfileAddsPodSpecPathsForItsOwnCustomResources(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mine.yaml");
+        Files.writeString(file, """
+                apiVersion: harden/v1
+                kind: Profile
+                name: mine
+                extends: restricted
+                kubernetes:
+                  podSpecPaths:
+                    - {apiVersion: example.com/v1, kind: Runner, path: spec.pod}
+                """);
+        Profile mine = Profile.load(file.toString(), RuleCatalog.builtIn().parameters());
+        assertThat(mine.podSpecPaths()).extracting(p -> p.kind() + " " + p.dotted())
+                .containsExactly("Rollout spec.template.spec", "Service spec.template.spec", "Runner spec.pod");
+        String runner = """
+                apiVersion: example.com/v1
+                kind: Runner
+                metadata: {name: r}
+                spec:
+                  pod:
+                    containers:
+                      - {name: r, image: example/r:1.0}
+                """;
+        assertThat(Workloads.of(runner, mine.podSpecPaths())).extracting(Workload::label).containsExactly("Runner/r");
+        assertThat(Workloads.of(runner, RESTRICTED.podSpecPaths())).isEmpty();
+    }
+}
