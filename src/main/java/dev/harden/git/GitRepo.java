@@ -112,7 +112,8 @@ public final class GitRepo implements AutoCloseable {
             return new GitRepo(repo, url, "origin", credentials, dir);
         } catch (GitAPIException | RuntimeException e) {
             delete(dir);
-            throw new GitException("cannot clone " + safe(url, credentials) + ": " + reason(e, credentials));
+            String where = safe(url, credentials);
+            throw new GitException("cannot clone " + where + ": " + reason(e, credentials).replace(where + ": ", ""));
         }
     }
 
