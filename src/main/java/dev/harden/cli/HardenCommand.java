@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
             "  harden fix --diff compose.yaml      show what harden would change, as a patch",
             "  harden fix --profile strict k8s/    harden manifests in place with the strict profile",
             "  harden rules read-only-root-filesystem   explain one rule",
-            "  harden pr --repo acme/shop --label security   open or update one pull request with the fix",
+            "  harden pr --repo acme/shop          commit the fix and open a pull request",
             "",
             "Exit codes:",
             "  0  clean (check) or done (fix)",

@@ -33,12 +33,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code harden pr}: commits the fix on a branch, pushes it, and opens or updates one pull request. */
 @Command(name = "pr", mixinStandardHelpOptions = true,
-        description = {"Commit the fix on a branch (harden/<profile>), push it, and open or update one pull request.",
-            "A re-run with the same change pushes nothing and opens nothing; a different change updates the same",
-            "pull request. A branch with commits harden did not make is left alone (unless --force), and a pull",
-            "request closed without merging is not proposed again until the change differs.",
-            "The token comes from --token-file, else HARDEN_TOKEN, else GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN;",
-            "it is never printed. Prints the pull request's URL and whether it was opened, updated or left as it was.",
+        description = {"Commit the fix on a branch (harden/<profile>), push it, and open or update one",
+            "pull request. A re-run with the same change pushes nothing and opens nothing;",
+            "a different change updates the same pull request. A branch with commits harden",
+            "did not make is left alone (unless --force), and a pull request closed without",
+            "merging is not proposed again until the change differs.",
+            "The token comes from --token-file, else HARDEN_TOKEN, else GITHUB_TOKEN,",
+            "GITLAB_TOKEN or GITEA_TOKEN; it is never printed. Prints the pull request's URL",
+            "and whether it was opened, updated or left as it was.",
             "Exit 0 when done, 2 on bad usage, 4 when git or the forge refused."})
 final class PrCommand implements Callable<Integer> {
     @Spec
