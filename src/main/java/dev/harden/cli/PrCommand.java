@@ -17,6 +17,7 @@ import dev.harden.pr.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,7 +214,7 @@ final class PrCommand implements Callable<Integer> {
                 throw new UserException("--api-url must be an http(s) URL, not '" + Redact.secret(url, null) + "'");
             }
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new UserException("--api-url is not a URL: '" + Redact.secret(url, null) + "'");
         }
     }

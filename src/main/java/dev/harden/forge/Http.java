@@ -3,6 +3,7 @@ package dev.harden.forge;
 import dev.harden.report.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -134,7 +136,7 @@ final class Http {
             case 404 -> " (no such repository or pull request, or the token cannot see it)";
             default -> "";
         };
-        boolean exists = (r.status() == 422 || r.status() == 409) && why.toLowerCase(java.util.Locale.ROOT).contains("already exist");
+        boolean exists = (r.status() == 422 || r.status() == 409) && why.toLowerCase(Locale.ROOT).contains("already exist");
         return new ForgeException(redact(method + " " + safePath(uri) + ": HTTP " + r.status()
                 + (why.isEmpty() ? "" : ": " + why) + hint), r.status(), exists);
     }
@@ -226,7 +228,7 @@ final class Http {
     }
 
     private void wait(long millis, String why, String method, URI uri) throws ForgeException {
-        log.accept(kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + method + " " + safePath(uri) + ": " + why
+        log.accept(kind.name().toLowerCase(Locale.ROOT) + ": " + method + " " + safePath(uri) + ": " + why
                 + "; retrying in " + seconds(millis) + "s");
         try {
             pace.sleep(millis);
@@ -272,7 +274,7 @@ final class Http {
                 return Optional.of(pace.backoff(Pace.SECONDARY_BACKOFF_MILLIS, attempt));
             }
         }
-        String why = reason(r.json()).toLowerCase(java.util.Locale.ROOT);
+        String why = reason(r.json()).toLowerCase(Locale.ROOT);
         if (r.status() == 429 || why.contains("rate limit") || why.contains("abuse")) {
             return Optional.of(pace.backoff(Pace.SECONDARY_BACKOFF_MILLIS, attempt));
         }
@@ -323,6 +325,6 @@ final class Http {
     }
 
     static String encode(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,6 +1,7 @@
 package dev.harden.git;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.FileUtils;
 
 /**
@@ -193,7 +195,7 @@ public final class GitRepo implements AutoCloseable {
     public boolean tracked(String commit, String path) throws GitException {
         try (RevWalk walk = new RevWalk(repository)) {
             RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
-            return org.eclipse.jgit.treewalk.TreeWalk.forPath(repository, path, c.getTree()) != null;
+            return TreeWalk.forPath(repository, path, c.getTree()) != null;
         } catch (IOException e) {
             throw new GitException("cannot read commit " + commit + ": " + e.getMessage());
         }
@@ -310,7 +312,7 @@ public final class GitRepo implements AutoCloseable {
                 notes.add(remoteLines.strip().replace('\n', ' '));
             }
             return new Push(answered.getStatus().name(), safe(String.join("; ", notes), credentials));
-        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+        } catch (IOException | URISyntaxException | RuntimeException e) {
             throw new GitException("cannot push to " + remoteUrl() + ": " + reason(e, credentials));
         }
     }

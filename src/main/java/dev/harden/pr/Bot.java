@@ -121,8 +121,8 @@ public final class Bot {
                     + " from " + branch + " into " + base);
         } catch (ForgeException e) {
             if (!e.alreadyExists()) {
-                throw new PrException(e.getMessage() + (push ? "; the branch is pushed, and the next run opens the"
-                        + " pull request" : ""));
+                throw new PrException(e.getMessage() + (push ? "; the branch is pushed: the next run opens or finishes"
+                        + " the pull request" : ""));
             }
             // Someone (or a parallel run) opened it between our lookup and our create.
             Optional<PullRequest> now = forge.byHead(branch).stream().filter(p -> p.state() == PullRequest.State.OPEN)

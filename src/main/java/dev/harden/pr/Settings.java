@@ -34,7 +34,7 @@ public record Settings(String branch, String base, Identity author, Identity com
 
     /** Defaults: harden's identity, no labels, three push attempts. */
     public static Settings defaults() {
-        return new Settings(null, null, dev.harden.git.Identity.HARDEN, dev.harden.git.Identity.HARDEN, false, List.of(),
+        return new Settings(null, null, Identity.HARDEN, Identity.HARDEN, false, List.of(),
                 List.of(), List.of(), false, 3);
     }
 

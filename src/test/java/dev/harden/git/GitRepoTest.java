@@ -10,6 +10,8 @@ import dev.harden.testing.GitServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.eclipse.jgit.transport.SshSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,6 +172,11 @@ class GitRepoTest {
                     .hasMessageContaining("cannot clone")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
         }
+    }
+
+    @Test
+    void sshRemotesGoThroughJGitsApacheMinaClient() {
+        assertThat(SshSessionFactory.getInstance()).isInstanceOf(SshdSessionFactory.class);
     }
 
     @Test

@@ -231,7 +231,7 @@ class BotTest {
         assertThatThrownBy(() -> run("restricted"))
                 .isInstanceOf(PrException.class)
                 .hasMessageContaining("HTTP 502")
-                .hasMessageContaining("the branch is pushed, and the next run opens the pull request");
+                .hasMessageContaining("the branch is pushed: the next run opens or finishes the pull request");
         String tip = GitCli.tip(bare, "harden/restricted");
         assertThat(tip).isNotNull();
         assertThat(fake.prs()).isEmpty();

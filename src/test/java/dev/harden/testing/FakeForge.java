@@ -56,6 +56,7 @@ public final class FakeForge implements AutoCloseable {
      */
     public record Call(String method, String url, String body, int status) { }
 
+    /** An answer to give instead of the fake's own, once. */
     private record Fault(String method, String pathPart, int status, Map<String, String> headers, String body) { }
 
     private final Dialect dialect;
@@ -139,6 +140,7 @@ public final class FakeForge implements AutoCloseable {
         server.stop();
     }
 
+    /** Routes every request WireMock receives to the fake's state. */
     private final class Handler implements ResponseDefinitionTransformerV2 {
         @Override
         public String getName() {
