@@ -16,19 +16,21 @@ import picocli.CommandLine.Spec;
             "no privilege escalation, read-only root filesystems, resource limits, pinned images.",
             "It edits only the bytes it must: comments, quoting, order and line endings stay as they are.",
             ""},
-        subcommands = {CheckCommand.class, FixCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, FixCommand.class, RulesCommand.class, PrCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  harden check .                      report findings under the current folder",
             "  harden fix --diff compose.yaml      show what harden would change, as a patch",
             "  harden fix --profile strict k8s/    harden manifests in place with the strict profile",
             "  harden rules read-only-root-filesystem   explain one rule",
+            "  harden pr --repo acme/shop          commit the fix and open a pull request",
             "",
             "Exit codes:",
             "  0  clean (check) or done (fix)",
             "  1  findings remain (check)",
             "  2  bad input or usage: a file could not be read or parsed, an unknown option or profile",
             "  3  internal error (a bug: run again with --stacktrace and report it)",
+            "  4  git or the forge refused (pr): the message says what to do",
             "",
             "Profiles: baseline, restricted (default), strict, or a profile file. NO_COLOR turns colour off."})
 public final class HardenCommand implements Callable<Integer> {
@@ -36,6 +38,7 @@ public final class HardenCommand implements Callable<Integer> {
     public static final int FINDINGS = 1;
     public static final int BAD_INPUT = 2;
     public static final int INTERNAL = 3;
+    public static final int REMOTE = 4;
 
     @Spec
     CommandSpec spec;

@@ -3,9 +3,19 @@ package dev.harden.report;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON writer for reports: maps, lists, strings, numbers, booleans and null. */
+/** A minimal JSON writer and reader: maps, lists, strings, numbers, booleans and null. */
 public final class Json {
     private Json() {
+    }
+
+    /**
+     * Reads one JSON value: objects become ordered maps, arrays lists, numbers {@code Long} or
+     * {@code Double}.
+     *
+     * @throws IllegalArgumentException when the text is not JSON, naming the offset
+     */
+    public static Object parse(String text) {
+        return new JsonParser(text).document();
     }
 
     public static String write(Object value) {

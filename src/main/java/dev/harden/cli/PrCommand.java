@@ -1,0 +1,261 @@
+package dev.harden.cli;
+
+import dev.harden.engine.Hardener;
+import dev.harden.forge.Forge;
+import dev.harden.forge.Pace;
+import dev.harden.git.Credentials;
+import dev.harden.git.GitException;
+import dev.harden.git.GitRepo;
+import dev.harden.git.Identity;
+import dev.harden.git.Redact;
+import dev.harden.pr.Bot;
+import dev.harden.pr.Change;
+import dev.harden.pr.Outcome;
+import dev.harden.pr.Plan;
+import dev.harden.pr.PrException;
+import dev.harden.pr.Settings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code harden pr}: commits the fix on a branch, pushes it, and opens or updates one pull request. */
+@Command(name = "pr", mixinStandardHelpOptions = true,
+        description = {"Commit the fix on a branch (harden/<profile>), push it, and open or update one",
+            "pull request. A re-run with the same change pushes nothing and opens nothing;",
+            "a different change updates the same pull request. A branch with commits harden",
+            "did not make is left alone (unless --force), and a pull request closed without",
+            "merging is not proposed again until the change differs.",
+            "The token comes from --token-file, else HARDEN_TOKEN, else GITHUB_TOKEN,",
+            "GITLAB_TOKEN or GITEA_TOKEN; it is never printed. Prints the pull request's URL",
+            "and whether it was opened, updated or left as it was.",
+            "Exit 0 when done, 2 on bad usage, 4 when git or the forge refused."})
+final class PrCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options options;
+
+    @Option(names = "--clone", paramLabel = "URL",
+            description = "Clone this repository (depth 1) instead of using the one PATH is in; PATH is then inside the clone.")
+    String cloneUrl;
+
+    @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "The repository on the forge (GitLab: GROUP/PROJECT).")
+    String repo;
+
+    @Option(names = "--forge", paramLabel = "FORGE", defaultValue = "github",
+            description = "github, gitlab or gitea (Forgejo too) (default: ${DEFAULT-VALUE}).")
+    String forge;
+
+    @Option(names = "--api-url", paramLabel = "URL",
+            description = "The forge's API: GitHub Enterprise https://HOST/api/v3, GitLab https://HOST/api/v4, Gitea https://HOST/api/v1.")
+    String apiUrl;
+
+    @Option(names = "--branch", paramLabel = "BRANCH", description = "The branch to push (default: harden/<profile>).")
+    String branch;
+
+    @Option(names = "--base", paramLabel = "BRANCH", description = "The branch to merge into (default: the remote's default branch).")
+    String base;
+
+    @Option(names = "--remote", paramLabel = "NAME", defaultValue = "origin",
+            description = "The remote of a local repository to push to (default: ${DEFAULT-VALUE}).")
+    String remote;
+
+    @Option(names = "--draft", description = "Open the pull request as a draft.")
+    boolean draft;
+
+    @Option(names = "--label", paramLabel = "LABEL", description = "Add a label (repeatable).")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--reviewer", paramLabel = "USER", description = "Ask a user for a review when opening (repeatable).")
+    List<String> reviewers = new ArrayList<>();
+
+    @Option(names = "--assignee", paramLabel = "USER", description = "Assign a user when opening (repeatable).")
+    List<String> assignees = new ArrayList<>();
+
+    @Option(names = "--author", paramLabel = "'NAME <EMAIL>'",
+            description = "The commit's author (default: " + "harden <harden@noreply.invalid>" + ").")
+    String author;
+
+    @Option(names = "--committer", paramLabel = "'NAME <EMAIL>'",
+            description = "The commit's committer (default: the author). harden knows its own commits by this address.")
+    String committer;
+
+    @Option(names = "--force", description = "Replace the branch even when it has commits harden did not make.")
+    boolean force;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the token from this file.")
+    Path tokenFile;
+
+    @Option(names = "--write-interval", paramLabel = "SECONDS", defaultValue = "1",
+            description = "The least time between two calls that change something on the forge (default: ${DEFAULT-VALUE}).")
+    double writeInterval;
+
+    @Option(names = "--push-attempts", paramLabel = "N", defaultValue = "3",
+            description = "How many times to try a push the server refuses, waiting 2s, 4s, ... between (default: ${DEFAULT-VALUE}).")
+    int pushAttempts;
+
+    @Option(names = "--dry-run", description = "Print the patch and the pull request harden would open; push and open nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Forge.Kind kind = kind();
+        if (!dryRun && (repo == null || repo.isBlank())) {
+            throw new UserException("--repo OWNER/NAME is required: the repository on the forge to open the pull request in");
+        }
+        String token = token(System::getenv, kind, tokenFile, !dryRun);
+        try {
+            return run(out, err, kind, token);
+        } catch (GitException | PrException e) {
+            err.println("harden: " + Redact.secret(e.getMessage(), token));
+            err.flush();
+            return HardenCommand.REMOTE;
+        } catch (UserException e) {
+            throw new UserException(Redact.secret(e.getMessage(), token));
+        } catch (RuntimeException e) {
+            // An internal error's text may quote a URL or an answer: it leaves with the token masked.
+            RuntimeException safe = new IllegalStateException(Redact.secret(e.toString(), token));
+            safe.setStackTrace(e.getStackTrace());
+            throw safe;
+        }
+    }
+
+    private int run(PrintWriter out, PrintWriter err, Forge.Kind kind, String token) throws GitException, PrException {
+        URI api = api(kind);
+        Settings settings = settings();
+        Credentials credentials = token == null ? null : new Credentials(kind.gitUsername(), token);
+        try (GitRepo git = cloneUrl != null ? GitRepo.cloneShallow(cloneUrl, base, credentials)
+                : GitRepo.open(options.paths().get(0), remote, credentials)) {
+            List<Path> targets = targets(git);
+            options.paths = targets;
+            Hardener hardener = options.hardener();
+            Change change = Change.compute(hardener, git.workTree(), targets);
+            change.unreadable().forEach(u -> err.println(u));
+            Plan plan = Plan.of(change, settings);
+            if (dryRun) {
+                out.print(change.patch());
+                if (change.isEmpty()) {
+                    err.println("profile " + change.profile() + " finds nothing to fix: harden pr would open nothing");
+                } else {
+                    out.println();
+                    out.println("# harden pr would push branch " + plan.branch() + " and open or update this pull request"
+                            + " into " + (base == null ? "the default branch" : base) + ":");
+                    out.println("# " + plan.title());
+                    out.println();
+                    out.print(plan.body());
+                }
+                out.flush();
+                err.flush();
+                return HardenCommand.CLEAN;
+            }
+            Forge client = Forge.of(kind, api, repo, token,
+                    Pace.standard(Duration.ofMillis(Math.round(writeInterval * 1000))), line -> log(err, line));
+            Outcome outcome = new Bot(client, Thread::sleep, line -> log(err, line)).publish(git, plan, settings);
+            out.println(outcome.action().label() + (outcome.url() == null ? "" : ": " + outcome.url()));
+            err.println("harden: " + outcome.detail());
+            out.flush();
+            err.flush();
+            return HardenCommand.CLEAN;
+        }
+    }
+
+    private static void log(PrintWriter err, String line) {
+        err.println("harden: " + line);
+        err.flush();
+    }
+
+    private List<Path> targets(GitRepo git) {
+        if (cloneUrl == null) {
+            return options.paths();
+        }
+        List<Path> inside = new ArrayList<>();
+        for (Path p : options.paths) {
+            if (p.isAbsolute() || p.normalize().startsWith("..")) {
+                throw new UserException(p + ": with --clone, name paths inside the repository, such as deploy/");
+            }
+            inside.add(git.workTree().resolve(p).normalize());
+        }
+        return inside.isEmpty() ? List.of(git.workTree()) : inside;
+    }
+
+    private Forge.Kind kind() {
+        try {
+            return Forge.Kind.parse(forge);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    private URI api(Forge.Kind kind) {
+        String url = apiUrl != null ? apiUrl : kind.defaultApi();
+        if (url == null) {
+            throw new UserException("--forge " + forge + " needs --api-url, such as https://git.example.com/api/v1");
+        }
+        try {
+            URI uri = new URI(url);
+            if (uri.getHost() == null || !List.of("http", "https").contains(String.valueOf(uri.getScheme()))) {
+                throw new UserException("--api-url must be an http(s) URL, not '" + Redact.secret(url, null) + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UserException("--api-url is not a URL: '" + Redact.secret(url, null) + "'");
+        }
+    }
+
+    private Settings settings() {
+        try {
+            Identity a = author == null ? Identity.HARDEN : Identity.parse(author);
+            Identity c = committer == null ? a : Identity.parse(committer);
+            return new Settings(branch, base, a, c, draft, labels, reviewers, assignees, force, pushAttempts);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /**
+     * The token: from the file, else {@code HARDEN_TOKEN}, else the forge's usual variable.
+     *
+     * @param env how to read an environment variable
+     * @param required whether a missing token is an error
+     */
+    static String token(Function<String, String> env, Forge.Kind kind, Path file, boolean required) {
+        if (file != null) {
+            try {
+                String t = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (t.isEmpty()) {
+                    throw new UserException(file + " is empty: put the token in it");
+                }
+                return t;
+            } catch (IOException e) {
+                throw new UserException("cannot read the token file " + file + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        for (String name : List.of("HARDEN_TOKEN", kind.tokenVariable())) {
+            String t = env.apply(name);
+            if (t != null && !t.isBlank()) {
+                return t.strip();
+            }
+        }
+        if (required) {
+            throw new UserException("no token: set HARDEN_TOKEN or " + kind.tokenVariable() + ", or use --token-file FILE");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.harden.forge;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** GitLab merge requests: {@code /projects/{url-encoded path}/merge_requests}. */
+final class GitLab implements Forge {
+    private static final String DRAFT = "Draft: ";
+
+    private final Http http;
+    private final String project;
+
+    GitLab(Http http, String repository) {
+        this.http = http;
+        this.project = "/projects/" + Http.encode(repository);
+    }
+
+    @Override
+    public List<PullRequest> byHead(String branch) throws ForgeException {
+        List<PullRequest> found = new ArrayList<>();
+        for (Object item : http.getAll(project + "/merge_requests?per_page=100&source_branch=" + Http.encode(branch))) {
+            PullRequest pr = read(item);
+            if (pr.head().equals(branch)) {
+                found.add(pr);
+            }
+        }
+        found.sort(Comparator.comparingLong(PullRequest::number).reversed());
+        return found;
+    }
+
+    @Override
+    public PullRequest create(Proposal p) throws ForgeException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("source_branch", p.head());
+        body.put("target_branch", p.base());
+        body.put("title", (p.draft() ? DRAFT : "") + p.title());
+        body.put("description", p.body());
+        if (!p.labels().isEmpty()) {
+            body.put("labels", String.join(",", p.labels()));
+        }
+        if (!p.assignees().isEmpty()) {
+            body.put("assignee_ids", userIds(p.assignees()));
+        }
+        if (!p.reviewers().isEmpty()) {
+            body.put("reviewer_ids", userIds(p.reviewers()));
+        }
+        String path = project + "/merge_requests";
+        Http.Response r = http.send("POST", path, body);
+        http.check(r, "POST", path);
+        return read(r.json());
+    }
+
+    @Override
+    public PullRequest update(PullRequest existing, Proposal p) throws ForgeException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        // Keeps the draft state people chose: marking it ready must survive the next run.
+        body.put("title", (existing.draft() ? DRAFT : "") + p.title());
+        body.put("description", p.body());
+        List<String> missing = p.labels().stream().filter(l -> !existing.labels().contains(l)).toList();
+        if (!missing.isEmpty()) {
+            body.put("add_labels", String.join(",", missing));
+        }
+        String path = project + "/merge_requests/" + existing.number();
+        Http.Response r = http.send("PUT", path, body);
+        http.check(r, "PUT", path);
+        return read(r.json());
+    }
+
+    private List<Long> userIds(List<String> names) throws ForgeException {
+        List<Long> ids = new ArrayList<>();
+        for (String name : names) {
+            String path = "/users?username=" + Http.encode(name);
+            Http.Response r = http.get(path);
+            http.check(r, "GET", path);
+            if (!(r.json() instanceof List<?> users) || users.isEmpty()) {
+                throw new ForgeException("GitLab has no user named '" + name + "': check --reviewer and --assignee", 404, false);
+            }
+            ids.add(Fields.number(Fields.object(users.get(0), "a user"), "id"));
+        }
+        return ids;
+    }
+
+    private static PullRequest read(Object json) throws ForgeException {
+        Map<?, ?> m = Fields.object(json, "a merge request");
+        PullRequest.State state = switch (String.valueOf(m.get("state"))) {
+            case "merged" -> PullRequest.State.MERGED;
+            case "closed" -> PullRequest.State.CLOSED;
+            default -> PullRequest.State.OPEN;
+        };
+        String title = String.valueOf(m.get("title"));
+        boolean draft = Boolean.TRUE.equals(m.get("draft")) || title.startsWith(DRAFT);
+        return new PullRequest(Fields.number(m, "iid"), Fields.string(m, "web_url"), state,
+                title.startsWith(DRAFT) ? title.substring(DRAFT.length()) : title, Fields.string(m, "description"),
+                Fields.names(m.get("labels")), Fields.string(m, "source_branch"), draft);
+    }
+}

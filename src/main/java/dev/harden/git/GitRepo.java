@@ -1,0 +1,354 @@
+package dev.harden.git;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.util.FileUtils;
+
+/**
+ * A git repository harden commits into: a local one found from a path, or a shallow clone of a URL.
+ * Commits are built in memory from a parent's tree plus new file contents, so the working tree, the
+ * index and the local branches are never touched.
+ */
+public final class GitRepo implements AutoCloseable {
+    private final Repository repository;
+    private final String url;
+    private final String remoteName;
+    private final Credentials credentials;
+    private final Path temporary;
+
+    private GitRepo(Repository repository, String url, String remoteName, Credentials credentials, Path temporary) {
+        this.repository = repository;
+        this.url = url;
+        this.remoteName = remoteName;
+        this.credentials = credentials;
+        this.temporary = temporary;
+    }
+
+    /**
+     * Opens the repository that contains a path, to talk to one of its remotes. A repository without
+     * that remote can still be read; calls that need the remote then fail.
+     *
+     * @param path a file or folder inside a working tree
+     * @param remoteName the remote to push to, usually {@code origin}
+     * @param credentials for HTTPS remotes, or null
+     */
+    public static GitRepo open(Path path, String remoteName, Credentials credentials) throws GitException {
+        Path start = path.toAbsolutePath().normalize();
+        FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(start.toFile());
+        if (builder.getGitDir() == null) {
+            throw new GitException(path + " is not inside a git repository: run harden pr in a clone, or use --clone URL");
+        }
+        try {
+            Repository repo = builder.setMustExist(true).build();
+            if (repo.isBare()) {
+                repo.close();
+                throw new GitException(path + " is a bare repository: harden pr needs a working tree, or use --clone URL");
+            }
+            String url = repo.getConfig().getString("remote", remoteName, "url");
+            return new GitRepo(repo, url, remoteName, credentials, null);
+        } catch (IOException e) {
+            throw new GitException("cannot open the git repository at " + path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Clones one branch of a URL with depth 1 into a new temporary folder, deleted on {@link #close()}.
+     *
+     * @param url what to clone
+     * @param branch the branch, or null for the remote's default branch
+     * @param credentials for HTTPS, or null
+     */
+    public static GitRepo cloneShallow(String url, String branch, Credentials credentials) throws GitException {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("harden-clone-");
+        } catch (IOException e) {
+            throw new GitException("cannot create a folder to clone into: " + e.getMessage());
+        }
+        var clone = Git.cloneRepository().setURI(url).setDirectory(dir.toFile()).setDepth(1)
+                .setCloneAllBranches(false).setProgressMonitor(NullProgressMonitor.INSTANCE);
+        if (branch != null) {
+            clone.setBranch(Constants.R_HEADS + branch).setBranchesToClone(List.of(Constants.R_HEADS + branch));
+        }
+        if (credentials != null) {
+            clone.setCredentialsProvider(credentials.provider());
+        }
+        try (Git git = clone.call()) {
+            Repository repo = git.getRepository();
+            repo.incrementOpen();
+            return new GitRepo(repo, url, "origin", credentials, dir);
+        } catch (GitAPIException | RuntimeException e) {
+            delete(dir);
+            String where = safe(url, credentials);
+            throw new GitException("cannot clone " + where + ": " + reason(e, credentials).replace(where + ": ", ""));
+        }
+    }
+
+    public Path workTree() {
+        return repository.getWorkTree().toPath();
+    }
+
+    /** The remote URL, with any password masked. */
+    public String remoteUrl() {
+        return url == null ? "(no remote '" + remoteName + "')" : safe(url, credentials);
+    }
+
+    private String url() throws GitException {
+        if (url == null) {
+            throw new GitException("the repository at " + workTree() + " has no remote '" + remoteName
+                    + "': add one with 'git remote add " + remoteName + " URL', or use --clone URL");
+        }
+        return url;
+    }
+
+    /** The remote's default branch and branch tips, without fetching anything. */
+    public Remote remote() throws GitException {
+        try {
+            Map<String, Ref> refs = Git.lsRemoteRepository().setRemote(url()).setCredentialsProvider(provider()).callAsMap();
+            Map<String, String> heads = new LinkedHashMap<>();
+            for (Ref ref : refs.values()) {
+                if (ref.getName().startsWith(Constants.R_HEADS) && ref.getObjectId() != null) {
+                    heads.put(ref.getName().substring(Constants.R_HEADS.length()), ref.getObjectId().name());
+                }
+            }
+            Ref head = refs.get(Constants.HEAD);
+            String defaultBranch = null;
+            if (head != null && head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
+                defaultBranch = head.getTarget().getName().substring(Constants.R_HEADS.length());
+            } else if (head != null && head.getObjectId() != null) {
+                defaultBranch = guessDefault(heads, head.getObjectId().name());
+            }
+            return new Remote(defaultBranch, heads);
+        } catch (GitAPIException | RuntimeException e) {
+            throw new GitException("cannot list the branches of " + remoteUrl() + ": " + reason(e, credentials));
+        }
+    }
+
+    private static String guessDefault(Map<String, String> heads, String headId) {
+        for (String preferred : List.of("main", "master", "trunk", "develop")) {
+            if (headId.equals(heads.get(preferred))) {
+                return preferred;
+            }
+        }
+        return heads.entrySet().stream().filter(e -> e.getValue().equals(headId)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+    }
+
+    /** The commit checked out, or null in an empty repository. */
+    public String head() throws GitException {
+        try {
+            ObjectId id = repository.resolve(Constants.HEAD + "^{commit}");
+            return id == null ? null : id.name();
+        } catch (IOException e) {
+            throw new GitException("cannot read HEAD: " + e.getMessage());
+        }
+    }
+
+    /** Paths with uncommitted changes: modified, staged, deleted or in conflict (untracked files are not counted). */
+    public Set<String> uncommitted() throws GitException {
+        try (Git git = new Git(repository)) {
+            Status status = git.status().call();
+            Set<String> paths = new HashSet<>(status.getUncommittedChanges());
+            paths.addAll(status.getConflicting());
+            return paths;
+        } catch (GitAPIException | RuntimeException e) {
+            throw new GitException("cannot read the status of " + workTree() + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether a path is tracked in a commit. */
+    public boolean tracked(String commit, String path) throws GitException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
+            return TreeWalk.forPath(repository, path, c.getTree()) != null;
+        } catch (IOException e) {
+            throw new GitException("cannot read commit " + commit + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the tree of a parent commit with some files replaced; nothing else changes.
+     *
+     * @param parent the commit whose tree to start from
+     * @param files repository-relative paths with {@code /} separators, to their new content
+     * @return the new tree's id
+     */
+    public String tree(String parent, Map<String, byte[]> files) throws GitException {
+        try (ObjectInserter inserter = repository.newObjectInserter(); ObjectReader reader = repository.newObjectReader();
+             RevWalk walk = new RevWalk(reader)) {
+            RevCommit base = walk.parseCommit(ObjectId.fromString(parent));
+            DirCache index = DirCache.read(reader, base.getTree());
+            DirCacheEditor editor = index.editor();
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                ObjectId blob = inserter.insert(Constants.OBJ_BLOB, file.getValue());
+                editor.add(new DirCacheEditor.PathEdit(file.getKey()) {
+                    @Override
+                    public void apply(DirCacheEntry entry) {
+                        if (entry.getRawMode() == 0) {
+                            entry.setFileMode(FileMode.REGULAR_FILE);
+                        }
+                        entry.setObjectId(blob);
+                    }
+                });
+            }
+            editor.finish();
+            ObjectId tree = index.writeTree(inserter);
+            inserter.flush();
+            return tree.name();
+        } catch (IOException e) {
+            throw new GitException("cannot write the new tree: " + e.getMessage());
+        }
+    }
+
+    /** Writes a commit object (no ref moves) and returns its id. */
+    public String commit(String parent, String tree, Identity author, Identity committer, String message)
+            throws GitException {
+        try (ObjectInserter inserter = repository.newObjectInserter()) {
+            CommitBuilder commit = new CommitBuilder();
+            commit.setTreeId(ObjectId.fromString(tree));
+            commit.setParentId(ObjectId.fromString(parent));
+            commit.setAuthor(new PersonIdent(author.name(), author.email()));
+            commit.setCommitter(new PersonIdent(committer.name(), committer.email()));
+            commit.setMessage(message);
+            ObjectId id = inserter.insert(commit);
+            inserter.flush();
+            return id.name();
+        } catch (IOException e) {
+            throw new GitException("cannot write the commit: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Fetches the tip of a remote branch (only the tip when this repository is shallow) without
+     * creating or moving any ref, and describes it.
+     */
+    public Tip fetchTip(String branch) throws GitException {
+        try (Git git = new Git(repository)) {
+            var fetch = git.fetch().setRemote(url()).setCredentialsProvider(provider())
+                    .setRefSpecs(new RefSpec(Constants.R_HEADS + branch)).setProgressMonitor(NullProgressMonitor.INSTANCE);
+            if (!repository.getObjectDatabase().getShallowCommits().isEmpty()) {
+                fetch.setDepth(1);
+            }
+            var result = fetch.call();
+            Ref ref = result.getAdvertisedRef(Constants.R_HEADS + branch);
+            if (ref == null || ref.getObjectId() == null) {
+                throw new GitException("branch " + branch + " disappeared from " + remoteUrl() + " while harden read it");
+            }
+            try (RevWalk walk = new RevWalk(repository)) {
+                RevCommit c = walk.parseCommit(ref.getObjectId());
+                PersonIdent committer = c.getCommitterIdent();
+                PersonIdent author = c.getAuthorIdent();
+                return new Tip(c.name(), c.getTree().name(), identity(committer), identity(author), c.getFullMessage());
+            }
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            throw new GitException("cannot fetch branch " + branch + " from " + remoteUrl() + ": " + reason(e, credentials));
+        }
+    }
+
+    private static Identity identity(PersonIdent p) {
+        String name = p.getName().isBlank() ? "?" : p.getName();
+        String email = p.getEmailAddress().contains("@") ? p.getEmailAddress() : p.getEmailAddress() + "@?";
+        return new Identity(name, email);
+    }
+
+    /**
+     * Pushes a commit to a remote branch, only if the branch is still where harden saw it.
+     *
+     * @param commit the commit to push
+     * @param branch the remote branch
+     * @param expectedOld the commit harden saw there, or null when the branch must not exist yet
+     * @return the server's answer for this ref: a rejected push is a status, not an exception
+     */
+    public Push push(String commit, String branch, String expectedOld) throws GitException {
+        ObjectId expected = expectedOld == null ? ObjectId.zeroId() : ObjectId.fromString(expectedOld);
+        try (Transport transport = Transport.open(repository, new URIish(url()))) {
+            transport.setCredentialsProvider(provider());
+            RemoteRefUpdate update = new RemoteRefUpdate(repository, (String) null, ObjectId.fromString(commit),
+                    Constants.R_HEADS + branch, true, null, expected);
+            PushResult result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
+            Collection<RemoteRefUpdate> updates = result.getRemoteUpdates();
+            List<String> notes = new ArrayList<>();
+            RemoteRefUpdate answered = updates.isEmpty() ? update : updates.iterator().next();
+            if (answered.getMessage() != null) {
+                notes.add(answered.getMessage());
+            }
+            String remoteLines = result.getMessages();
+            if (remoteLines != null && !remoteLines.isBlank()) {
+                notes.add(remoteLines.strip().replace('\n', ' '));
+            }
+            return new Push(answered.getStatus().name(), safe(String.join("; ", notes), credentials));
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            throw new GitException("cannot push to " + remoteUrl() + ": " + reason(e, credentials));
+        }
+    }
+
+    private CredentialsProvider provider() {
+        return credentials == null ? null : credentials.provider();
+    }
+
+    private static String safe(String text, Credentials credentials) {
+        return credentials == null ? Redact.secret(text, null) : credentials.redact(text);
+    }
+
+    private static String reason(Throwable e, Credentials credentials) {
+        StringBuilder out = new StringBuilder();
+        Set<String> seen = new HashSet<>();
+        for (Throwable t = e; t != null && seen.add(String.valueOf(t.getMessage())); t = t.getCause()) {
+            if (t.getMessage() != null && !out.toString().contains(t.getMessage())) {
+                out.append(out.length() == 0 ? "" : ": ").append(t.getMessage());
+            }
+        }
+        return safe(out.length() == 0 ? e.getClass().getSimpleName() : out.toString(), credentials);
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+        if (temporary != null) {
+            delete(temporary);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try {
+            FileUtils.delete(dir.toFile(), FileUtils.RECURSIVE | FileUtils.RETRY | FileUtils.SKIP_MISSING);
+        } catch (IOException e) {
+            // A leftover temporary clone is harmless; the run's outcome matters more.
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.harden.pr;
+
+import dev.harden.forge.Forge;
+import dev.harden.forge.ForgeException;
+import dev.harden.forge.Pace;
+import dev.harden.forge.Proposal;
+import dev.harden.forge.PullRequest;
+import dev.harden.git.GitException;
+import dev.harden.git.GitRepo;
+import dev.harden.git.Push;
+import dev.harden.git.Remote;
+import dev.harden.git.Tip;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Leaves exactly one up-to-date pull request for a change: pushes harden's branch only when the
+ * change differs, never over someone else's commit, and finds the existing pull request before
+ * opening one, so scheduled runs heal a half-finished previous run instead of duplicating it.
+ */
+public final class Bot {
+    private static final long PUSH_BACKOFF_MILLIS = 2_000;
+
+    private final Forge forge;
+    private final Pace.Sleeper sleeper;
+    private final Consumer<String> log;
+
+    /**
+     * @param forge the repository's forge
+     * @param sleeper how to wait between push attempts
+     * @param log progress lines for the user
+     */
+    public Bot(Forge forge, Pace.Sleeper sleeper, Consumer<String> log) {
+        this.forge = forge;
+        this.sleeper = sleeper;
+        this.log = log;
+    }
+
+    /**
+     * Pushes the plan's commit when needed and opens or updates its pull request.
+     *
+     * @param repo the repository whose checkout the change was computed from
+     * @param plan the change and its texts
+     * @param settings branch, base, identities and presentation
+     */
+    public Outcome publish(GitRepo repo, Plan plan, Settings settings) throws PrException {
+        try {
+            return run(repo, plan, settings);
+        } catch (GitException e) {
+            throw new PrException(e.getMessage());
+        } catch (ForgeException e) {
+            throw new PrException(e.getMessage());
+        }
+    }
+
+    private Outcome run(GitRepo repo, Plan plan, Settings settings) throws GitException, ForgeException, PrException {
+        Change change = plan.change();
+        if (change.isEmpty()) {
+            return new Outcome(Outcome.Action.NOTHING_TO_FIX, null, false,
+                    "profile " + change.profile() + " finds nothing to fix");
+        }
+        String branch = plan.branch();
+        Remote remote = repo.remote();
+        String base = settings.base() != null ? settings.base() : remote.defaultBranch();
+        if (base == null) {
+            throw new PrException(repo.remoteUrl() + " does not say which branch is its default: name one with --base");
+        }
+        if (base.equals(branch)) {
+            throw new PrException("the branch to push and the base are both '" + base + "': choose another --branch");
+        }
+        String baseTip = remote.tip(base).orElseThrow(() -> new PrException(repo.remoteUrl() + " has no branch '"
+                + base + "': check --base"));
+        checkCheckout(repo, change, base, baseTip);
+
+        String hash = change.hash();
+        List<PullRequest> prs = forge.byHead(branch);
+        Optional<PullRequest> open = prs.stream().filter(p -> p.state() == PullRequest.State.OPEN).findFirst();
+        Optional<PullRequest> latest = prs.stream().findFirst();
+        if (open.isEmpty() && latest.isPresent() && latest.get().state() == PullRequest.State.CLOSED
+                && Marker.find(latest.get().body()).map(m -> m.change().equals(hash)).orElse(false)) {
+            return new Outcome(Outcome.Action.DECLINED, latest.get().url(), false, "this change was closed without"
+                    + " merging; harden proposes again when the change differs");
+        }
+
+        String tree = repo.tree(baseTip, change.contents());
+        Optional<String> remoteTip = remote.tip(branch);
+        boolean push = true;
+        if (remoteTip.isPresent()) {
+            Tip tip = repo.fetchTip(branch);
+            boolean ours = tip.trailer(PrText.TRAILER_CHANGE).isPresent()
+                    && tip.committer().email().equalsIgnoreCase(settings.committer().email());
+            if (!ours && !settings.force()) {
+                return new Outcome(Outcome.Action.LEFT_ALONE, open.map(PullRequest::url).orElse(null), false,
+                        "branch " + branch + " has a commit harden did not make (" + tip.id().substring(0, 7) + " by "
+                                + tip.author() + "); harden leaves it alone: merge or close its pull request, delete the"
+                                + " branch, or run again with --force to replace it");
+            }
+            // The same tree, or the same change on an older base, needs no push: a push would only re-run CI.
+            push = !(tip.tree().equals(tree) || (ours && tip.trailer(PrText.TRAILER_CHANGE).get().equals(hash)));
+            if (push) {
+                log.accept("branch " + branch + " holds an older change; replacing it");
+            }
+        }
+        if (push) {
+            String commit = repo.commit(baseTip, tree, settings.author(), settings.committer(), plan.commitMessage());
+            push(repo, commit, branch, remoteTip.orElse(null), settings.pushAttempts());
+        } else {
+            log.accept("branch " + branch + " already holds this change; nothing to push");
+        }
+
+        Proposal proposal = new Proposal(branch, base, plan.title(), plan.body(), settings.draft(), settings.labels(),
+                settings.reviewers(), settings.assignees());
+        if (open.isPresent()) {
+            return update(open.get(), proposal, push);
+        }
+        try {
+            PullRequest created = forge.create(proposal);
+            return new Outcome(Outcome.Action.OPENED, created.url(), push, "opened pull request #" + created.number()
+                    + " from " + branch + " into " + base);
+        } catch (ForgeException e) {
+            if (!e.alreadyExists()) {
+                throw new PrException(e.getMessage() + (push ? "; the branch is pushed: the next run opens or finishes"
+                        + " the pull request" : ""));
+            }
+            // Someone (or a parallel run) opened it between our lookup and our create.
+            Optional<PullRequest> now = forge.byHead(branch).stream().filter(p -> p.state() == PullRequest.State.OPEN)
+                    .findFirst();
+            if (now.isEmpty()) {
+                throw new PrException(e.getMessage());
+            }
+            return update(now.get(), proposal, push);
+        }
+    }
+
+    private Outcome update(PullRequest pr, Proposal proposal, boolean pushed) throws ForgeException {
+        boolean same = pr.title().equals(proposal.title()) && normal(pr.body()).equals(normal(proposal.body()))
+                && pr.labels().containsAll(proposal.labels());
+        if (same) {
+            return new Outcome(Outcome.Action.UNCHANGED, pr.url(), pushed, "pull request #" + pr.number()
+                    + " already proposes this change");
+        }
+        PullRequest updated = forge.update(pr, proposal);
+        return new Outcome(Outcome.Action.UPDATED, updated.url(), pushed, "updated pull request #" + pr.number());
+    }
+
+    private static String normal(String body) {
+        return body.replace("\r\n", "\n").strip();
+    }
+
+    /** The change must be computed from the base as the remote has it, with nothing uncommitted mixed in. */
+    private static void checkCheckout(GitRepo repo, Change change, String base, String baseTip) throws GitException,
+            PrException {
+        String head = repo.head();
+        if (!baseTip.equals(head)) {
+            throw new PrException("the checkout (" + (head == null ? "no commit" : head.substring(0, 7))
+                    + ") is not the tip of " + base + " on the remote (" + baseTip.substring(0, 7) + "): run"
+                    + " 'git switch " + base + " && git pull', or use --clone URL");
+        }
+        Set<String> uncommitted = repo.uncommitted();
+        for (Change.FileChange f : change.files()) {
+            if (uncommitted.contains(f.path()) || !repo.tracked(baseTip, f.path())) {
+                throw new PrException(f.path() + " differs from the last commit: commit or stash your changes first,"
+                        + " or use --clone URL");
+            }
+        }
+    }
+
+    private void push(GitRepo repo, String commit, String branch, String expected, int attempts)
+            throws GitException, PrException {
+        String last = "";
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            Push result;
+            try {
+                result = repo.push(commit, branch, expected);
+            } catch (GitException e) {
+                if (attempt == attempts) {
+                    throw new PrException("the push of " + branch + " failed " + attempts + " times: " + e.getMessage());
+                }
+                last = e.getMessage();
+                retry(branch, last, attempt, attempts);
+                continue;
+            }
+            if (result.ok()) {
+                log.accept("pushed " + branch + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
+                return;
+            }
+            if (result.raced()) {
+                throw new PrException("branch " + branch + " changed on the remote while harden worked ("
+                        + result.status() + "): run harden pr again");
+            }
+            last = result.status() + (result.message().isEmpty() ? "" : ": " + result.message());
+            if (attempt < attempts) {
+                retry(branch, last, attempt, attempts);
+            }
+        }
+        throw new PrException("the remote refused the push of " + branch + " " + attempts
+                + (attempts == 1 ? " time" : " times") + " (" + last + "): check the server's branch rules and hooks");
+    }
+
+    private void retry(String branch, String why, int attempt, int attempts) throws PrException {
+        long wait = PUSH_BACKOFF_MILLIS << (attempt - 1);
+        log.accept("push of " + branch + " refused (" + why + "); retrying in " + wait / 1000 + "s (attempt "
+                + (attempt + 1) + " of " + attempts + ")");
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PrException("interrupted while waiting to push " + branch);
+        }
+    }
+}

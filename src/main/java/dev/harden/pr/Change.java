@@ -1,0 +1,148 @@
+package dev.harden.pr;
+
+import dev.harden.engine.Hardener;
+import dev.harden.engine.Targets;
+import dev.harden.report.FileReport;
+import dev.harden.report.UnifiedDiff;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the fix changes in a repository, file by file, with every file's report.
+ *
+ * @param profile the profile's name
+ * @param files the changed files, by repository path
+ * @param reports every file's report, named by repository path
+ * @param unreadable {@code path:line:col: reason} for files that could not be parsed
+ */
+public record Change(String profile, List<FileChange> files, List<FileReport> reports, List<String> unreadable) {
+    /**
+     * One changed file.
+     *
+     * @param path repository-relative, with {@code /}
+     * @param original the bytes in the base commit
+     * @param fixed the hardened bytes
+     */
+    public record FileChange(String path, byte[] original, byte[] fixed) { }
+
+    public Change {
+        files = files.stream().sorted(Comparator.comparing(FileChange::path)).toList();
+        reports = List.copyOf(reports);
+        unreadable = List.copyOf(unreadable);
+    }
+
+    /**
+     * Runs the fix over the targets, which must lie inside the working tree.
+     *
+     * @param hardener the profile's hardener
+     * @param workTree the repository's root
+     * @param targets files and folders to harden
+     */
+    public static Change compute(Hardener hardener, Path workTree, List<Path> targets) throws PrException {
+        Path root;
+        try {
+            root = workTree.toRealPath();
+        } catch (IOException e) {
+            throw new PrException("cannot read the working tree " + workTree + ": " + e.getMessage());
+        }
+        List<Path> absolute = new ArrayList<>();
+        for (Path t : targets) {
+            Path a = t.toAbsolutePath().normalize();
+            if (!a.startsWith(root) && !a.startsWith(workTree.toAbsolutePath().normalize())) {
+                throw new PrException(t + " is outside the repository at " + root + ": name paths inside it");
+            }
+            absolute.add(a);
+        }
+        Targets.Found found = Targets.expand(absolute);
+        if (!found.problems().isEmpty()) {
+            throw new PrException(String.join("; ", found.problems()));
+        }
+        List<FileChange> files = new ArrayList<>();
+        List<FileReport> reports = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        for (Path file : found.files()) {
+            String name;
+            byte[] bytes;
+            try {
+                Path real = file.toRealPath();
+                if (!real.startsWith(root)) {
+                    // A symlink out of the repository: committing through it would change another file.
+                    continue;
+                }
+                name = root.relativize(real).toString().replace('\\', '/');
+                bytes = Files.readAllBytes(real);
+            } catch (IOException e) {
+                unreadable.add(file + ":1:1: cannot read (" + e.getClass().getSimpleName() + ")");
+                continue;
+            }
+            FileReport report = hardener.process(file, name, bytes, true);
+            if (report.kind() == FileReport.Kind.FAILED) {
+                unreadable.add(name + ":" + report.problem());
+            }
+            reports.add(report);
+            if (report.changed()) {
+                files.add(new FileChange(name, bytes, report.fixed()));
+            }
+        }
+        return new Change(hardener.profile().name(), files, reports, unreadable);
+    }
+
+    public boolean isEmpty() {
+        return files.isEmpty();
+    }
+
+    /** The new contents by path, as the commit needs them. */
+    public Map<String, byte[]> contents() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        files.forEach(f -> out.put(f.path(), f.fixed()));
+        return out;
+    }
+
+    /**
+     * A short hash of the profile and of every changed file's before and after: equal hashes mean the
+     * same proposal, whatever else moved on the base branch.
+     */
+    public String hash() {
+        try {
+            MessageDigest all = MessageDigest.getInstance("SHA-256");
+            update(all, profile);
+            for (FileChange f : files) {
+                update(all, f.path());
+                all.update(MessageDigest.getInstance("SHA-256").digest(f.original()));
+                all.update(MessageDigest.getInstance("SHA-256").digest(f.fixed()));
+            }
+            return HexFormat.of().formatHex(all.digest()).substring(0, 20);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    private static void update(MessageDigest d, String s) {
+        d.update(s.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+    }
+
+    /** The change as a unified diff that {@code git apply} accepts. */
+    public String patch() {
+        StringBuilder out = new StringBuilder();
+        for (FileChange f : files) {
+            out.append(UnifiedDiff.diff(f.path(), text(f.original()), text(f.fixed())));
+        }
+        return out.toString();
+    }
+
+    private static String text(byte[] bytes) {
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    }
+}

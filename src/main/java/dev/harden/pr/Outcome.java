@@ -1,0 +1,31 @@
+package dev.harden.pr;
+
+/**
+ * What a run did.
+ *
+ * @param action opened, updated, left as it was, ...
+ * @param url the pull request's page, or null when there is none
+ * @param pushed whether a commit was pushed
+ * @param detail one sentence for the user
+ */
+public record Outcome(Action action, String url, boolean pushed, String detail) {
+    /** What happened to the pull request. */
+    public enum Action {
+        OPENED("opened"),
+        UPDATED("updated"),
+        UNCHANGED("left as it was"),
+        DECLINED("left as it was (declined)"),
+        LEFT_ALONE("left alone"),
+        NOTHING_TO_FIX("nothing to fix");
+
+        private final String label;
+
+        Action(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.harden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.harden.forge.Forge;
+import dev.harden.testing.FakeForge;
+import dev.harden.testing.GitCli;
+import dev.harden.testing.GitServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PrCommandTest {
+    private static final String TOKEN = "ghp_CliTokenNeverShown0987";
+    private static final String COMPOSE = "services:\n  web:\n    image: nginx:1.27\n";
+
+    @TempDir
+    Path dir;
+
+    private GitServer server;
+    private FakeForge fake;
+    private Path bare;
+    private Path tokenFile;
+
+    /** Exit code, standard output and standard error of one command line. */
+    private record Result(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private Result harden(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = HardenCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private void start() throws Exception {
+        assumeTrue(GitServer.available(), "lighttpd, git or git-http-backend is not installed (.ci/run installs them)");
+        server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
+        bare = server.repository("shop");
+        GitCli.seed(bare, Map.of("deploy/compose.yaml", COMPOSE));
+        fake = new FakeForge(FakeForge.Dialect.GITHUB, TOKEN, "acme/shop", branch -> GitCli.tip(bare, branch) != null);
+        tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+    }
+
+    private String[] pr(String... extra) {
+        List<String> args = new ArrayList<>(List.of("pr", "--clone", server.url("shop"), "--repo", "acme/shop",
+                "--api-url", fake.apiUrl(), "--token-file", tokenFile.toString(), "--write-interval", "0"));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @AfterEach
+    void stop() {
+        if (fake != null) {
+            fake.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void printsTheUrlAndWhetherThePullRequestWasOpenedOrLeftAsItWas() throws Exception {
+        start();
+
+        Result first = harden(pr("--label", "security", "--draft"));
+        Result second = harden(pr("--label", "security", "--draft"));
+
+        assertThat(first.code()).as(first.all()).isZero();
+        assertThat(first.out()).isEqualTo("opened: https://github.example/acme/shop/pull/1\n");
+        assertThat(first.err()).contains("pushed harden/restricted", "opened pull request #1 from harden/restricted into main");
+        assertThat(second.code()).as(second.all()).isZero();
+        assertThat(second.out()).isEqualTo("left as it was: https://github.example/acme/shop/pull/1\n");
+        assertThat(second.err()).contains("already holds this change; nothing to push");
+        assertThat(fake.prs()).singleElement().satisfies(pr -> {
+            assertThat(pr.draft).isTrue();
+            assertThat(pr.labels).containsExactly("security");
+        });
+    }
+
+    @Test
+    void aDryRunPrintsThePatchAndThePullRequestAndTouchesNothing() throws Exception {
+        start();
+
+        Result r = harden(pr("--dry-run", "deploy"));
+
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out()).startsWith("--- a/deploy/compose.yaml\n+++ b/deploy/compose.yaml\n")
+                .contains("+    read_only: true",
+                        "# harden pr would push branch harden/restricted and open or update this pull request into the default branch:",
+                        "# Harden containers with the restricted profile",
+                        "| `deploy/compose.yaml:2` | web |", "<!-- harden:pr profile=restricted change=");
+        assertThat(GitCli.tip(bare, "harden/restricted")).isNull();
+        assertThat(fake.calls()).isEmpty();
+    }
+
+    @Test
+    void theTokenNeverAppearsInOutputEvenWhenEverythingFails() throws Exception {
+        start();
+        fake.failNext("GET", "/pulls", 400, Map.of(), "{\"message\":\"bad token " + TOKEN + "\"}");
+        Result forgeFails = harden(pr("--stacktrace"));
+        Path wrong = dir.resolve("wrong");
+        Files.writeString(wrong, "wrong-" + TOKEN);
+        Result gitFails = harden("pr", "--clone", server.url("shop"), "--repo", "acme/shop", "--api-url", fake.apiUrl(),
+                "--token-file", wrong.toString(), "--stacktrace");
+        Result tokenInUrl = harden("pr", "--clone", server.url("shop").replace("://", "://x-access-token:" + TOKEN + "@"),
+                "--repo", "acme/shop", "--api-url", fake.apiUrl(), "--token-file", wrong.toString(), "--stacktrace");
+        Result succeeds = harden(pr("-v", "--stacktrace"));
+
+        assertThat(forgeFails.code()).isEqualTo(HardenCommand.REMOTE);
+        assertThat(forgeFails.err()).contains("HTTP 400: bad token ***");
+        assertThat(gitFails.code()).isEqualTo(HardenCommand.REMOTE);
+        assertThat(gitFails.err()).contains("harden: cannot clone http://127.0.0.1:").contains("not authorized");
+        assertThat(tokenInUrl.code()).isEqualTo(HardenCommand.REMOTE);
+        assertThat(tokenInUrl.err()).contains("HTTP 401: Bad credentials");
+        assertThat(succeeds.code()).as(succeeds.all()).isZero();
+        for (Result r : List.of(forgeFails, gitFails, tokenInUrl, succeeds)) {
+            assertThat(r.all()).doesNotContain(TOKEN).doesNotContain(TOKEN.substring(4));
+        }
+    }
+
+    @Test
+    void aRefusedPushExitsWithFourAndSaysWhy() throws Exception {
+        start();
+        GitServer.rejectPushes(bare, -1);
+        Result r = harden(pr("--push-attempts", "1"));
+        assertThat(r.code()).isEqualTo(HardenCommand.REMOTE);
+        assertThat(r.err()).contains("harden: the remote refused the push of harden/restricted 1 time (REJECTED_OTHER_REASON:",
+                "pre-receive hook declined", "check the server's branch rules and hooks");
+        assertThat(fake.calls("POST", "/pulls")).isEmpty();
+    }
+
+    @Test
+    void usageMistakesExitWithTwoAndSayWhatToDo() throws Exception {
+        Path empty = dir.resolve("empty-token");
+        Files.writeString(empty, "\n");
+        assertThat(harden("pr", "--clone", "file:///nowhere").err()).contains("--repo OWNER/NAME is required");
+        assertThat(harden("pr", "--repo", "a/b", "--forge", "bitbucket").err()).contains("unknown forge 'bitbucket'");
+        assertThat(harden("pr", "--repo", "a/b", "--forge", "gitea", "--token-file", empty.toString()).err())
+                .contains("is empty: put the token in it");
+        Result gitea = harden("pr", "--repo", "a/b", "--forge", "gitea", "--token-file", dir.resolve("x").toString());
+        assertThat(gitea.code()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(gitea.err()).contains("cannot read the token file");
+    }
+
+    @Test
+    void theTokenComesFromHardenTokenBeforeTheForgesOwnVariable() {
+        Map<String, String> env = Map.of("HARDEN_TOKEN", "from-harden", "GITLAB_TOKEN", "from-gitlab");
+        assertThat(PrCommand.token(env::get, Forge.Kind.GITLAB, null, true)).isEqualTo("from-harden");
+        assertThat(PrCommand.token(Map.of("GITLAB_TOKEN", " from-gitlab\n")::get, Forge.Kind.GITLAB, null, true))
+                .isEqualTo("from-gitlab");
+        assertThat(PrCommand.token(Map.of("GITHUB_TOKEN", "x")::get, Forge.Kind.GITEA, null, false)).isNull();
+        assertThatThrownBy(() -> PrCommand.token(Map.<String, String>of()::get, Forge.Kind.GITEA, null, true))
+                .hasMessageContaining("set HARDEN_TOKEN or GITEA_TOKEN, or use --token-file FILE");
+    }
+}
