@@ -240,26 +240,43 @@ final class DockerEngine implements Engine {
     @Override
     public int removeLabelled(String label, String value) throws IOException {
         String filter = encode(Json.write(Map.of("label", List.of(value == null ? label : label + "=" + value))).trim());
-        int removed = 0;
+        List<String> failures = new ArrayList<>();
+        int found = 0;
         if (json(call("GET", "/containers/json?all=1&filters=" + filter, null, 200)) instanceof List<?> containers) {
             for (Object c : containers) {
-                removeContainer(String.valueOf(JsonReader.at(c, "Id")));
-                removed++;
+                found++;
+                remove(() -> removeContainer(String.valueOf(JsonReader.at(c, "Id"))), failures);
             }
         }
         if (JsonReader.at(json(call("GET", "/volumes?filters=" + filter, null, 200)), "Volumes") instanceof List<?> vols) {
             for (Object v : vols) {
-                removeVolume(String.valueOf(JsonReader.at(v, "Name")));
-                removed++;
+                found++;
+                remove(() -> removeVolume(String.valueOf(JsonReader.at(v, "Name"))), failures);
             }
         }
         if (json(call("GET", "/networks?filters=" + filter, null, 200)) instanceof List<?> networks) {
             for (Object n : networks) {
-                removeNetwork(String.valueOf(JsonReader.at(n, "Id")));
-                removed++;
+                found++;
+                remove(() -> removeNetwork(String.valueOf(JsonReader.at(n, "Id"))), failures);
             }
         }
-        return removed;
+        if (!failures.isEmpty()) {
+            throw new Refused(String.join("; ", failures));
+        }
+        return found;
+    }
+
+    /** One removal of a sweep; a failure is kept so that the rest of the sweep still happens. */
+    private interface Removal {
+        void run() throws IOException;
+    }
+
+    private static void remove(Removal removal, List<String> failures) {
+        try {
+            removal.run();
+        } catch (IOException e) {
+            failures.add(e.getMessage());
+        }
     }
 
     private UnixHttp.Response call(String method, String target, String body, int expected) throws IOException {

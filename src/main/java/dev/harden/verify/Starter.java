@@ -25,6 +25,7 @@ final class Starter implements AutoCloseable {
     private final Thread hook;
     private String network;
     private int sequence;
+    private volatile boolean closing;
 
     Starter(Engine engine, String runId, Verifier.Settings settings) {
         this.engine = engine;
@@ -55,6 +56,9 @@ final class Starter implements AutoCloseable {
     }
 
     private Trial start(ContainerSpec spec) throws IOException {
+        if (closing) {
+            throw new IOException("verify is shutting down");
+        }
         int n = ++sequence;
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL, runId);
@@ -72,6 +76,9 @@ final class Starter implements AutoCloseable {
                 String name = "harden-verify-" + runId + "-" + n + "-" + safe(m.source().isEmpty() ? "anon" + i : m.source());
                 engine.createVolume(name, labels);
                 volumes.add(name);
+            }
+            if (closing) {
+                throw new IOException("verify is shutting down");
             }
             try {
                 id = engine.createContainer("harden-verify-" + runId + "-" + n + "-" + safe(spec.service()), spec, volumes, net, labels);
@@ -98,9 +105,9 @@ final class Starter implements AutoCloseable {
         long started = System.nanoTime();
         long settle = settings.settle().toNanos();
         long timeout = settings.timeout().toNanos();
-        boolean probe = reachable && !spec.ports().isEmpty() && spec.health() == null;
         while (true) {
             Engine.State st = engine.inspect(id);
+            boolean probe = reachable && !spec.ports().isEmpty() && st.ip() != null;
             long elapsed = System.nanoTime() - started;
             if (!st.running()) {
                 if (st.exitCode() == 0 && !st.oomKilled()) {
@@ -122,7 +129,7 @@ final class Starter implements AutoCloseable {
                 }
             } else if (probe) {
                 for (int port : spec.ports()) {
-                    if (st.ip() != null && answers(st.ip(), port)) {
+                    if (answers(st.ip(), port)) {
                         return new Trial(Trial.Level.PORT_ANSWERED, "port " + port + " answered", List.of());
                     }
                 }
@@ -175,12 +182,27 @@ final class Starter implements AutoCloseable {
         return cleaned.isEmpty() ? "x" : cleaned;
     }
 
-    /** Removes what this run created, if anything is left. */
+    /**
+     * Removes what this run created, if anything is left. On Ctrl-C the main thread may be creating
+     * a container while this runs, so nothing new is created once it started, and it sweeps again
+     * until a pass finds nothing (a network cannot go while a container still uses it).
+     */
     private void sweep() {
-        try {
-            engine.removeLabelled(LABEL, runId);
-        } catch (IOException e) {
-            // the engine is gone: nothing can be removed, and the label lets 'harden verify --clean-up' find it later
+        closing = true;
+        for (int pass = 0; pass < 5; pass++) {
+            try {
+                if (engine.removeLabelled(LABEL, runId) == 0) {
+                    return;
+                }
+            } catch (IOException e) {
+                // something is still in use or the engine is gone; the next pass or 'harden verify --clean-up' gets it
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
