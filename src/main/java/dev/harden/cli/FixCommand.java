@@ -48,6 +48,14 @@ final class FixCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not list what was changed or what remains.")
     boolean quiet;
 
+    @Option(names = "--verify", description = "Start each changed Compose service before and after on the local Docker engine,"
+            + " and leave out the changes that stop one from starting (see 'harden verify').")
+    boolean verify;
+
+    @Option(names = "--docker-host", paramLabel = "unix:///PATH",
+            description = "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).")
+    String dockerHost;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -57,6 +65,9 @@ final class FixCommand implements Callable<Integer> {
         }
         Hardener hardener = options.hardener();
         Run run = Run.of(options, hardener, true, err);
+        if (verify) {
+            FixVerification.apply(run, options, hardener, dockerHost, err);
+        }
         BufferedReader answers = interactive ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
         boolean applyRest = false;
         int written = 0;

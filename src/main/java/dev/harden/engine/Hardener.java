@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -68,15 +69,26 @@ public final class Hardener {
      * @param fix whether to compute the fixed bytes
      */
     public FileReport process(Path path, String name, byte[] bytes, boolean fix) {
+        return process(path, name, bytes, fix, (rule, subject) -> null);
+    }
+
+    /**
+     * Checks or fixes one file with exemptions on top of the repository config's, e.g. the changes
+     * {@code harden verify} found to break a service.
+     *
+     * @param extra the reason for exempting a rule for a service or workload, or null
+     */
+    public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra) {
         try {
-            return processOrThrow(path, name, bytes, fix);
+            return processOrThrow(path, name, bytes, fix, extra);
         } catch (RuntimeException | StackOverflowError e) {
             // a bug must not take the other files down with it, nor write this one
             return FileReport.failed(name, bytes, "1:1: internal error (" + e + "); the file was left untouched (a bug: please report it)");
         }
     }
 
-    private FileReport processOrThrow(Path path, String name, byte[] bytes, boolean fix) {
+    private FileReport processOrThrow(Path path, String name, byte[] bytes, boolean fix,
+                                      BiFunction<String, String, String> extra) {
         YamlFile yaml;
         try {
             yaml = YamlFile.parse(bytes, limits);
@@ -93,14 +105,14 @@ public final class Hardener {
         Optional<KubernetesFile> kubeFile = composeFile.isPresent() ? Optional.empty() : KubernetesFile.detect(yaml);
         if (composeFile.isPresent()) {
             kind = FileReport.Kind.COMPOSE;
-            findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject)));
+            findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
         } else if (kubeFile.isPresent()) {
             kind = FileReport.Kind.KUBERNETES;
-            findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject)));
+            findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
             String inputName = path.getFileName() == null ? name : path.getFileName().toString();
             Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(inputName));
             kubernetes.networkPolicies(kubeFile.get(), fix, name, inputName, neighbours.apply(neighbour).orElse(null),
-                    (rule, subject) -> exemption(path, rule, subject), findings::add).ifPresent(generated::add);
+                    (rule, subject) -> exemption(path, rule, subject, extra), findings::add).ifPresent(generated::add);
         } else {
             return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(),
                     "1:1: neither a Compose file (no top-level 'services') nor Kubernetes manifests (no 'apiVersion' and 'kind')");
@@ -127,7 +139,11 @@ public final class Hardener {
         }
     }
 
-    private String exemption(Path path, String rule, String subject) {
+    private String exemption(Path path, String rule, String subject, BiFunction<String, String, String> extra) {
+        String reason = extra.apply(rule, subject);
+        if (reason != null) {
+            return reason;
+        }
         return config.exemption(rule, path, subject).map(e -> e.reason()).orElse(null);
     }
 }

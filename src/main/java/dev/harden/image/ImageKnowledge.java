@@ -58,14 +58,20 @@ public final class ImageKnowledge {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) item;
             String name = (String) m.get("name");
-            ImageFacts facts = facts(name, m, Map.of());
+            ImageFacts facts;
             List<Variant> variants = new ArrayList<>();
-            if (m.get("variants") instanceof List<?> vs) {
-                for (Object v : vs) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> vm = (Map<String, Object>) v;
-                    variants.add(new Variant(Pattern.compile(String.valueOf(vm.get("tag"))), vm));
+            try {
+                facts = facts(name, m, Map.of());
+                if (m.get("variants") instanceof List<?> vs) {
+                    for (Object v : vs) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> vm = (Map<String, Object>) v;
+                        variants.add(new Variant(Pattern.compile(String.valueOf(vm.get("tag"))), vm));
+                        facts(name, m, vm);
+                    }
                 }
+            } catch (IllegalArgumentException e) {
+                throw new YamlException(YamlException.Kind.SYNTAX, 1, 1, label + ": " + e.getMessage());
             }
             Entry entry = new Entry(facts, variants);
             byName.put(name.toLowerCase(java.util.Locale.ROOT), entry);
@@ -119,6 +125,7 @@ public final class ImageKnowledge {
         m.put("evidence", f.evidence());
         m.put("sources", f.sources());
         m.put("notes", f.notes());
+        m.put("proven", f.proven());
         return m;
     }
 
@@ -133,7 +140,18 @@ public final class ImageKnowledge {
                 strings(m.get("rootCapabilities")), strings(m.get("writablePaths")), strings(m.get("dataPaths")),
                 bool(m.get("readOnlyRootFilesystem"), true), bool(m.get("noNewPrivileges"), true), ints(m.get("ports")),
                 m.get("evidence") == null ? "documented" : str(m.get("evidence")), strings(m.get("sources")),
-                str(m.get("notes")));
+                str(m.get("notes")), proof(name, m.get("proven")));
+    }
+
+    /** A {@code proven:} value: null, or a mapping with {@code date}, {@code engine} and {@code image}. */
+    private static Proof proof(String name, Object value) {
+        if (value == null || value instanceof Proof) {
+            return (Proof) value;
+        }
+        if (!(value instanceof Map<?, ?> m) || m.get("date") == null || m.get("engine") == null || m.get("image") == null) {
+            throw new IllegalArgumentException("image " + name + ": proven must be null or {date, engine, image}, not " + value);
+        }
+        return new Proof(String.valueOf(m.get("date")), String.valueOf(m.get("engine")), String.valueOf(m.get("image")));
     }
 
     private static String str(Object o) {

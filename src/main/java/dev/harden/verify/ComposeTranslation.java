@@ -1,0 +1,405 @@
+package dev.harden.verify;
+
+import dev.harden.image.ImageFacts;
+import dev.harden.manifest.ComposeFile;
+import dev.harden.manifest.ComposeService;
+import dev.harden.yaml.Node;
+import dev.harden.yaml.Plain;
+import dev.harden.yaml.Scalar;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns a Compose service into the options of one container, the way Compose would create it. */
+final class ComposeTranslation {
+    private static final Pattern VARIABLE = Pattern.compile(
+            "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(h|ms|m|s|us|ns)");
+
+    private final Path folder;
+    private final Map<String, String> variables;
+
+    /**
+     * @param folder the Compose file's folder: relative bind mounts and env files start there
+     * @param variables what {@code ${VAR}} expands to (the process environment over the folder's {@code .env})
+     */
+    ComposeTranslation(Path folder, Map<String, String> variables) {
+        this.folder = folder;
+        this.variables = Map.copyOf(variables);
+    }
+
+    /** The variables Compose would see: the folder's {@code .env} file, overridden by the environment. */
+    static Map<String, String> variables(Path folder, Map<String, String> environment) {
+        Map<String, String> vars = new LinkedHashMap<>(readEnvFile(folder.resolve(".env")));
+        vars.putAll(environment);
+        return vars;
+    }
+
+    /** The options for one service; {@code facts} adds the ports the image is known to listen on. */
+    ContainerSpec translate(ComposeService s, ImageFacts facts) {
+        ComposeFile file = s.file();
+        Object limits = at(value(s, "deploy"), "resources", "limits");
+        Object reservations = at(value(s, "deploy"), "resources", "reservations");
+        Long memory = bytes(first(text(s, "mem_limit"), str(at(limits, "memory"))));
+        Long reservation = bytes(first(text(s, "mem_reservation"), str(at(reservations, "memory"))));
+        String cpus = first(text(s, "cpus"), str(at(limits, "cpus")));
+        Long nanoCpus = cpus == null ? null : Math.round(Double.parseDouble(cpus) * 1e9);
+        String pids = first(text(s, "pids_limit"), str(at(limits, "pids")));
+        Map<String, String> tmpfs = new LinkedHashMap<>();
+        for (String t : list(s, "tmpfs")) {
+            String[] parts = t.split(":", 2);
+            tmpfs.put(parts[0], parts.length > 1 ? parts[1] : "");
+        }
+        List<ContainerSpec.Mount> mounts = new ArrayList<>();
+        Object volumes = value(s, "volumes");
+        if (volumes instanceof List<?> items) {
+            for (Object item : items) {
+                mount(item, file, mounts, tmpfs);
+            }
+        }
+        Set<Integer> ports = new LinkedHashSet<>();
+        for (String p : list(s, "expose")) {
+            port(p, ports);
+        }
+        if (value(s, "ports") instanceof List<?> published) {
+            for (Object p : published) {
+                if (p instanceof Map<?, ?> m && m.get("target") != null) {
+                    port(String.valueOf(m.get("target")), ports);
+                } else if (p != null) {
+                    String spec = String.valueOf(p);
+                    port(spec.substring(spec.lastIndexOf(':') + 1), ports);
+                }
+            }
+        }
+        ports.addAll(facts.ports());
+        return new ContainerSpec(s.name(), text(s, "image"), words(value(s, "entrypoint")), words(value(s, "command")),
+                environment(s), text(s, "user"), text(s, "working_dir"), list(s, "cap_add"), list(s, "cap_drop"),
+                list(s, "security_opt"), "true".equalsIgnoreCase(text(s, "read_only")), tmpfs,
+                pids == null ? null : Long.parseLong(pids.trim()), memory, reservation, nanoCpus, mounts, health(s),
+                "true".equalsIgnoreCase(text(s, "privileged")), "true".equalsIgnoreCase(text(s, "init")),
+                bytes(text(s, "shm_size")), stringMap(value(s, "sysctls")), list(s, "group_add"), new ArrayList<>(ports),
+                "none".equals(text(s, "network_mode")));
+    }
+
+    private void mount(Object item, ComposeFile file, List<ContainerSpec.Mount> mounts, Map<String, String> tmpfs) {
+        if (item instanceof Map<?, ?> m) {
+            String type = str(m.get("type"));
+            String source = interpolate(str(m.get("source")));
+            String target = str(m.get("target"));
+            boolean ro = Boolean.TRUE.equals(m.get("read_only"));
+            if ("tmpfs".equals(type)) {
+                Object size = at(m, "tmpfs", "size");
+                Object mode = at(m, "tmpfs", "mode");
+                List<String> opts = new ArrayList<>();
+                if (size != null) {
+                    opts.add("size=" + size);
+                }
+                if (mode != null) {
+                    opts.add("mode=" + (mode instanceof Long l ? Long.toOctalString(l) : mode));
+                }
+                tmpfs.put(target, String.join(",", opts));
+            } else if ("bind".equals(type)) {
+                mounts.add(new ContainerSpec.Mount(false, hostPath(source), target, ro));
+            } else if (target != null) {
+                mounts.add(new ContainerSpec.Mount(true, source == null ? "" : source, target, ro));
+            }
+            return;
+        }
+        String spec = interpolate(String.valueOf(item));
+        String[] parts = spec.split(":");
+        if (parts.length == 1) {
+            mounts.add(new ContainerSpec.Mount(true, "", parts[0], false));
+            return;
+        }
+        String source = parts[0];
+        String target = parts[1];
+        boolean ro = parts.length > 2 && List.of(parts[2].split(",")).contains("ro");
+        boolean bind = source.startsWith("/") || source.startsWith(".") || source.startsWith("~");
+        mounts.add(bind ? new ContainerSpec.Mount(false, hostPath(source), target, ro)
+                : new ContainerSpec.Mount(true, source, target, ro));
+    }
+
+    private String hostPath(String source) {
+        if (source.startsWith("~")) {
+            return System.getProperty("user.home") + source.substring(1);
+        }
+        return folder.resolve(source).toAbsolutePath().normalize().toString();
+    }
+
+    private List<String> environment(ComposeService s) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String f : list(s, "env_file")) {
+            env.putAll(readEnvFile(folder.resolve(interpolate(f))));
+        }
+        Object e = value(s, "environment");
+        if (e instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> put(env, String.valueOf(k), v == null ? null : interpolate(String.valueOf(v))));
+        } else if (e instanceof List<?> l) {
+            for (Object item : l) {
+                String[] kv = interpolate(String.valueOf(item)).split("=", 2);
+                put(env, kv[0], kv.length > 1 ? kv[1] : null);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        env.forEach((k, v) -> out.add(k + "=" + v));
+        return out;
+    }
+
+    /** A variable without a value takes the host's value, as Compose does, or is left out. */
+    private void put(Map<String, String> env, String key, String value) {
+        String v = value != null ? value : variables.get(key);
+        if (v != null) {
+            env.put(key, v);
+        } else {
+            env.remove(key);
+        }
+    }
+
+    private ContainerSpec.Health health(ComposeService s) {
+        if (!(value(s, "healthcheck") instanceof Map<?, ?> h) || Boolean.TRUE.equals(h.get("disable"))) {
+            return null;
+        }
+        List<String> test = new ArrayList<>();
+        Object t = h.get("test");
+        if (t instanceof List<?> l) {
+            l.forEach(x -> test.add(interpolate(String.valueOf(x))));
+        } else if (t != null) {
+            test.add("CMD-SHELL");
+            test.add(interpolate(String.valueOf(t)));
+        }
+        if (test.isEmpty() || test.get(0).equals("NONE")) {
+            return null;
+        }
+        int retries = h.get("retries") instanceof Long r ? r.intValue() : 0;
+        return new ContainerSpec.Health(test, nanos(h.get("interval")), nanos(h.get("timeout")), retries,
+                nanos(h.get("start_period")));
+    }
+
+    /** Compose durations: {@code 1m30s}, {@code 500ms}, {@code 10s}; 0 when absent. */
+    static long nanos(Object value) {
+        if (value == null) {
+            return 0;
+        }
+        Matcher m = DURATION.matcher(String.valueOf(value).trim());
+        double total = 0;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            double n = Double.parseDouble(m.group(1));
+            total += n * switch (m.group(2)) {
+                case "h" -> 3600e9;
+                case "m" -> 60e9;
+                case "s" -> 1e9;
+                case "ms" -> 1e6;
+                case "us" -> 1e3;
+                default -> 1;
+            };
+            end = m.end();
+        }
+        if (end == 0 || end != String.valueOf(value).trim().length()) {
+            throw new IllegalArgumentException("not a duration: '" + value + "'");
+        }
+        return (long) total;
+    }
+
+    /** Compose byte values: {@code 512M}, {@code 1g}, {@code 1024}; null when absent. */
+    static Long bytes(String value) {
+        if (value == null) {
+            return null;
+        }
+        Matcher m = Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]?)i?b?\\s*").matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size: '" + value + "'");
+        }
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+        };
+        return (long) (Double.parseDouble(m.group(1)) * (1L << shift));
+    }
+
+    /** A command or entrypoint: a list as is, a string split like a shell would (Compose does the same). */
+    private List<String> words(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof List<?> l) {
+            List<String> out = new ArrayList<>();
+            l.forEach(x -> out.add(interpolate(String.valueOf(x))));
+            return out;
+        }
+        return split(interpolate(String.valueOf(value)));
+    }
+
+    static List<String> split(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
+                    word.append(line.charAt(++i));
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (c == '\\' && i + 1 < line.length()) {
+                word.append(line.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            out.add(word.toString());
+        }
+        return out;
+    }
+
+    /** Substitutes {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR-default}}, {@code $VAR} and {@code $$}. */
+    String interpolate(String text) {
+        if (text == null || !text.contains("$")) {
+            return text;
+        }
+        Matcher m = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement;
+            if (m.group().equals("$$")) {
+                replacement = "$";
+            } else {
+                String name = m.group(1) != null ? m.group(1) : m.group(4);
+                String op = m.group(2);
+                String arg = m.group(3) == null ? "" : m.group(3);
+                String v = variables.get(name);
+                boolean unset = v == null;
+                boolean empty = v == null || v.isEmpty();
+                if (op == null) {
+                    replacement = v == null ? "" : v;
+                } else {
+                    replacement = switch (op) {
+                        case ":-" -> empty ? arg : v;
+                        case "-" -> unset ? arg : v;
+                        case ":+" -> empty ? "" : arg;
+                        case "+" -> unset ? "" : arg;
+                        default -> v == null ? "" : v;
+                    };
+                }
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    static Map<String, String> readEnvFile(Path file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return out;
+        }
+        for (String line : lines) {
+            String l = line.trim();
+            if (l.isEmpty() || l.startsWith("#") || !l.contains("=")) {
+                continue;
+            }
+            String[] kv = l.split("=", 2);
+            String v = kv[1].trim();
+            if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                v = v.substring(1, v.length() - 1);
+            }
+            out.put(kv[0].trim().replaceFirst("^export\\s+", ""), v);
+        }
+        return out;
+    }
+
+    private static void port(String spec, Set<Integer> ports) {
+        String p = spec.split("/", 2)[0].trim();
+        if (p.matches("[0-9]+")) {
+            ports.add(Integer.parseInt(p));
+        }
+    }
+
+    /** A key's value as Compose sees it (merges and same-file extends applied), as plain Java data. */
+    private Object value(ComposeService s, String key) {
+        Optional<Node> n = s.get(key);
+        return n.map(Plain::of).orElse(null);
+    }
+
+    private String text(ComposeService s, String key) {
+        Optional<Node> n = s.get(key);
+        if (n.isEmpty() || !(n.get() instanceof Scalar sc) || sc.isNull()) {
+            return null;
+        }
+        return interpolate(sc.value());
+    }
+
+    private List<String> list(ComposeService s, String key) {
+        List<String> out = new ArrayList<>();
+        s.list(key).forEach(x -> out.add(interpolate(x)));
+        return out;
+    }
+
+    private Map<String, String> stringMap(Object value) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k), interpolate(String.valueOf(v))));
+        } else if (value instanceof List<?> l) {
+            for (Object item : l) {
+                String[] kv = String.valueOf(item).split("=", 2);
+                out.put(kv[0], kv.length > 1 ? interpolate(kv[1]) : "");
+            }
+        }
+        return out;
+    }
+
+    private static Object at(Object root, String... keys) {
+        Object v = root;
+        for (String k : keys) {
+            if (!(v instanceof Map<?, ?> m)) {
+                return null;
+            }
+            v = m.get(k);
+        }
+        return v;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
+    private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+}

@@ -1,0 +1,318 @@
+package dev.harden.verify;
+
+import dev.harden.report.Json;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Docker Engine API over its unix socket. Paths carry no API version, so the engine answers in
+ * its own (every field used here is the same from Docker 20.10 on).
+ */
+final class DockerEngine implements Engine {
+    private final UnixHttp http;
+
+    private DockerEngine(UnixHttp http) {
+        this.http = http;
+    }
+
+    /** An engine at {@code unix:///path}; other schemes are refused with a message saying so. */
+    static DockerEngine at(String dockerHost) {
+        if (!dockerHost.startsWith("unix://")) {
+            throw new IllegalArgumentException("only unix sockets are supported (unix:///path/docker.sock), not '" + dockerHost + "'");
+        }
+        return new DockerEngine(new UnixHttp(Path.of(dockerHost.substring("unix://".length())), Duration.ofSeconds(120)));
+    }
+
+    @Override
+    public String version() throws IOException {
+        Object v = json(call("GET", "/version", null, 200));
+        Object name = JsonReader.at(v, "Platform", "Name");
+        String version = String.valueOf(JsonReader.at(v, "Version"));
+        return (name == null || String.valueOf(name).isBlank() ? "Docker Engine" : String.valueOf(name)).replace(" - Community", "")
+                + " " + version;
+    }
+
+    @Override
+    public Optional<String> imageId(String image) throws IOException {
+        UnixHttp.Response r = http.send("GET", "/images/" + pathPart(image) + "/json", null);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        check(r, 200);
+        return Optional.ofNullable(JsonReader.at(json(r), "Id")).map(String::valueOf);
+    }
+
+    @Override
+    public String createNetwork(String name, Map<String, String> labels) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Name", name);
+        body.put("CheckDuplicate", true);
+        body.put("Internal", true);
+        body.put("Labels", labels);
+        return String.valueOf(JsonReader.at(json(call("POST", "/networks/create", Json.write(body), 201)), "Id"));
+    }
+
+    @Override
+    public void createVolume(String name, Map<String, String> labels) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Name", name);
+        body.put("Labels", labels);
+        call("POST", "/volumes/create", Json.write(body), 201);
+    }
+
+    @Override
+    public String createContainer(String name, ContainerSpec spec, List<String> volumes, String network,
+                                  Map<String, String> labels) throws IOException {
+        String body = Json.write(createBody(spec, volumes, network, labels));
+        return String.valueOf(JsonReader.at(json(call("POST", "/containers/create?name=" + encode(name), body, 201)), "Id"));
+    }
+
+    /** The body of {@code POST /containers/create}. */
+    static Map<String, Object> createBody(ContainerSpec spec, List<String> volumes, String network, Map<String, String> labels) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("Image", spec.image());
+        if (spec.entrypoint() != null) {
+            c.put("Entrypoint", spec.entrypoint());
+        }
+        if (spec.command() != null) {
+            c.put("Cmd", spec.command());
+        }
+        c.put("Env", spec.env());
+        if (spec.user() != null) {
+            c.put("User", spec.user());
+        }
+        if (spec.workingDir() != null) {
+            c.put("WorkingDir", spec.workingDir());
+        }
+        c.put("Labels", labels);
+        if (spec.health() != null) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("Test", spec.health().test());
+            h.put("Interval", spec.health().interval());
+            h.put("Timeout", spec.health().timeout());
+            h.put("Retries", spec.health().retries());
+            h.put("StartPeriod", spec.health().startPeriod());
+            c.put("Healthcheck", h);
+        }
+        Map<String, Object> host = new LinkedHashMap<>();
+        host.put("NetworkMode", network);
+        host.put("CapAdd", spec.capAdd());
+        host.put("CapDrop", spec.capDrop());
+        host.put("SecurityOpt", spec.securityOpt());
+        host.put("ReadonlyRootfs", spec.readOnly());
+        host.put("Tmpfs", spec.tmpfs());
+        host.put("Privileged", spec.privileged());
+        if (spec.init()) {
+            host.put("Init", true);
+        }
+        if (spec.pidsLimit() != null) {
+            host.put("PidsLimit", spec.pidsLimit());
+        }
+        if (spec.memory() != null) {
+            host.put("Memory", spec.memory());
+        }
+        if (spec.memoryReservation() != null) {
+            host.put("MemoryReservation", spec.memoryReservation());
+        }
+        if (spec.nanoCpus() != null) {
+            host.put("NanoCpus", spec.nanoCpus());
+        }
+        if (spec.shmSize() != null) {
+            host.put("ShmSize", spec.shmSize());
+        }
+        if (!spec.sysctls().isEmpty()) {
+            host.put("Sysctls", spec.sysctls());
+        }
+        if (!spec.groupAdd().isEmpty()) {
+            host.put("GroupAdd", spec.groupAdd());
+        }
+        List<Object> mounts = new ArrayList<>();
+        for (int i = 0; i < spec.mounts().size(); i++) {
+            ContainerSpec.Mount m = spec.mounts().get(i);
+            Map<String, Object> mount = new LinkedHashMap<>();
+            mount.put("Type", m.volume() ? "volume" : "bind");
+            mount.put("Source", m.volume() ? volumes.get(i) : m.source());
+            mount.put("Target", m.target());
+            mount.put("ReadOnly", m.readOnly());
+            mounts.add(mount);
+        }
+        host.put("Mounts", mounts);
+        host.put("LogConfig", Map.of("Type", "json-file", "Config", Map.of()));
+        c.put("HostConfig", host);
+        return c;
+    }
+
+    @Override
+    public void start(String id) throws IOException {
+        UnixHttp.Response r = http.send("POST", "/containers/" + encode(id) + "/start", null);
+        if (r.status() != 204 && r.status() != 304) {
+            throw new Refused(message(r));
+        }
+    }
+
+    @Override
+    public State inspect(String id) throws IOException {
+        Object c = json(call("GET", "/containers/" + encode(id) + "/json", null, 200));
+        Object state = JsonReader.at(c, "State");
+        String ip = null;
+        if (JsonReader.at(c, "NetworkSettings", "Networks") instanceof Map<?, ?> networks) {
+            for (Object n : networks.values()) {
+                Object addr = JsonReader.at(n, "IPAddress");
+                if (addr != null && !String.valueOf(addr).isBlank()) {
+                    ip = String.valueOf(addr);
+                }
+            }
+        }
+        Object health = JsonReader.at(state, "Health", "Status");
+        Object error = JsonReader.at(state, "Error");
+        return new State(Boolean.TRUE.equals(JsonReader.at(state, "Running")),
+                JsonReader.at(state, "ExitCode") instanceof Long code ? code.intValue() : -1,
+                Boolean.TRUE.equals(JsonReader.at(state, "OOMKilled")),
+                health == null ? null : String.valueOf(health), ip,
+                error == null || String.valueOf(error).isBlank() ? null : String.valueOf(error));
+    }
+
+    @Override
+    public List<String> logs(String id, int lines) throws IOException {
+        byte[] raw = call("GET", "/containers/" + encode(id) + "/logs?stdout=1&stderr=1&tail=" + lines, null, 200).body();
+        return demultiplex(raw);
+    }
+
+    /**
+     * Splits a log stream into lines. Without a TTY the engine frames each write with 8 bytes: the
+     * stream (1 or 2), three zeros, and a big-endian length.
+     */
+    static List<String> demultiplex(byte[] raw) {
+        StringBuilder text = new StringBuilder();
+        int pos = 0;
+        boolean framed = raw.length >= 8 && (raw[0] == 1 || raw[0] == 2) && raw[1] == 0 && raw[2] == 0 && raw[3] == 0;
+        if (!framed) {
+            text.append(new String(raw, StandardCharsets.UTF_8));
+        } else {
+            while (pos + 8 <= raw.length) {
+                int size = ((raw[pos + 4] & 0xff) << 24) | ((raw[pos + 5] & 0xff) << 16) | ((raw[pos + 6] & 0xff) << 8) | (raw[pos + 7] & 0xff);
+                int end = Math.min(raw.length, pos + 8 + size);
+                text.append(new String(raw, pos + 8, end - pos - 8, StandardCharsets.UTF_8));
+                pos = end;
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : text.toString().split("\r?\n")) {
+            if (!line.isBlank()) {
+                out.add(line.stripTrailing());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void removeContainer(String id) throws IOException {
+        UnixHttp.Response r = http.send("DELETE", "/containers/" + encode(id) + "?force=1&v=1", null);
+        if (r.status() != 204 && r.status() != 404) {
+            throw new Refused(message(r));
+        }
+    }
+
+    @Override
+    public void removeVolume(String name) throws IOException {
+        UnixHttp.Response r = http.send("DELETE", "/volumes/" + encode(name) + "?force=1", null);
+        if (r.status() != 204 && r.status() != 404) {
+            throw new Refused(message(r));
+        }
+    }
+
+    @Override
+    public void removeNetwork(String id) throws IOException {
+        UnixHttp.Response r = http.send("DELETE", "/networks/" + encode(id), null);
+        if (r.status() != 204 && r.status() != 404) {
+            throw new Refused(message(r));
+        }
+    }
+
+    @Override
+    public int removeLabelled(String label, String value) throws IOException {
+        String filter = encode(Json.write(Map.of("label", List.of(value == null ? label : label + "=" + value))).trim());
+        List<String> failures = new ArrayList<>();
+        int found = 0;
+        if (json(call("GET", "/containers/json?all=1&filters=" + filter, null, 200)) instanceof List<?> containers) {
+            for (Object c : containers) {
+                found++;
+                remove(() -> removeContainer(String.valueOf(JsonReader.at(c, "Id"))), failures);
+            }
+        }
+        if (JsonReader.at(json(call("GET", "/volumes?filters=" + filter, null, 200)), "Volumes") instanceof List<?> vols) {
+            for (Object v : vols) {
+                found++;
+                remove(() -> removeVolume(String.valueOf(JsonReader.at(v, "Name"))), failures);
+            }
+        }
+        if (json(call("GET", "/networks?filters=" + filter, null, 200)) instanceof List<?> networks) {
+            for (Object n : networks) {
+                found++;
+                remove(() -> removeNetwork(String.valueOf(JsonReader.at(n, "Id"))), failures);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new Refused(String.join("; ", failures));
+        }
+        return found;
+    }
+
+    /** One removal of a sweep; a failure is kept so that the rest of the sweep still happens. */
+    private interface Removal {
+        void run() throws IOException;
+    }
+
+    private static void remove(Removal removal, List<String> failures) {
+        try {
+            removal.run();
+        } catch (IOException e) {
+            failures.add(e.getMessage());
+        }
+    }
+
+    private UnixHttp.Response call(String method, String target, String body, int expected) throws IOException {
+        UnixHttp.Response r = http.send(method, target, body);
+        check(r, expected);
+        return r;
+    }
+
+    private static void check(UnixHttp.Response r, int expected) throws IOException {
+        if (r.status() != expected) {
+            throw new Refused(message(r));
+        }
+    }
+
+    private static String message(UnixHttp.Response r) {
+        try {
+            Object m = JsonReader.at(JsonReader.parse(r.text()), "message");
+            if (m != null) {
+                return String.valueOf(m);
+            }
+        } catch (IllegalArgumentException e) {
+            // not JSON: fall through to the raw text
+        }
+        return "HTTP " + r.status() + ": " + r.text().strip();
+    }
+
+    private static Object json(UnixHttp.Response r) {
+        return JsonReader.parse(r.text());
+    }
+
+    /** Image references and ids are safe in a path as they are; anything else is escaped. */
+    private static String pathPart(String s) {
+        return s.matches("[A-Za-z0-9._/:@-]+") ? s : encode(s);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

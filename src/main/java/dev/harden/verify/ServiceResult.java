@@ -1,0 +1,59 @@
+package dev.harden.verify;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What verify found for one Compose service.
+ *
+ * @param file the file as the user named it
+ * @param service the service name
+ * @param image the image reference, or null when the service has none
+ * @param imageId the local image's id, or null when it was not found
+ * @param outcome the verdict
+ * @param reason one sentence saying why
+ * @param changes the rules whose changes touched this service
+ * @param culprits for {@link Outcome#BROKEN_BY_HARDENING}: the rules whose changes, reverted, let it run again
+ * @param logLine the log line that tells what went wrong, or null
+ * @param before the start of the original service, or null when none happened
+ * @param after the start of the hardened service, or null when none happened
+ */
+public record ServiceResult(String file, String service, String image, String imageId, Outcome outcome, String reason,
+                            List<String> changes, List<String> culprits, String logLine, Trial before, Trial after) {
+    /** The verdict on one service. */
+    public enum Outcome {
+        RUNS_BEFORE_AND_AFTER("runs before and after"),
+        BROKEN_BY_HARDENING("broken by hardening"),
+        BROKEN_BEFORE("broken before hardening"),
+        CANNOT_TELL("cannot tell");
+
+        private final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** The kebab-case id used in JSON. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public ServiceResult {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(reason, "reason");
+        changes = List.copyOf(changes);
+        culprits = List.copyOf(culprits);
+    }
+
+    static ServiceResult cannotTell(String file, String service, String image, String reason, List<String> changes) {
+        return new ServiceResult(file, service, image, null, Outcome.CANNOT_TELL, reason, changes, List.of(), null, null, null);
+    }
+}

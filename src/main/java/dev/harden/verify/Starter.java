@@ -1,0 +1,218 @@
+package dev.harden.verify;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts one container at a time on a private network with fresh volumes, waits until it runs or
+ * fails, keeps its last log lines and removes it again. Everything it creates carries the label
+ * {@code dev.harden.verify=<run id>}, which {@link #close} and the shutdown hook sweep.
+ */
+final class Starter implements AutoCloseable {
+    static final String LABEL = "dev.harden.verify";
+    private static final long POLL_MILLIS = 200;
+
+    private final Engine engine;
+    private final String runId;
+    private final Verifier.Settings settings;
+    private final Map<ContainerSpec, Trial> done = new HashMap<>();
+    private final Thread hook;
+    private String network;
+    private int sequence;
+    private volatile boolean closing;
+
+    Starter(Engine engine, String runId, Verifier.Settings settings) {
+        this.engine = engine;
+        this.runId = runId;
+        this.settings = settings;
+        this.hook = new Thread(this::sweep, "harden-verify-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    /** Starts a spec once; the same spec again gives the same answer without starting it again. */
+    Trial run(ContainerSpec spec) {
+        Trial cached = done.get(spec);
+        if (cached != null) {
+            return cached;
+        }
+        Trial trial;
+        try {
+            trial = start(spec);
+        } catch (IOException e) {
+            trial = new Trial(Trial.Level.START_FAILED, "the engine failed: " + e.getMessage(), List.of());
+        }
+        done.put(spec, trial);
+        return trial;
+    }
+
+    private Trial start(ContainerSpec spec) throws IOException {
+        if (closing) {
+            throw new IOException("verify is shutting down");
+        }
+        int n = ++sequence;
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL, runId);
+        labels.put(LABEL + ".service", spec.service());
+        String net = spec.isolated() ? "none" : network();
+        List<String> volumes = new ArrayList<>();
+        String id = null;
+        try {
+            for (int i = 0; i < spec.mounts().size(); i++) {
+                ContainerSpec.Mount m = spec.mounts().get(i);
+                if (!m.volume()) {
+                    volumes.add(null);
+                    continue;
+                }
+                String name = "harden-verify-" + runId + "-" + n + "-" + safe(m.source().isEmpty() ? "anon" + i : m.source());
+                engine.createVolume(name, labels);
+                volumes.add(name);
+            }
+            if (closing) {
+                throw new IOException("verify is shutting down");
+            }
+            try {
+                id = engine.createContainer("harden-verify-" + runId + "-" + n + "-" + safe(spec.service()), spec, volumes, net, labels);
+                engine.start(id);
+            } catch (Engine.Refused e) {
+                return new Trial(Trial.Level.START_FAILED, "the engine refused to start it: " + e.getMessage(), List.of(e.getMessage()));
+            }
+            Trial waited = await(id, spec, !"none".equals(net));
+            List<String> logs = engine.logs(id, settings.logLines());
+            return new Trial(waited.level(), waited.detail(), logs);
+        } finally {
+            if (id != null) {
+                engine.removeContainer(id);
+            }
+            for (String v : volumes) {
+                if (v != null) {
+                    engine.removeVolume(v);
+                }
+            }
+        }
+    }
+
+    private Trial await(String id, ContainerSpec spec, boolean reachable) throws IOException {
+        long started = System.nanoTime();
+        long settle = settings.settle().toNanos();
+        long timeout = settings.timeout().toNanos();
+        while (true) {
+            Engine.State st = engine.inspect(id);
+            boolean probe = reachable && !spec.ports().isEmpty() && st.ip() != null;
+            long elapsed = System.nanoTime() - started;
+            if (!st.running()) {
+                if (st.exitCode() == 0 && !st.oomKilled()) {
+                    return new Trial(Trial.Level.COMPLETED, "finished with code 0", List.of());
+                }
+                return new Trial(Trial.Level.EXITED, "exited with code " + st.exitCode()
+                        + (st.oomKilled() ? " (killed for using too much memory)" : "")
+                        + (st.error() == null ? "" : " (" + st.error() + ")"), List.of());
+            }
+            if (spec.health() != null) {
+                if ("healthy".equals(st.health())) {
+                    return new Trial(Trial.Level.HEALTHY, "its healthcheck passed", List.of());
+                }
+                if ("unhealthy".equals(st.health())) {
+                    return new Trial(Trial.Level.UNHEALTHY, "its healthcheck failed", List.of());
+                }
+                if (elapsed > timeout) {
+                    return new Trial(Trial.Level.NOT_READY, "still not healthy after " + settings.timeout().toSeconds() + "s", List.of());
+                }
+            } else if (probe) {
+                for (int port : spec.ports()) {
+                    if (answers(st.ip(), port)) {
+                        return new Trial(Trial.Level.PORT_ANSWERED, "port " + port + " answered", List.of());
+                    }
+                }
+                if (elapsed > timeout) {
+                    return new Trial(Trial.Level.ALIVE, "running, but port " + join(spec.ports()) + " never answered in "
+                            + settings.timeout().toSeconds() + "s", List.of());
+                }
+            } else if (elapsed >= settle) {
+                return new Trial(Trial.Level.ALIVE, "still running after " + settings.settle().toSeconds() + "s", List.of());
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + spec.service());
+            }
+        }
+    }
+
+    /** A TCP connection to the container's address on the private network: local, never routed. */
+    private static boolean answers(String ip, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(ip, port), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String network() {
+        if (network == null) {
+            try {
+                String name = "harden-verify-" + runId;
+                engine.createNetwork(name, Map.of(LABEL, runId));
+                network = name;
+            } catch (IOException e) {
+                // an engine without a bridge driver still runs containers, just without port checks
+                network = "none";
+            }
+        }
+        return network;
+    }
+
+    private static String join(List<Integer> ports) {
+        return String.join("/", ports.stream().map(String::valueOf).toList());
+    }
+
+    static String safe(String s) {
+        String cleaned = s.replaceAll("[^a-zA-Z0-9_.-]", "-");
+        return cleaned.isEmpty() ? "x" : cleaned;
+    }
+
+    /**
+     * Removes what this run created, if anything is left. On Ctrl-C the main thread may be creating
+     * a container while this runs, so nothing new is created once it started, and it sweeps again
+     * until a pass finds nothing (a network cannot go while a container still uses it).
+     */
+    private void sweep() {
+        closing = true;
+        for (int pass = 0; pass < 5; pass++) {
+            try {
+                if (engine.removeLabelled(LABEL, runId) == 0) {
+                    return;
+                }
+            } catch (IOException e) {
+                // something is still in use or the engine is gone; the next pass or 'harden verify --clean-up' gets it
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sweep();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs anyway
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.harden.verify;
+
+import dev.harden.report.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Verify's results as text for people, JSON for scripts, and Markdown for a pull request body. */
+public final class VerifyReports {
+    private VerifyReports() {
+    }
+
+    /** Whether hardening broke any service: {@code harden verify} then exits 1. */
+    public static boolean broken(List<ServiceResult> results) {
+        return results.stream().anyMatch(r -> r.outcome() == ServiceResult.Outcome.BROKEN_BY_HARDENING);
+    }
+
+    /** One line per service, with the telling log line under a broken one, and a summary line. */
+    public static String text(List<ServiceResult> results, String engine) {
+        StringBuilder out = new StringBuilder();
+        for (ServiceResult r : results) {
+            out.append(r.file()).append(": ").append(r.service());
+            if (r.image() != null) {
+                out.append(" (").append(r.image()).append(')');
+            }
+            out.append(": ").append(r.outcome().label());
+            if (!r.culprits().isEmpty()) {
+                out.append(" [").append(String.join(", ", r.culprits())).append(']');
+            }
+            out.append('\n').append("    ").append(r.reason()).append('\n');
+            if (r.logLine() != null) {
+                out.append("    log: ").append(r.logLine()).append('\n');
+            }
+        }
+        out.append(summary(results)).append(engine == null ? "" : " on " + engine).append('\n');
+        return out.toString();
+    }
+
+    /** Counts per outcome in one line. */
+    public static String summary(List<ServiceResult> results) {
+        Map<ServiceResult.Outcome, Integer> counts = counts(results);
+        return results.size() + (results.size() == 1 ? " service: " : " services: ")
+                + counts.get(ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER) + " run before and after, "
+                + counts.get(ServiceResult.Outcome.BROKEN_BY_HARDENING) + " broken by hardening, "
+                + counts.get(ServiceResult.Outcome.BROKEN_BEFORE) + " broken before, "
+                + counts.get(ServiceResult.Outcome.CANNOT_TELL) + " cannot tell";
+    }
+
+    private static Map<ServiceResult.Outcome, Integer> counts(List<ServiceResult> results) {
+        Map<ServiceResult.Outcome, Integer> counts = new LinkedHashMap<>();
+        for (ServiceResult.Outcome o : ServiceResult.Outcome.values()) {
+            counts.put(o, 0);
+        }
+        results.forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
+        return counts;
+    }
+
+    /** Every field, per service, with each start's level, detail and last log lines. */
+    public static String json(List<ServiceResult> results, String engine, String profile, String version) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("tool", "harden");
+        root.put("version", version);
+        root.put("profile", profile);
+        root.put("engine", engine);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        counts(results).forEach((o, n) -> summary.put(o.id(), n));
+        root.put("summary", summary);
+        List<Object> services = new ArrayList<>();
+        for (ServiceResult r : results) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", r.file());
+            m.put("service", r.service());
+            m.put("image", r.image());
+            m.put("imageId", r.imageId());
+            m.put("outcome", r.outcome().id());
+            m.put("reason", r.reason());
+            m.put("changes", r.changes());
+            m.put("culprits", r.culprits());
+            m.put("logLine", r.logLine());
+            m.put("before", trial(r.before()));
+            m.put("after", trial(r.after()));
+            services.add(m);
+        }
+        root.put("services", services);
+        return Json.write(root);
+    }
+
+    private static Object trial(Trial t) {
+        if (t == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("level", t.level().label());
+        m.put("detail", t.detail());
+        m.put("logs", t.logs());
+        return m;
+    }
+
+    /** A section for a pull request body: what was started, what broke, and which changes were left out. */
+    public static String markdown(List<ServiceResult> results, List<VerifiedFix.Dropped> dropped, String engine) {
+        StringBuilder md = new StringBuilder("### Verified on a Docker engine\n\n");
+        if (engine != null) {
+            md.append("Each service was started before and after hardening on ").append(engine).append(".\n\n");
+        }
+        md.append("| service | image | result |\n|---|---|---|\n");
+        for (ServiceResult r : results) {
+            md.append("| ").append(r.service()).append(" | ").append(r.image() == null ? "-" : "`" + r.image() + "`")
+                    .append(" | ").append(r.outcome().label())
+                    .append(r.culprits().isEmpty() ? "" : ": " + String.join(", ", r.culprits())).append(" |\n");
+        }
+        if (!dropped.isEmpty()) {
+            md.append("\nLeft out because they stopped a service from starting:\n\n");
+            for (VerifiedFix.Dropped d : dropped) {
+                md.append("- `").append(d.service()).append("`: ").append(String.join(", ", d.rules()));
+                if (d.logLine() != null) {
+                    md.append(" (log: `").append(d.logLine().replace("`", "'")).append("`)");
+                }
+                md.append('\n');
+            }
+        }
+        return md.toString();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.harden.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.harden.engine.Hardener;
+import dev.harden.image.ImageKnowledge;
+import dev.harden.profile.RepoConfig;
+import dev.harden.testing.Fixtures;
+import dev.harden.yaml.Limits;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verify's verdicts and its search for the rule to blame, against an engine in memory. */
+class VerifierTest {
+    private static final String NGINX = "services:\n  web:\n    image: local/nginx:deb\n";
+
+    @TempDir
+    Path dir;
+
+    /** Debian's nginx as measured: it needs /var/lib/nginx writable and CHOWN back when all capabilities are dropped. */
+    private static FakeEngine.Behaviour nginx(ContainerSpec s) {
+        if (s.readOnly() && !s.tmpfs().containsKey("/var/lib/nginx")) {
+            return new FakeEngine.Behaviour(false, List.of("nginx-entrypoint: starting as uid 0",
+                    "[emerg] 1#1: mkdir() \"/var/lib/nginx/body\" failed (30: Read-only file system)"));
+        }
+        if (s.capDrop().contains("ALL") && !s.capAdd().contains("CHOWN")) {
+            return new FakeEngine.Behaviour(false, List.of("[emerg] 1#1: chown(\"/var/lib/nginx/body\", 33) failed (1: Operation not permitted)"));
+        }
+        return new FakeEngine.Behaviour(true, List.of("nginx-entrypoint: starting as uid 0"));
+    }
+
+    @Test
+    void aServiceThatRunsAsWrittenAndHardenedRunsBeforeAndAfter() throws Exception {
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+
+        List<ServiceResult> results = verify(engine, knowledge(""), NGINX);
+
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER);
+            assertThat(r.changes()).contains("cap-drop-all", "read-only-root-filesystem");
+            assertThat(r.culprits()).isEmpty();
+        });
+        assertThat(engine.live).isEmpty();
+    }
+
+    @Test
+    void aBrokenHardeningIsBlamedOnTheRuleWhoseRevertedChangeBringsItBack() throws Exception {
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+
+        ServiceResult r = verify(engine, knowledge("writablePaths: []"), NGINX).get(0);
+
+        assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.BROKEN_BY_HARDENING);
+        assertThat(r.culprits()).containsExactly("read-only-root-filesystem");
+        assertThat(r.logLine()).contains("Read-only file system");
+        assertThat(r.reason()).contains("reverting only the read-only-root-filesystem change brings it back");
+        assertThat(engine.starts).as("before, after, and one retry: the log line points at the culprit first").isEqualTo(3);
+    }
+
+    @Test
+    void twoRulesThatEachBreakTheServiceAreBothNamed() throws Exception {
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+
+        ServiceResult r = verify(engine, knowledge("writablePaths: [], rootCapabilities: []"), NGINX).get(0);
+
+        assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.BROKEN_BY_HARDENING);
+        assertThat(r.culprits()).containsExactlyInAnyOrder("read-only-root-filesystem", "cap-drop-all");
+        assertThat(r.reason()).contains("none of them alone");
+    }
+
+    @Test
+    void aServiceThatDoesNotRunAsWrittenIsBrokenBeforeAndNotBlamedOnHardening() throws Exception {
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> new FakeEngine.Behaviour(false, List.of("fatal: no config")));
+
+        ServiceResult r = verify(engine, knowledge(""), NGINX).get(0);
+
+        assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.BROKEN_BEFORE);
+        assertThat(r.logLine()).isEqualTo("fatal: no config");
+        assertThat(engine.starts).isEqualTo(1);
+    }
+
+    @Test
+    void aServiceWhoseImageIsMissingOrThatIsOnlyBuiltCannotBeTold() throws Exception {
+        FakeEngine engine = new FakeEngine(Set.of(), VerifierTest::nginx);
+
+        List<ServiceResult> results = verify(engine, knowledge(""), NGINX + "  app:\n    build: .\n");
+
+        assertThat(results).extracting(ServiceResult::outcome).containsOnly(ServiceResult.Outcome.CANNOT_TELL);
+        assertThat(results.get(0).reason()).contains("not available locally");
+        assertThat(results.get(1).reason()).contains("built from source");
+        assertThat(engine.starts).isZero();
+    }
+
+    @Test
+    void withoutAnEngineEveryServiceCannotBeTold() throws Exception {
+        Hardener hardener = hardener(knowledge(""));
+        try (Verifier v = Verifier.connect("unix://" + dir.resolve("no.sock"), hardener, knowledge(""), Verifier.Settings.defaults())) {
+            List<ServiceResult> results = v.verify(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(v.engine()).isEmpty();
+            assertThat(results).singleElement().satisfies(r -> {
+                assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.CANNOT_TELL);
+                assertThat(r.reason()).startsWith("no Docker engine answers at unix://");
+            });
+        }
+    }
+
+    @Test
+    void aFixCheckedByVerifyLeavesOutTheBreakingChangeAndKeepsTheOthers() throws Exception {
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+        ImageKnowledge knowledge = knowledge("rootCapabilities: []");
+        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
+            VerifiedFix fix = v.fix(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(fix.dropped()).singleElement().satisfies(d -> {
+                assertThat(d.service()).isEqualTo("web");
+                assertThat(d.rules()).containsExactly("cap-drop-all");
+            });
+            String fixed = new String(fix.report().fixed(), StandardCharsets.UTF_8);
+            assertThat(fixed).doesNotContain("cap_drop").contains("read_only: true");
+            assertThat(VerifyReports.markdown(fix.results(), fix.dropped(), "Fake Engine 1.0"))
+                    .contains("| web | `local/nginx:deb` | broken by hardening: cap-drop-all |")
+                    .contains("- `web`: cap-drop-all (log: ");
+        }
+    }
+
+    @Test
+    void kubernetesWorkloadsAreReportedAsNotStarted() throws Exception {
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n";
+        FakeEngine engine = new FakeEngine(Set.of(), VerifierTest::nginx);
+
+        List<ServiceResult> results = verify(engine, knowledge(""), pod);
+
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.service()).isEqualTo("Pod/web");
+            assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.CANNOT_TELL);
+        });
+    }
+
+    @Test
+    void theSuspectsTheLogLinePointsAtAreRetriedFirst() {
+        List<String> changes = List.of("cap-drop-all", "no-new-privileges", "read-only-root-filesystem", "pids-limit");
+
+        assertThat(Verifier.suspects(changes, "mkdir() failed (30: Read-only file system)"))
+                .containsExactly("read-only-root-filesystem", "cap-drop-all", "no-new-privileges", "pids-limit");
+        assertThat(Verifier.suspects(changes, "fork: Resource temporarily unavailable").get(0)).isEqualTo("pids-limit");
+    }
+
+    private List<ServiceResult> verify(FakeEngine engine, ImageKnowledge knowledge, String text) throws Exception {
+        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
+            return v.verify(write(text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Verifier.Settings settings() {
+        return new Verifier.Settings(Duration.ofSeconds(5), Duration.ZERO, 20);
+    }
+
+    private Path write(String text) throws Exception {
+        Path file = dir.resolve("compose.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static Hardener hardener(ImageKnowledge knowledge) {
+        return new Hardener(Fixtures.profile("restricted"), knowledge, RepoConfig.none(), Limits.DEFAULT);
+    }
+
+    /** The local images' knowledge with some of local/nginx's facts replaced, e.g. {@code "writablePaths: []"}. */
+    private static ImageKnowledge knowledge(String nginxOverrides) throws Exception {
+        String text = Files.readString(Path.of("examples/compose/local-images.yaml"));
+        for (String part : nginxOverrides.isEmpty() ? new String[0] : nginxOverrides.split(", ")) {
+            String key = part.substring(0, part.indexOf(':'));
+            text = text.replaceFirst("(name: local/nginx\\n(?:    .*\\n)*?    " + key + ": ).*", "$1" + part.substring(key.length() + 2));
+        }
+        return ImageKnowledge.builtIn().with(ImageKnowledge.parse(text.getBytes(StandardCharsets.UTF_8), "local-images.yaml"));
+    }
+}
