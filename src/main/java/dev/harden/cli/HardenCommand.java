@@ -1,7 +1,10 @@
 package dev.harden.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,10 +17,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Hardens Docker Compose files and Kubernetes manifests: non-root users, dropped capabilities,",
             "no privilege escalation, read-only root filesystems, resource limits, pinned images.",
-            "It edits only the bytes it must: comments, quoting, order and line endings stay as they are.",
+            "It edits only the bytes it must: comments, quoting, key order and line endings stay as they are.",
             ""},
-        subcommands = {CheckCommand.class, FixCommand.class, VerifyCommand.class, PrCommand.class, RulesCommand.class,
-            CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  harden check .                      report findings under the current folder",
@@ -55,9 +56,36 @@ public final class HardenCommand implements Callable<Integer> {
         return BAD_INPUT;
     }
 
-    /** The command line with harden's exit codes and one-line error messages. */
+    /** The subcommands in the order help lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("check", CheckCommand::new);
+        SUBCOMMANDS.put("fix", FixCommand::new);
+        SUBCOMMANDS.put("verify", VerifyCommand::new);
+        SUBCOMMANDS.put("pr", PrCommand::new);
+        SUBCOMMANDS.put("rules", RulesCommand::new);
+    }
+
+    /** The command line with every subcommand, harden's exit codes and one-line error messages. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments. Building picocli's model of every command costs a short
+     * run a large part of its time, so when the first argument names a subcommand only that one is built.
+     */
+    public static CommandLine commandLine(String[] argv) {
         CommandLine cli = new CommandLine(new HardenCommand());
+        String first = argv.length > 0 ? argv[0] : "";
+        if (SUBCOMMANDS.containsKey(first)) {
+            cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        } else {
+            SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+            cli.addSubcommand("help", new CommandLine.HelpCommand());
+        }
+        cli.setUsageHelpWidth(100);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof UserException) {

@@ -29,8 +29,17 @@ public final class ImageKnowledge {
         this.byName = byName;
     }
 
-    /** The knowledge shipped with harden. */
-    public static ImageKnowledge builtIn() {
+    private static ImageKnowledge builtIn;
+
+    /** The knowledge shipped with harden, read once. */
+    public static synchronized ImageKnowledge builtIn() {
+        if (builtIn == null) {
+            builtIn = readBuiltIn();
+        }
+        return builtIn;
+    }
+
+    private static ImageKnowledge readBuiltIn() {
         try (InputStream in = ImageKnowledge.class.getResourceAsStream(BUILT_IN)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + BUILT_IN);

@@ -54,8 +54,23 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
      * @param catalogue every known rule id with its parameter defaults, in run order
      */
     public static Profile load(String nameOrPath, Map<String, Map<String, Object>> catalogue) throws ProfileException {
-        return load(nameOrPath, null, catalogue, new HashSet<>());
+        if (!BUILT_IN.contains(nameOrPath)) {
+            return load(nameOrPath, null, catalogue, new HashSet<>());
+        }
+        synchronized (LOADED) {
+            Profile cached = LOADED.get(nameOrPath);
+            if (cached == null || LOADED_FOR.get(nameOrPath) != catalogue) {
+                cached = load(nameOrPath, null, catalogue, new HashSet<>());
+                LOADED.put(nameOrPath, cached);
+                LOADED_FOR.put(nameOrPath, catalogue);
+            }
+            return cached;
+        }
     }
+
+    /** Built-in profiles read already, and the catalogue each was validated against. */
+    private static final Map<String, Profile> LOADED = new java.util.HashMap<>();
+    private static final Map<String, Map<String, Map<String, Object>>> LOADED_FOR = new java.util.HashMap<>();
 
     private static Profile load(String ref, Path relativeTo, Map<String, Map<String, Object>> catalogue, Set<String> chain)
             throws ProfileException {

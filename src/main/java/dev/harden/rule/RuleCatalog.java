@@ -70,8 +70,13 @@ public final class RuleCatalog {
 
     /** Rule ids with their parameter defaults, as profiles are validated against. */
     public Map<String, Map<String, Object>> parameters() {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        rules.values().forEach(r -> out.put(r.id(), r.params()));
-        return out;
+        if (parameters == null) {
+            Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+            rules.values().forEach(r -> out.put(r.id(), r.params()));
+            parameters = java.util.Collections.unmodifiableMap(out);
+        }
+        return parameters;
     }
+
+    private volatile Map<String, Map<String, Object>> parameters;
 }
