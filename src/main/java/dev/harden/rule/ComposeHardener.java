@@ -16,12 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Runs a profile's Compose rules over every service of one Compose file. */
 public final class ComposeHardener {
-    private static final Pattern INLINE_IGNORE = Pattern.compile("#\\s*harden:ignore\\s+([a-z0-9,\\s-]+?)(?:\\s+--\\s*(.*))?\\s*$");
 
     private final Profile profile;
     private final ImageKnowledge images;
@@ -60,8 +57,8 @@ public final class ComposeHardener {
                 Optional<ImageRef> ref = ImageRef.parse(service.image());
                 ImageFacts facts = ref.flatMap(images::lookup)
                         .orElseGet(() -> ImageFacts.unknown(ref.map(ImageRef::name).orElse("")));
-                ServiceCheck check = new ServiceCheck(service, info, rule.getValue(), ref.orElse(null), facts, editor,
-                        fix, reason, fileName, findings::add);
+                ServiceCheck check = new ServiceCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix,
+                        reason, fileName, findings::add), service, ref.orElse(null), facts);
                 try {
                     logic.check(check);
                 } catch (YamlException e) {
@@ -80,19 +77,7 @@ public final class ComposeHardener {
         String text = file.yaml().text();
         int start = text.lastIndexOf('\n', Math.max(0, service.location().start()) - 1) + 1;
         int end = blockEnd(file, service);
-        String block = text.substring(start, Math.max(start, Math.min(end, text.length())));
-        for (String line : block.split("\n")) {
-            Matcher m = INLINE_IGNORE.matcher(line.stripTrailing());
-            if (m.find()) {
-                for (String id : m.group(1).split("[,\\s]+")) {
-                    if (id.equals(ruleId) || id.equals("all")) {
-                        String reason = m.group(2);
-                        return reason == null || reason.isBlank() ? "exempted inline (no reason given)" : reason.trim();
-                    }
-                }
-            }
-        }
-        return null;
+        return InlineIgnore.reason(text.substring(start, Math.max(start, Math.min(end, text.length()))), ruleId);
     }
 
     /** Where a service's block ends: the next service's key, or the next top-level key. */

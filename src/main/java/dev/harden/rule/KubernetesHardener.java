@@ -17,15 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Runs a profile's Kubernetes rules over every workload of a manifest stream. */
 public final class KubernetesHardener {
     /** The annotation that exempts a workload from rules, and the one that says why. */
     public static final String IGNORE_ANNOTATION = "harden.dev/ignore";
     public static final String IGNORE_REASON_ANNOTATION = "harden.dev/ignore-reason";
-    private static final Pattern INLINE_IGNORE = Pattern.compile("#\\s*harden:ignore\\s+([a-z0-9,\\s-]+?)(?:\\s+--\\s*(.*))?\\s*$");
 
     private final Profile profile;
     private final ImageKnowledge images;
@@ -56,8 +53,8 @@ public final class KubernetesHardener {
             }
             for (Workload w : workloads) {
                 String reason = exemptionReason(file, w, rule.getKey(), exemption, spans);
-                PodCheck check = new PodCheck(w, file.yaml(), info, rule.getValue(), images, editor, fix, reason, fileName,
-                        findings::add);
+                PodCheck check = new PodCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix, reason,
+                        fileName, findings::add), w, images);
                 try {
                     logic.check(check);
                 } catch (YamlException e) {
@@ -100,29 +97,16 @@ public final class KubernetesHardener {
                                           BiFunction<String, String, String> exemption, Map<Mapping, String> spans) {
         Map<String, String> annotations = w.annotations();
         String ignored = annotations.get(IGNORE_ANNOTATION);
-        if (ignored != null && names(ignored, ruleId)) {
+        if (ignored != null && InlineIgnore.names(ignored, ruleId)) {
             String reason = annotations.get(IGNORE_REASON_ANNOTATION);
             return reason == null || reason.isBlank() ? "exempted by annotation " + IGNORE_ANNOTATION + " (no reason given)" : reason.trim();
         }
-        String block = spans.computeIfAbsent(w.object(), o -> span(file, o));
-        for (String line : block.split("\n")) {
-            Matcher m = INLINE_IGNORE.matcher(line.stripTrailing());
-            if (m.find() && names(m.group(1), ruleId)) {
-                String reason = m.group(2);
-                return reason == null || reason.isBlank() ? "exempted inline (no reason given)" : reason.trim();
-            }
+        String inline = InlineIgnore.reason(spans.computeIfAbsent(w.object(), o -> span(file, o)), ruleId);
+        if (inline != null) {
+            return inline;
         }
         String reason = exemption.apply(ruleId, w.name());
         return reason != null ? reason : exemption.apply(ruleId, w.label());
-    }
-
-    private static boolean names(String list, String ruleId) {
-        for (String id : list.split("[,\\s]+")) {
-            if (id.equals(ruleId) || id.equals("all")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The text of an object: for a document, from the end of the one before, so comments above it count. */
