@@ -112,7 +112,7 @@ public final class Editor {
         }
         Node firstKey = target.entries.get(0).key;
         int column = source.column(firstKey.start);
-        Layout local = layout().localTo(target);
+        Layout local = Layout.local(source, target, this::layout);
         int at = lineAfter(contentEnd(lastParsed(target)));
         addLines(at, 2 * column, () -> spaces(column) + renderEntry(entry, column, local));
     }
@@ -168,7 +168,7 @@ public final class Editor {
         String original = source.text.substring(from, lineEnd);
         String comment = emptyPlain ? original : source.text.substring(value.end, lineEnd);
         int column = source.column(entry.key.start);
-        Layout local = layout();
+        Layout local = Layout.local(source, parent, this::layout);
         splice(from, lineEnd, 2 * column + 1, () -> {
             if (replacement.entries.isEmpty() || alias && replacement.entries.size() == 1) {
                 return original;
@@ -210,7 +210,7 @@ public final class Editor {
         int lineEnd = source.lineEnd(to);
         String rest = source.text.substring(to, lineEnd);
         int column = source.column(entry.key.start);
-        Layout local = layout().localTo(target);
+        Layout local = Layout.local(source, target, this::layout);
         splice(from, lineEnd, Integer.MAX_VALUE, () -> {
             String rendered = renderValue(value, column, local);
             return rendered.startsWith(" ") ? rendered + rest : rest + rendered;
@@ -541,7 +541,7 @@ public final class Editor {
      * without one; at one offset, deeper insertions go first.
      */
     private void addLines(int at, int depth, Supplier<String> line) {
-        String lb = layout().lineBreak;
+        String lb = source.lineBreak;
         boolean noFinalBreak = at == source.text.length() && !source.text.isEmpty() && !source.endsWithLineBreak();
         splice(at, at, depth, () -> noFinalBreak ? lb + line.get() : line.get() + lb);
     }

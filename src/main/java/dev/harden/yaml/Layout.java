@@ -60,8 +60,11 @@ final class Layout {
         return new Layout(source, step, majority(offsets, step), singles > doubles ? '\'' : '"');
     }
 
-    /** The step and sequence offset a mapping's own children use, falling back to the file's. */
-    Layout localTo(Mapping m) {
+    /**
+     * The step and sequence offset a mapping's own children use; the file's majority (read only when
+     * needed, since reading it walks the whole file) fills in what the mapping does not show.
+     */
+    static Layout local(Source source, Mapping m, java.util.function.Supplier<Layout> file) {
         Map<Integer, Integer> steps = new HashMap<>();
         Map<Integer, Integer> offsets = new HashMap<>();
         if (!m.isSynthetic() && !m.flow) {
@@ -69,8 +72,13 @@ final class Layout {
                 sample(source, e, steps, offsets);
             }
         }
-        int localStep = majority(steps, step);
-        return new Layout(source, localStep, majority(offsets, sequenceOffset), quote);
+        if (steps.isEmpty() || offsets.isEmpty()) {
+            Layout fallback = file.get();
+            int localStep = majority(steps, fallback.step);
+            return new Layout(source, localStep, majority(offsets, fallback.sequenceOffset), fallback.quote);
+        }
+        int localStep = majority(steps, 2);
+        return new Layout(source, localStep, majority(offsets, localStep), '\0');
     }
 
     private static void sample(Source source, Mapping.Entry e, Map<Integer, Integer> steps, Map<Integer, Integer> offsets) {
