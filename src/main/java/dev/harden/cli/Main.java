@@ -18,9 +18,11 @@ public final class Main {
         // Reading the rule catalogue, the image knowledge and the default profile, and loading the
         // classes a hardening uses, take a short run about as long as building the command line
         // does: on a second core the two overlap.
-        Thread preload = new Thread(Main::preload, "harden-preload");
-        preload.setDaemon(true);
-        preload.start();
+        if (args.length > 0 && java.util.Set.of("check", "fix", "verify", "pr").contains(args[0])) {
+            Thread preload = new Thread(Main::preload, "harden-preload");
+            preload.setDaemon(true);
+            preload.start();
+        }
         System.exit(HardenCommand.commandLine(args).execute(args));
     }
 
