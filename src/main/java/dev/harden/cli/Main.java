@@ -5,9 +5,14 @@ import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.Profile;
 import dev.harden.profile.ProfileException;
 import dev.harden.profile.RepoConfig;
+import dev.harden.report.FileReport;
+import dev.harden.report.Reports;
+import dev.harden.report.UnifiedDiff;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.yaml.Limits;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Entry point: runs the command line and exits with its code. */
 public final class Main {
@@ -28,13 +33,18 @@ public final class Main {
 
     /** A small file whose hardening loads the classes a real run needs. */
     private static final byte[] WARM_UP = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            .getBytes(StandardCharsets.UTF_8);
 
     private static void preload() {
         try {
             Profile profile = Profile.load(Profile.DEFAULT, RuleCatalog.builtIn().parameters());
-            new Hardener(profile, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT)
+            FileReport report = new Hardener(profile, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT)
                     .process(Path.of("warm-up.yaml"), "warm-up.yaml", WARM_UP, true);
+            if (report.changed()) {
+                UnifiedDiff.diff("warm-up.yaml", new String(WARM_UP, StandardCharsets.UTF_8),
+                        new String(report.fixed(), StandardCharsets.UTF_8));
+                Reports.text(List.of(report), false, true);
+            }
         } catch (ProfileException | RuntimeException e) {
             // the command reads them again and reports any problem itself
         }
