@@ -21,10 +21,14 @@ final class Source {
     private int[] lineStarts;
 
     private Source(String text, boolean bom) {
+        this(text, bom, true);
+    }
+
+    private Source(String text, boolean bom, boolean mayHaveSurrogates) {
         this.text = text;
         this.bom = bom;
         this.lineBreak = majorityLineBreak(text);
-        this.codePointToChar = codePointTable(text);
+        this.codePointToChar = mayHaveSurrogates ? codePointTable(text) : null;
     }
 
     static Source of(String text) {
@@ -38,6 +42,10 @@ final class Source {
         }
         boolean bom = bytes.length >= 3 && bytes[0] == BOM[0] && bytes[1] == BOM[1] && bytes[2] == BOM[2];
         int offset = bom ? 3 : 0;
+        if (isAscii(bytes, offset)) {
+            // most manifests are plain ASCII, which is valid UTF-8 as it stands
+            return new Source(new String(bytes, offset, bytes.length - offset, StandardCharsets.US_ASCII), bom, false);
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -59,6 +67,15 @@ final class Source {
         }
         out.flip();
         return new Source(out.toString(), bom);
+    }
+
+    private static boolean isAscii(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     byte[] encode(String newText) {
