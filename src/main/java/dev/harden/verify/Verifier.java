@@ -383,6 +383,11 @@ public final class Verifier implements AutoCloseable {
         return launch.refusal() != null ? launch.refusedTrial() : starter().run(launch.spec());
     }
 
+    /** The label value of what this verifier created on the engine, or null before its first start. */
+    String runId() {
+        return starter == null ? null : starter.runId();
+    }
+
     private Starter starter() {
         if (starter == null) {
             byte[] id = new byte[4];

@@ -87,7 +87,6 @@ class PrVerifyTest {
             assertThat(pr.body).contains("| cache | [Root filesystem read-only]").doesNotContain("| web | [Root filesystem read-only]");
             assertThat(pr.body.length()).isLessThanOrEqualTo(65_536);
         });
-        assertThat(DockerEngine.at(host).removeLabelled(Starter.LABEL, null)).isZero();
     }
 
     private record Result(int code, String out, String err) { }
