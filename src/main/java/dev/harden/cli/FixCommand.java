@@ -48,7 +48,7 @@ final class FixCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not list what was changed or what remains.")
     boolean quiet;
 
-    @Option(names = "--verify", description = "Start each changed Compose service before and after on the local Docker engine,"
+    @Option(names = "--verify", description = "Start each changed Compose service and Kubernetes container before and after on the local Docker engine,"
             + " and leave out the changes that stop one from starting (see 'harden verify').")
     boolean verify;
 

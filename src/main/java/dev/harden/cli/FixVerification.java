@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code harden fix --verify}: replaces each changed Compose file's fix by one without the changes that broke a service. */
+/** {@code harden fix --verify}: replaces each changed Compose or Kubernetes file's fix by one without the changes that broke a service. */
 final class FixVerification {
     private FixVerification() {
     }
@@ -24,7 +24,7 @@ final class FixVerification {
             }
             for (int i = 0; i < run.reports.size(); i++) {
                 FileReport report = run.reports.get(i);
-                if (report.kind() != FileReport.Kind.COMPOSE || !report.changed()) {
+                if (report.kind() != FileReport.Kind.COMPOSE && report.kind() != FileReport.Kind.KUBERNETES || !report.changed()) {
                     continue;
                 }
                 VerifiedFix verified = verifier.fix(run.paths.get(i), report.file(), report.original());

@@ -14,6 +14,9 @@ import dev.harden.pr.Outcome;
 import dev.harden.pr.Plan;
 import dev.harden.pr.PrException;
 import dev.harden.pr.Settings;
+import dev.harden.pr.VerifiedChange;
+import dev.harden.verify.Verifier;
+import dev.harden.verify.VerifyReports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -109,6 +112,14 @@ final class PrCommand implements Callable<Integer> {
             description = "How many times to try a push the server refuses, waiting 2s, 4s, ... between (default: ${DEFAULT-VALUE}).")
     int pushAttempts;
 
+    @Option(names = "--verify", description = "Start each changed service before and after on the local Docker engine,"
+            + " leave out of the commit the changes that stop one from starting, and say so in the body (see 'harden verify').")
+    boolean verify;
+
+    @Option(names = "--docker-host", paramLabel = "unix:///PATH",
+            description = "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).")
+    String dockerHost;
+
     @Option(names = "--dry-run", description = "Print the patch and the pull request harden would open; push and open nothing.")
     boolean dryRun;
 
@@ -148,7 +159,13 @@ final class PrCommand implements Callable<Integer> {
             Hardener hardener = options.hardener();
             Change change = Change.compute(hardener, git.workTree(), targets);
             change.unreadable().forEach(u -> err.println(u));
-            Plan plan = Plan.of(change, settings);
+            String verification = null;
+            if (verify && !change.isEmpty()) {
+                VerifiedChange verified = verify(change, git.workTree(), hardener, err);
+                change = verified.change();
+                verification = verified.section();
+            }
+            Plan plan = Plan.of(change, settings, verification);
             if (dryRun) {
                 out.print(change.patch());
                 if (change.isEmpty()) {
@@ -173,6 +190,19 @@ final class PrCommand implements Callable<Integer> {
             out.flush();
             err.flush();
             return HardenCommand.CLEAN;
+        }
+    }
+
+    private VerifiedChange verify(Change change, Path workTree, Hardener hardener, PrintWriter err) {
+        String host = dockerHost != null ? dockerHost : Verifier.defaultHost();
+        try (Verifier verifier = Verifier.connect(host, hardener, options.images(options.repoConfig()), Verifier.Settings.defaults())) {
+            if (verifier.engine().isEmpty()) {
+                log(err, "--verify: " + verifier.engineProblem() + "; the change is not verified");
+            }
+            VerifiedChange verified = VerifiedChange.of(change, workTree, verifier);
+            verified.dropped().forEach(d -> log(err, "left out " + d + ": it stopped the service from starting"));
+            log(err, VerifyReports.summary(verified.results()) + verifier.engine().map(e -> " on " + e).orElse(""));
+            return verified;
         }
     }
 

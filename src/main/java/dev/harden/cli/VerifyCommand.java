@@ -18,9 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code harden verify}: starts each Compose service before and after hardening on a local engine. */
+/** {@code harden verify}: starts each Compose service and Kubernetes container before and after hardening on a local engine. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Start each Compose service as written and as hardened on the local Docker engine, and say",
+        description = {"Start each Compose service and each Kubernetes workload's containers as written and as",
+            "hardened on the local Docker engine (the way the kubelet would start them), and say",
             "whether it still runs: runs before and after, broken by hardening (with the rule and the log line),",
             "broken before hardening, or cannot tell (image not available locally, no engine).",
             "Nothing is pulled or published; each start gets a private network without a route out and fresh",

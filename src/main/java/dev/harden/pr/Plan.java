@@ -12,7 +12,16 @@ package dev.harden.pr;
 public record Plan(Change change, String branch, String title, String body, String commitMessage) {
     /** Works out the branch, title, body and commit message for a change. */
     public static Plan of(Change change, Settings settings) {
-        return new Plan(change, settings.branchFor(change.profile()), PrText.title(change), PrText.body(change),
+        return of(change, settings, null);
+    }
+
+    /**
+     * Works out the proposal with a section on what verification found in its body.
+     *
+     * @param verification Markdown, such as {@code VerifiedChange.section()}, or null for none
+     */
+    public static Plan of(Change change, Settings settings, String verification) {
+        return new Plan(change, settings.branchFor(change.profile()), PrText.title(change), PrText.body(change, verification),
                 PrText.commitMessage(change));
     }
 }

@@ -16,6 +16,8 @@ final class PrText {
     static final String TRAILER_CHANGE = "Harden-Change";
     static final String TRAILER_PROFILE = "Harden-Profile";
     private static final int RESERVE = 600;
+    /** The most a verification section may take, so the table of changes always has room. */
+    static final int VERIFICATION_LIMIT = BODY_LIMIT / 4;
 
     private PrText() {
     }
@@ -37,6 +39,15 @@ final class PrText {
     }
 
     static String body(Change change) {
+        return body(change, null);
+    }
+
+    /**
+     * The body; {@code verification} is a Markdown section saying what {@code harden verify} found,
+     * or null when the change was not verified.
+     */
+    static String body(Change change, String verification) {
+        String verified = verification == null ? "" : "\n" + cap(verification);
         List<Finding> fixed = fixed(change);
         List<Finding> open = change.reports().stream().flatMap(r -> r.findings().stream()).filter(Finding::isOpen).toList();
         StringBuilder head = new StringBuilder();
@@ -51,7 +62,7 @@ final class PrText {
         List<String> openRows = open.stream().map(PrText::row).toList();
         List<String> unreadable = change.unreadable();
 
-        int budget = BODY_LIMIT - RESERVE - head.length() - changedHeader.length() - tail.length()
+        int budget = BODY_LIMIT - RESERVE - head.length() - changedHeader.length() - tail.length() - verified.length()
                 - (openRows.isEmpty() ? 0 : openHeader.length());
         StringBuilder body = new StringBuilder(head).append(changedHeader);
         budget = appendRows(body, changedRows, budget, "changes: the commit holds them all");
@@ -70,8 +81,19 @@ final class PrText {
                 budget -= line.length();
             }
         }
-        body.append(tail);
+        body.append(verified).append(tail);
         return body.toString();
+    }
+
+    /** A verification section cut at a line end when it would crowd out the changes. */
+    private static String cap(String section) {
+        String s = section.endsWith("\n") ? section : section + "\n";
+        if (s.length() <= VERIFICATION_LIMIT) {
+            return s;
+        }
+        String more = "\n... and more: run `harden verify` for every service\n";
+        int cut = s.lastIndexOf('\n', VERIFICATION_LIMIT - more.length());
+        return s.substring(0, Math.max(0, cut + 1)) + more;
     }
 
     private static int appendRows(StringBuilder body, List<String> rows, int budget, String what) {

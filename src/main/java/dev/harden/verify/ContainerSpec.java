@@ -5,11 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the engine is asked to run for one variant of one Compose service: the options that decide
- * whether it starts, and nothing that only matters in production (published ports, restart and
- * logging policies, networks).
+ * What the engine is asked to run for one variant of one Compose service or Kubernetes container:
+ * the options that decide whether it starts, and nothing that only matters in production
+ * (published ports, restart and logging policies, networks).
  *
- * @param service the Compose service name
+ * @param service the Compose service name, or {@code Kind/name/container}
  * @param image the image reference as written, variables substituted
  * @param entrypoint the entrypoint, or null for the image's
  * @param command the command, or null for the image's
@@ -63,8 +63,19 @@ record ContainerSpec(String service, String image, List<String> entrypoint, List
      * @param source the volume's name in the file ({@code ""} when anonymous), or the host path of a bind mount
      * @param target the path in the container
      * @param readOnly whether it is mounted read-only
+     * @param emptyDir true for a Kubernetes emptyDir: a volume that starts empty and writable by every user
+     * @param sizeLimit the emptyDir's size limit in bytes, or null
      */
-    record Mount(boolean volume, String source, String target, boolean readOnly) { }
+    record Mount(boolean volume, String source, String target, boolean readOnly, boolean emptyDir, Long sizeLimit) {
+        Mount(boolean volume, String source, String target, boolean readOnly) {
+            this(volume, source, target, readOnly, false, null);
+        }
+
+        /** A Kubernetes emptyDir volume at {@code target}. */
+        static Mount emptyDir(String name, String target, boolean readOnly, Long sizeLimit) {
+            return new Mount(true, name, target, readOnly, true, sizeLimit);
+        }
+    }
 
     /**
      * A healthcheck, with durations in nanoseconds as the Engine API takes them (0: the engine's default).

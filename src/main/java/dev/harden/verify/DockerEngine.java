@@ -41,13 +41,16 @@ final class DockerEngine implements Engine {
     }
 
     @Override
-    public Optional<String> imageId(String image) throws IOException {
+    public Optional<Image> image(String image) throws IOException {
         UnixHttp.Response r = http.send("GET", "/images/" + pathPart(image) + "/json", null);
         if (r.status() == 404) {
             return Optional.empty();
         }
         check(r, 200);
-        return Optional.ofNullable(JsonReader.at(json(r), "Id")).map(String::valueOf);
+        Object body = json(r);
+        Object id = JsonReader.at(body, "Id");
+        Object user = JsonReader.at(body, "Config", "User");
+        return id == null ? Optional.empty() : Optional.of(new Image(String.valueOf(id), user == null ? "" : String.valueOf(user)));
     }
 
     @Override
@@ -61,9 +64,13 @@ final class DockerEngine implements Engine {
     }
 
     @Override
-    public void createVolume(String name, Map<String, String> labels) throws IOException {
+    public void createVolume(String name, Map<String, String> options, Map<String, String> labels) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("Name", name);
+        if (!options.isEmpty()) {
+            body.put("Driver", "local");
+            body.put("DriverOpts", options);
+        }
         body.put("Labels", labels);
         call("POST", "/volumes/create", Json.write(body), 201);
     }
@@ -142,6 +149,10 @@ final class DockerEngine implements Engine {
             mount.put("Source", m.volume() ? volumes.get(i) : m.source());
             mount.put("Target", m.target());
             mount.put("ReadOnly", m.readOnly());
+            if (m.emptyDir()) {
+                // an emptyDir starts empty: the engine must not copy the image's folder (and its owner and mode) in
+                mount.put("VolumeOptions", Map.of("NoCopy", true));
+            }
             mounts.add(mount);
         }
         host.put("Mounts", mounts);

@@ -10,13 +10,14 @@ interface Engine {
     /** What the engine says it is, e.g. {@code Docker 20.10.24}; throws when it cannot be reached. */
     String version() throws IOException;
 
-    /** The local image's id, or empty when the engine does not have it (verify never pulls). */
-    Optional<String> imageId(String image) throws IOException;
+    /** The local image, or empty when the engine does not have it (verify never pulls). */
+    Optional<Image> image(String image) throws IOException;
 
     /** Creates a network without a route out; returns its id. */
     String createNetwork(String name, Map<String, String> labels) throws IOException;
 
-    void createVolume(String name, Map<String, String> labels) throws IOException;
+    /** Creates a volume; {@code options} are the local driver's ({@code type}, {@code device}, {@code o}), empty for none. */
+    void createVolume(String name, Map<String, String> options, Map<String, String> labels) throws IOException;
 
     /**
      * Creates a container; returns its id.
@@ -42,6 +43,14 @@ interface Engine {
 
     /** Removes every container, then volume, then network carrying {@code label=value}; returns how many. */
     int removeLabelled(String label, String value) throws IOException;
+
+    /**
+     * A local image.
+     *
+     * @param id its id
+     * @param user the user its configuration starts the process as ({@code ""} for root)
+     */
+    record Image(String id, String user) { }
 
     /**
      * A container's state.

@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What verify found for one Compose service.
+ * What verify found for one Compose service or one container of a Kubernetes workload.
  *
  * @param file the file as the user named it
- * @param service the service name
+ * @param service the service name, or {@code Kind/name/container} for Kubernetes
  * @param image the image reference, or null when the service has none
  * @param imageId the local image's id, or null when it was not found
  * @param outcome the verdict

@@ -74,7 +74,7 @@ final class Starter implements AutoCloseable {
                     continue;
                 }
                 String name = "harden-verify-" + runId + "-" + n + "-" + safe(m.source().isEmpty() ? "anon" + i : m.source());
-                engine.createVolume(name, labels);
+                engine.createVolume(name, m.emptyDir() ? emptyDirOptions(m) : Map.of(), labels);
                 volumes.add(name);
             }
             if (closing) {
@@ -99,6 +99,14 @@ final class Starter implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A tmpfs the kubelet's way: mode 0777, so any uid can write it, as the kubelet creates emptyDir
+     * folders (a plain tmpfs mount would take the image folder's owner and mode instead).
+     */
+    private static Map<String, String> emptyDirOptions(ContainerSpec.Mount m) {
+        return Map.of("type", "tmpfs", "device", "tmpfs", "o", "mode=0777" + (m.sizeLimit() == null ? "" : ",size=" + m.sizeLimit()));
     }
 
     private Trial await(String id, ContainerSpec spec, boolean reachable) throws IOException {

@@ -7,11 +7,10 @@ import dev.harden.image.ImageRef;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.ComposeService;
 import dev.harden.manifest.KubernetesFile;
+import dev.harden.manifest.Workload;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.yaml.Limits;
-import dev.harden.yaml.Mapping;
-import dev.harden.yaml.Plain;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.io.IOException;
@@ -26,18 +25,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
- * Proves on a real engine that hardening kept each Compose service running: starts the original
- * and the hardened variant one at a time, compares how far each got, and when the hardened one did
- * worse finds the rules to blame by starting it again with their changes reverted.
+ * Proves on a real engine that hardening kept each Compose service and each Kubernetes container
+ * running: starts the original and the hardened variant one at a time, compares how far each got,
+ * and when the hardened one did worse finds the rules to blame by starting it again with their
+ * changes reverted.
  */
 public final class Verifier implements AutoCloseable {
     /** The reason a rule's change is reverted while looking for the culprit. */
     static final String REVERTED = "reverted by harden verify to find what broke the service";
-    private static final Set<String> WORKLOADS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-            "ReplicationController", "Job", "CronJob");
     private static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
     /** Log text that points at particular rules: these are retried first. */
     private static final List<Map.Entry<Pattern, List<String>>> HINTS = List.of(
@@ -46,7 +45,8 @@ public final class Verifier implements AutoCloseable {
             Map.entry(Pattern.compile("(?i).*permission denied.*"), List.of("non-root-user", "read-only-root-filesystem", "cap-drop-all")),
             Map.entry(Pattern.compile("(?i).*(cannot allocate memory|out of memory|too much memory).*"), List.of("resource-limits")),
             Map.entry(Pattern.compile("(?i).*(resource temporarily unavailable|fork).*"), List.of("pids-limit")),
-            Map.entry(Pattern.compile("(?i).*(no new privileges|effective uid is not 0|setuid).*"), List.of("no-new-privileges")));
+            Map.entry(Pattern.compile("(?i).*(no new privileges|effective uid is not 0|setuid).*"), List.of("no-new-privileges")),
+            Map.entry(Pattern.compile("(?i).*(runAsNonRoot|non-root policy).*"), List.of("run-as-non-root", "non-root-user")));
 
     /**
      * How long to wait and how much to keep.
@@ -68,8 +68,25 @@ public final class Verifier implements AutoCloseable {
         }
     }
 
-    /** One file's fix and what verify found for its services. */
-    private record Checked(FileReport report, List<ServiceResult> results) { }
+    /**
+     * One file's fix and what verify found.
+     *
+     * @param subjects for each result, the subject exemptions name: the Compose service, or the workload's {@code Kind/name}
+     */
+    private record Checked(FileReport report, List<ServiceResult> results, List<String> subjects) { }
+
+    /**
+     * One thing verify starts: a Compose service, or one container of a Kubernetes workload.
+     *
+     * @param name how results name it
+     * @param subject the subject whose rules are reverted to find the culprit
+     * @param image the image reference, or null when there is none to start
+     * @param missing why it cannot be started when {@code image} is null
+     * @param changes the rules whose changes touched it
+     * @param launch how to start it from the bytes of one variant of the file, given the local image
+     */
+    private record Unit(String name, String subject, String image, String missing, List<String> changes,
+                        BiFunction<byte[], Engine.Image, Launch> launch) { }
 
     private final Hardener hardener;
     private final ImageKnowledge images;
@@ -142,26 +159,28 @@ public final class Verifier implements AutoCloseable {
         return engineProblem;
     }
 
-    /** Hardens one file and starts each of its Compose services before and after. */
+    /** Hardens one file and starts each of its Compose services and Kubernetes containers before and after. */
     public List<ServiceResult> verify(Path path, String name, byte[] bytes) {
         return check(path, name, bytes).results();
     }
 
     /**
      * Hardens one file, verifies it, and hardens it again without the changes that broke a service:
-     * the culprits when they were found, else every change to that service. For {@code harden fix
-     * --verify} and {@code harden pr --verify}.
+     * the culprits when they were found, else every change to that service (for Kubernetes, to the
+     * workload whose container broke). For {@code harden fix --verify} and {@code harden pr --verify}.
      */
     public VerifiedFix fix(Path path, String name, byte[] bytes) {
         Checked checked = check(path, name, bytes);
-        Map<String, List<String>> drop = new LinkedHashMap<>();
+        Map<String, Set<String>> drop = new LinkedHashMap<>();
         Map<String, String> lines = new LinkedHashMap<>();
         List<VerifiedFix.Dropped> dropped = new ArrayList<>();
-        for (ServiceResult r : checked.results()) {
+        for (int i = 0; i < checked.results().size(); i++) {
+            ServiceResult r = checked.results().get(i);
             if (r.outcome() == ServiceResult.Outcome.BROKEN_BY_HARDENING) {
                 List<String> rules = r.culprits().isEmpty() ? r.changes() : r.culprits();
-                drop.put(r.service(), rules);
-                lines.put(r.service(), r.logLine());
+                String subject = checked.subjects().get(i);
+                drop.computeIfAbsent(subject, k -> new LinkedHashSet<>()).addAll(rules);
+                lines.putIfAbsent(subject, r.logLine());
                 dropped.add(new VerifiedFix.Dropped(r.service(), rules, r.logLine()));
             }
         }
@@ -169,89 +188,138 @@ public final class Verifier implements AutoCloseable {
             return new VerifiedFix(checked.report(), checked.results(), List.of());
         }
         FileReport report = hardener.process(path, name, bytes, true, (rule, subject) ->
-                drop.getOrDefault(subject, List.of()).contains(rule)
+                drop.getOrDefault(subject, Set.of()).contains(rule)
                         ? "harden verify: this change stopped " + subject + " from starting (" + lines.get(subject) + ")" : null);
         return new VerifiedFix(report, checked.results(), dropped);
     }
 
     private Checked check(Path path, String name, byte[] bytes) {
         FileReport report = hardener.process(path, name, bytes, true);
+        List<Unit> units = switch (report.kind()) {
+            case COMPOSE -> composeUnits(path, bytes, report);
+            case KUBERNETES -> kubernetesUnits(bytes, report);
+            default -> List.of();
+        };
         List<ServiceResult> results = new ArrayList<>();
-        if (report.kind() == FileReport.Kind.KUBERNETES) {
-            for (String workload : workloads(bytes)) {
-                results.add(ServiceResult.cannotTell(name, workload, null,
-                        "harden verify starts Compose services only; Kubernetes workloads are not started", List.of()));
-            }
-            return new Checked(report, results);
+        List<String> subjects = new ArrayList<>();
+        for (Unit unit : units) {
+            results.add(verifyUnit(path, name, bytes, report, unit));
+            subjects.add(unit.subject());
         }
-        if (report.kind() != FileReport.Kind.COMPOSE) {
-            return new Checked(report, results);
-        }
-        ComposeFile original = compose(bytes);
-        ComposeFile hardened = compose(report.changed() ? report.fixed() : bytes);
+        return new Checked(report, results, subjects);
+    }
+
+    private List<Unit> composeUnits(Path path, byte[] bytes, FileReport report) {
         Path folder = path.toAbsolutePath().getParent();
         ComposeTranslation translation = new ComposeTranslation(folder, ComposeTranslation.variables(folder, environment));
-        for (ComposeService service : original.services()) {
+        List<Unit> units = new ArrayList<>();
+        for (ComposeService service : compose(bytes).services()) {
             if (service.isFragment()) {
                 continue;
             }
-            List<String> changes = report.findings().stream()
-                    .filter(f -> f.status() == Finding.Status.FIXED && service.name().equals(f.subject()))
-                    .map(Finding::ruleId).distinct().toList();
-            ComposeService after = hardened.service(service.name()).orElse(service);
-            results.add(verifyService(path, name, bytes, service, after, changes, translation));
+            String n = service.name();
+            List<String> changes = changes(report, Set.of(n));
+            String image = translation.interpolate(service.image());
+            boolean none = image == null || image.isBlank();
+            ImageFacts facts = none ? null : facts(image);
+            units.add(new Unit(n, n, none ? null : image,
+                    "it is built from source (build:) and names no image; build it and set image: to verify it", changes,
+                    (variant, local) -> Launch.of(translation.translate(compose(variant).service(n).orElseThrow(), facts))));
         }
-        return new Checked(report, results);
+        return units;
     }
 
-    private ServiceResult verifyService(Path path, String name, byte[] bytes, ComposeService service, ComposeService hardened,
-                                        List<String> changes, ComposeTranslation translation) {
-        String image = translation.interpolate(service.image());
-        if (image == null || image.isBlank()) {
-            return ServiceResult.cannotTell(name, service.name(), null,
-                    "it is built from source (build:) and names no image; build it and set image: to verify it", changes);
+    /** One unit per container the kubelet starts with the pod (init containers too, each on its own). */
+    private List<Unit> kubernetesUnits(byte[] bytes, FileReport report) {
+        List<Unit> units = new ArrayList<>();
+        List<Workload> workloads = workloads(bytes);
+        for (int w = 0; w < workloads.size(); w++) {
+            Workload workload = workloads.get(w);
+            List<Workload.Container> containers = started(workload);
+            for (int k = 0; k < containers.size(); k++) {
+                Workload.Container container = containers.get(k);
+                String label = workload.label();
+                String n = label + "/" + container.name();
+                int wi = w;
+                int ki = k;
+                String image = container.image().filter(i -> !i.isBlank()).orElse(null);
+                ImageFacts facts = image == null ? null : facts(image);
+                units.add(new Unit(n, label, image, "it names no image", changes(report, Set.of(n, label)),
+                        (variant, local) -> {
+                            Workload vw = workloads(variant).get(wi);
+                            Workload.Container vc = started(vw).get(ki);
+                            if (!vw.label().equals(label) || !vc.name().equals(container.name())) {
+                                throw new IllegalStateException("hardening moved " + n + " to " + vw.label() + "/" + vc.name());
+                            }
+                            return KubernetesTranslation.translate(vw, vc, n, facts, local);
+                        }));
+            }
+        }
+        return units;
+    }
+
+    /** Ephemeral containers are only ever added to a running pod for debugging. */
+    private static List<Workload.Container> started(Workload workload) {
+        return workload.containers().stream().filter(c -> !c.field().equals("ephemeralContainers")).toList();
+    }
+
+    private static List<String> changes(FileReport report, Set<String> subjects) {
+        return report.findings().stream()
+                .filter(f -> f.status() == Finding.Status.FIXED && subjects.contains(f.subject()))
+                .map(Finding::ruleId).distinct().toList();
+    }
+
+    private ImageFacts facts(String image) {
+        return ImageRef.parse(image).flatMap(images::lookup).orElseGet(() -> ImageFacts.unknown(image));
+    }
+
+    private ServiceResult verifyUnit(Path path, String name, byte[] bytes, FileReport report, Unit unit) {
+        String image = unit.image();
+        List<String> changes = unit.changes();
+        if (image == null) {
+            return ServiceResult.cannotTell(name, unit.name(), null, unit.missing(), changes);
         }
         if (engine == null) {
-            return ServiceResult.cannotTell(name, service.name(), image, engineProblem(), changes);
+            return ServiceResult.cannotTell(name, unit.name(), image, engineProblem(), changes);
         }
-        String imageId;
+        Engine.Image local;
         try {
-            Optional<String> id = engine.imageId(image);
-            if (id.isEmpty()) {
-                return ServiceResult.cannotTell(name, service.name(), image, "image " + image
+            Optional<Engine.Image> found = engine.image(image);
+            if (found.isEmpty()) {
+                return ServiceResult.cannotTell(name, unit.name(), image, "image " + image
                         + " is not available locally and verify never pulls; pull or build it first", changes);
             }
-            imageId = id.get();
+            local = found.get();
         } catch (IOException e) {
-            return ServiceResult.cannotTell(name, service.name(), image, "the engine could not look up " + image + ": " + e.getMessage(), changes);
+            return ServiceResult.cannotTell(name, unit.name(), image, "the engine could not look up " + image + ": " + e.getMessage(), changes);
         }
-        ImageFacts facts = ImageRef.parse(image).flatMap(images::lookup).orElseGet(() -> ImageFacts.unknown(image));
-        ContainerSpec beforeSpec;
-        ContainerSpec afterSpec;
+        String imageId = local.id();
+        Launch beforeLaunch;
+        Launch afterLaunch;
         try {
-            beforeSpec = translation.translate(service, facts);
-            afterSpec = translation.translate(hardened, facts);
+            beforeLaunch = unit.launch().apply(bytes, local);
+            afterLaunch = unit.launch().apply(report.changed() ? report.fixed() : bytes, local);
         } catch (IllegalArgumentException e) {
-            return ServiceResult.cannotTell(name, service.name(), image, "cannot turn it into container options: " + e.getMessage(), changes);
+            return ServiceResult.cannotTell(name, unit.name(), image, "cannot turn it into container options: " + e.getMessage(), changes);
         }
-        Trial before = starter().run(beforeSpec);
+        Trial before = run(beforeLaunch);
         if (!before.ok()) {
-            return new ServiceResult(name, service.name(), image, imageId, ServiceResult.Outcome.BROKEN_BEFORE,
+            return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.BROKEN_BEFORE,
                     "the original does not run: " + before.detail(), changes, List.of(), before.telling(), before, null);
         }
-        Trial after = starter().run(afterSpec);
+        Trial after = run(afterLaunch);
         if (after.asGoodAs(before)) {
-            String how = afterSpec.equals(beforeSpec) ? "hardening changed nothing it runs with" : after.detail();
-            return new ServiceResult(name, service.name(), image, imageId, ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER,
+            String how = afterLaunch.equals(beforeLaunch) ? "hardening changed nothing it runs with" : after.detail();
+            return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER,
                     how, changes, List.of(), null, before, after);
         }
         String line = after.telling();
-        List<String> culprits = culprits(path, name, bytes, service.name(), changes, before, after, facts, translation);
+        List<String> culprits = culprits(path, name, bytes, unit, local, before, after);
         String reason = "before: " + before.detail() + "; after: " + after.detail() + "; " + (culprits.isEmpty()
                 ? "reverting its changes one by one and together did not bring it back"
                 : culprits.size() == 1 ? "reverting only the " + culprits.get(0) + " change brings it back"
                 : "reverting the changes of " + String.join(" and ", culprits) + " together brings it back, none of them alone");
-        return new ServiceResult(name, service.name(), image, imageId, ServiceResult.Outcome.BROKEN_BY_HARDENING, reason,
+        return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.BROKEN_BY_HARDENING, reason,
                 changes, culprits, line, before, after);
     }
 
@@ -260,11 +328,10 @@ public final class Verifier implements AutoCloseable {
      * the failure's log line points at are tried first; one rule alone, then a growing set that is
      * then pruned.
      */
-    private List<String> culprits(Path path, String name, byte[] bytes, String service, List<String> changes, Trial before,
-                                  Trial after, ImageFacts facts, ComposeTranslation translation) {
-        List<String> order = suspects(changes, after.telling() + " " + after.detail());
+    private List<String> culprits(Path path, String name, byte[] bytes, Unit unit, Engine.Image local, Trial before, Trial after) {
+        List<String> order = suspects(unit.changes(), after.telling() + " " + after.detail());
         for (String rule : order) {
-            if (reverted(path, name, bytes, service, Set.of(rule), facts, translation).asGoodAs(before)) {
+            if (reverted(path, name, bytes, unit, local, Set.of(rule)).asGoodAs(before)) {
                 return List.of(rule);
             }
         }
@@ -272,7 +339,7 @@ public final class Verifier implements AutoCloseable {
         boolean found = false;
         for (String rule : order) {
             set.add(rule);
-            if (reverted(path, name, bytes, service, set, facts, translation).asGoodAs(before)) {
+            if (reverted(path, name, bytes, unit, local, set).asGoodAs(before)) {
                 found = true;
                 break;
             }
@@ -283,7 +350,7 @@ public final class Verifier implements AutoCloseable {
         for (String rule : new ArrayList<>(set)) {
             Set<String> smaller = new LinkedHashSet<>(set);
             smaller.remove(rule);
-            if (!smaller.isEmpty() && reverted(path, name, bytes, service, smaller, facts, translation).asGoodAs(before)) {
+            if (!smaller.isEmpty() && reverted(path, name, bytes, unit, local, smaller).asGoodAs(before)) {
                 set = smaller;
             }
         }
@@ -302,13 +369,23 @@ public final class Verifier implements AutoCloseable {
         return order;
     }
 
-    private Trial reverted(Path path, String name, byte[] bytes, String service, Set<String> rules, ImageFacts facts,
-                           ComposeTranslation translation) {
+    private Trial reverted(Path path, String name, byte[] bytes, Unit unit, Engine.Image local, Set<String> rules) {
         FileReport report = hardener.process(path, name, bytes, true,
-                (rule, subject) -> service.equals(subject) && rules.contains(rule) ? REVERTED : null);
-        ComposeFile file = compose(report.changed() ? report.fixed() : bytes);
-        ComposeService s = file.service(service).orElseThrow();
-        return starter().run(translation.translate(s, facts));
+                (rule, subject) -> unit.subject().equals(subject) && rules.contains(rule) ? REVERTED : null);
+        try {
+            return run(unit.launch().apply(report.changed() ? report.fixed() : bytes, local));
+        } catch (IllegalArgumentException e) {
+            return new Trial(Trial.Level.START_FAILED, "cannot turn it into container options: " + e.getMessage(), List.of());
+        }
+    }
+
+    private Trial run(Launch launch) {
+        return launch.refusal() != null ? launch.refusedTrial() : starter().run(launch.spec());
+    }
+
+    /** The label value of what this verifier created on the engine, or null before its first start. */
+    String runId() {
+        return starter == null ? null : starter.runId();
     }
 
     private Starter starter() {
@@ -320,23 +397,14 @@ public final class Verifier implements AutoCloseable {
         return starter;
     }
 
-    /** {@code Kind/name} of each workload in a Kubernetes file; other objects run nothing. */
-    private static List<String> workloads(byte[] bytes) {
-        List<String> out = new ArrayList<>();
+    /** The workloads of a Kubernetes file, custom resources at the profile's pod spec paths included. */
+    private List<Workload> workloads(byte[] bytes) {
         try {
             KubernetesFile file = KubernetesFile.detect(YamlFile.parse(bytes, Limits.DEFAULT.withMaxBytes(Long.MAX_VALUE))).orElseThrow();
-            for (Mapping object : file.objects()) {
-                String kind = KubernetesFile.kind(object);
-                if (WORKLOADS.contains(kind)) {
-                    Object metadata = object.get("metadata").map(Plain::of).orElse(null);
-                    Object name = metadata instanceof Map<?, ?> m ? m.get("name") : null;
-                    out.add(kind + "/" + (name == null ? "(unnamed)" : name));
-                }
-            }
+            return file.workloads(hardener.profile().podSpecPaths());
         } catch (YamlException e) {
             throw new IllegalStateException("a file the hardener accepted no longer parses: " + e.getMessage(), e);
         }
-        return out;
     }
 
     private static ComposeFile compose(byte[] bytes) {

@@ -21,7 +21,8 @@ class PackageDependenciesTest {
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "git", Set.of("git", "org.eclipse.jgit"),
             "forge", Set.of("forge", "dev.harden.report"),
-            "pr", Set.of("pr", "dev.harden.engine", "dev.harden.report", "dev.harden.rule", "dev.harden.git", "dev.harden.forge"));
+            "pr", Set.of("pr", "dev.harden.engine", "dev.harden.report", "dev.harden.rule", "dev.harden.git", "dev.harden.forge",
+                    "dev.harden.verify"));
 
     @Test
     void gitForgeAndPrImportOnlyWhatTheirArrowsAllow() throws IOException {

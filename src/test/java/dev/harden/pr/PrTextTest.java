@@ -104,4 +104,26 @@ class PrTextTest {
         assertThatThrownBy(() -> new Settings("bad..name", null, s.author(), s.committer(), false, List.of(), List.of(),
                 List.of(), false, 3)).hasMessageContaining("'bad..name' is not a valid branch name");
     }
+
+    @Test
+    void aVerificationSectionGoesBeforeTheTailAndAHugeOneIsCutAtALineSoTheBodyStaysWithinTheLimit() {
+        List<Finding> many = new ArrayList<>();
+        for (int i = 1; i <= 3_000; i++) {
+            many.add(fixed("deploy/compose.yaml", i, "cap-drop-all", "service-" + i, "dropped all capabilities of service " + i));
+        }
+        Change c = change("restricted", FileReport.Kind.COMPOSE, many);
+        StringBuilder section = new StringBuilder("### Verified on a Docker engine\n\n");
+        for (int i = 1; i <= 3_000; i++) {
+            section.append("| service-").append(i).append(" | `local/nginx:deb` | runs before and after |\n");
+        }
+
+        String small = PrText.body(c, "### Verified on a Docker engine\n\n| web | `nginx` | runs before and after |\n");
+        String huge = PrText.body(c, section.toString());
+
+        assertThat(small.indexOf("### Verified on a Docker engine")).isLessThan(small.indexOf("### Keeping a service as it is"));
+        assertThat(huge.length()).isLessThanOrEqualTo(PrText.BODY_LIMIT);
+        assertThat(huge).contains("| service-1 | `local/nginx:deb` | runs before and after |\n",
+                "\n... and more: run `harden verify` for every service\n", "more changes: the commit holds them all");
+        assertThat(Marker.find(huge)).contains(new Marker("restricted", c.hash()));
+    }
 }

@@ -31,8 +31,9 @@ final class FakeEngine implements Engine {
     }
 
     @Override
-    public Optional<String> imageId(String image) {
-        return images.contains(image) ? Optional.of("sha256:" + Integer.toHexString(image.hashCode())) : Optional.empty();
+    public Optional<Image> image(String image) {
+        return images.contains(image) ? Optional.of(new Image("sha256:" + Integer.toHexString(image.hashCode()), ""))
+                : Optional.empty();
     }
 
     @Override
@@ -42,7 +43,7 @@ final class FakeEngine implements Engine {
     }
 
     @Override
-    public void createVolume(String name, Map<String, String> labels) {
+    public void createVolume(String name, Map<String, String> options, Map<String, String> labels) {
         live.add("volume " + name);
     }
 

@@ -47,7 +47,7 @@ final class LocalEngine {
         try {
             boolean missing = false;
             for (String image : IMAGES) {
-                missing |= engine.imageId(image).isEmpty();
+                missing |= engine.image(image).isEmpty();
             }
             if (missing) {
                 Path log = Files.createTempFile("harden-test-images", ".log");

@@ -131,16 +131,33 @@ class VerifierTest {
     }
 
     @Test
-    void kubernetesWorkloadsAreReportedAsNotStarted() throws Exception {
-        String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n";
-        FakeEngine engine = new FakeEngine(Set.of(), VerifierTest::nginx);
+    void aKubernetesContainerIsStartedBeforeAndAfterAndNamedByWorkloadAndContainer() throws Exception {
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: nginx\n      image: local/nginx:deb\n";
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> new FakeEngine.Behaviour(true, List.of("up")));
 
         List<ServiceResult> results = verify(engine, knowledge(""), pod);
 
         assertThat(results).singleElement().satisfies(r -> {
-            assertThat(r.service()).isEqualTo("Pod/web");
-            assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.CANNOT_TELL);
+            assertThat(r.service()).isEqualTo("Pod/web/nginx");
+            assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER);
+            assertThat(r.changes()).contains("non-root-user", "read-only-root-filesystem", "seccomp-runtime-default");
         });
+        assertThat(engine.starts).isEqualTo(2);
+        assertThat(engine.live).isEmpty();
+    }
+
+    @Test
+    void aKubernetesContainerWithAVolumeVerifyCannotProvideCannotBeTold() throws Exception {
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: nginx\n"
+                + "      image: local/nginx:deb\n      volumeMounts:\n        - {name: conf, mountPath: /etc/nginx/conf.d}\n"
+                + "  volumes:\n    - name: conf\n      configMap: {name: web}\n";
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+
+        ServiceResult r = verify(engine, knowledge(""), pod).get(0);
+
+        assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.CANNOT_TELL);
+        assertThat(r.reason()).contains("configMap volume conf", "only emptyDir volumes");
+        assertThat(engine.starts).isZero();
     }
 
     @Test

@@ -1,0 +1,145 @@
+package dev.harden.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.harden.engine.Hardener;
+import dev.harden.image.ImageKnowledge;
+import dev.harden.profile.RepoConfig;
+import dev.harden.testing.Fixtures;
+import dev.harden.yaml.Limits;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kubernetes workloads started on a real engine the way the kubelet would start their containers,
+ * before and after hardening. Skipped when no engine answers (see {@link LocalEngine}).
+ */
+class KubernetesVerifyTest {
+    private static final Path LOCAL_IMAGES = Path.of("examples/compose/local-images.yaml");
+
+    @TempDir
+    Path dir;
+
+    /**
+     * The restricted profile runs nginx as uid 10001 (the image knows no non-root uid, and Kubernetes'
+     * restricted level requires one) and redis as its own 998. Both really run that way: Debian's
+     * nginx master ignores its {@code user} directive when not root and writes only to the emptyDir
+     * volumes at /var/lib/nginx and /run, which the kubelet makes writable for every uid; redis writes
+     * only to its /data emptyDir. Port 80 answers for a non-root nginx because Docker, like
+     * containerd 2, lets containers bind low ports (see docs/verify.md).
+     */
+    @Test
+    void deploymentsOfNginxAndRedisKeepRunningUnderTheRestrictedProfile() throws Exception {
+        String manifests = deployment("web", "local/nginx:deb", "") + "---\n" + deployment("cache", "local/redis:deb", """
+                          volumeMounts:
+                            - name: data
+                              mountPath: /data
+                      volumes:
+                        - name: data
+                          emptyDir: {}
+                """);
+
+        List<ServiceResult> results = verify("restricted", knowledge(Files.readString(LOCAL_IMAGES)), manifests);
+
+        assertThat(results).extracting(ServiceResult::service).containsExactly("Deployment/web/app", "Deployment/cache/app");
+        for (ServiceResult r : results) {
+            assertThat(r.outcome()).as("%s: %s (log: %s)", r.service(), r.reason(), r.after() == null ? null : r.after().logs())
+                    .isEqualTo(ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER);
+            assertThat(r.changes()).contains("non-root-user", "run-as-non-root", "cap-drop-all", "read-only-root-filesystem",
+                    "no-new-privileges", "resource-limits", "seccomp-runtime-default");
+            assertThat(r.after().level()).isEqualTo(Trial.Level.PORT_ANSWERED);
+        }
+    }
+
+    /**
+     * The unprivileged nginx, with knowledge that forgets it writes /tmp: read-only-root-filesystem
+     * alone is to blame. (With the root nginx image the same mistake needs three rules reverted
+     * together: as uid 10001 with a writable root it still cannot write the root-owned
+     * /var/lib/nginx, and verify names all three.)
+     */
+    @Test
+    void readOnlyWithoutTheEmptyDirsNginxWritesIsCaughtNamedAndLeftOutOfTheFix() throws Exception {
+        String wrong = Files.readString(LOCAL_IMAGES).replaceFirst("(tag: \"deb-user\"\\n(?:.*\\n)*?        writablePaths: )\\[/tmp]", "$1[]");
+        Path file = write(deployment("web", "local/nginx:deb-user", ""));
+
+        try (Verifier verifier = verifier("restricted", knowledge(wrong))) {
+            VerifiedFix fix = verifier.fix(file, "deploy.yaml", Files.readAllBytes(file));
+
+            ServiceResult r = fix.results().get(0);
+            assertThat(r.outcome()).as(r.reason()).isEqualTo(ServiceResult.Outcome.BROKEN_BY_HARDENING);
+            assertThat(r.culprits()).containsExactly("read-only-root-filesystem");
+            assertThat(r.logLine()).contains("/tmp/", "(30: Read-only file system)");
+            String fixed = new String(fix.report().fixed(), StandardCharsets.UTF_8);
+            assertThat(fixed).doesNotContain("readOnlyRootFilesystem").contains("runAsNonRoot: true", "- ALL");
+            assertThat(fix.dropped()).singleElement().satisfies(d -> {
+                assertThat(d.service()).isEqualTo("Deployment/web/app");
+                assertThat(d.rules()).containsExactly("read-only-root-filesystem");
+            });
+        }
+    }
+
+    /**
+     * Knowledge that wrongly says busybox runs as nobody: harden then sets runAsNonRoot without a
+     * runAsUser, and the kubelet refuses to create a container whose image user is root.
+     */
+    @Test
+    void runAsNonRootOnAnImageThatRunsAsRootIsRefusedTheWayTheKubeletRefusesItAndNamed() throws Exception {
+        String wrong = Files.readString(LOCAL_IMAGES).replaceFirst("(name: local/busybox\\n    runsAs: )root", "$1\"65534\"");
+
+        List<ServiceResult> results = verify("restricted", knowledge(wrong), deployment("job", "local/busybox:static", ""));
+
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).as(r.reason()).isEqualTo(ServiceResult.Outcome.BROKEN_BY_HARDENING);
+            assertThat(r.culprits()).containsExactly("run-as-non-root");
+            assertThat(r.logLine()).isEqualTo("container has runAsNonRoot and image will run as root (container: app)");
+            assertThat(r.after().level()).isEqualTo(Trial.Level.START_FAILED);
+        });
+    }
+
+    private Path write(String manifests) throws Exception {
+        Path file = dir.resolve("deploy.yaml");
+        Files.writeString(file, manifests);
+        return file;
+    }
+
+    private Verifier verifier(String profile, ImageKnowledge knowledge) {
+        Hardener hardener = new Hardener(Fixtures.profile(profile), knowledge, RepoConfig.none(), Limits.DEFAULT);
+        return Verifier.connect(LocalEngine.host(), hardener, knowledge, new Verifier.Settings(Duration.ofSeconds(60), Duration.ofSeconds(2), 20));
+    }
+
+    private List<ServiceResult> verify(String profile, ImageKnowledge knowledge, String manifests) throws Exception {
+        Path file = write(manifests);
+        try (Verifier verifier = verifier(profile, knowledge)) {
+            return verifier.verify(file, "deploy.yaml", Files.readAllBytes(file));
+        }
+    }
+
+    /** A Deployment of one container named app; {@code extra} continues the container's mapping and the pod spec. */
+    private static String deployment(String name, String image, String extra) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: %s
+                spec:
+                  selector:
+                    matchLabels: {app: %s}
+                  template:
+                    metadata:
+                      labels: {app: %s}
+                    spec:
+                      containers:
+                        - name: app
+                          image: %s
+                """.formatted(name, name, name, image) + extra;
+    }
+
+    private static ImageKnowledge knowledge(String localImages) throws Exception {
+        return ImageKnowledge.builtIn().with(ImageKnowledge.parse(localImages.getBytes(StandardCharsets.UTF_8), "local-images.yaml"));
+    }
+}
