@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code harden pr}: commits the fix on a branch, pushes it, and opens or updates one pull request. */
 @Command(name = "pr", mixinStandardHelpOptions = true,
-        description = {"Commit the fix on a branch (harden/<profile>), push it, and open or update one",
-            "pull request. A re-run with the same change pushes nothing and opens nothing;",
+        description = {"Commit the fix on a branch, push it, and open or update one pull request.",
+            "The branch is harden/<profile>. A re-run with the same change pushes nothing and opens nothing;",
             "a different change updates the same pull request. A branch with commits harden",
             "did not make is left alone (unless --force), and a pull request closed without",
             "merging is not proposed again until the change differs.",

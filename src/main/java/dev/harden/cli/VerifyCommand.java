@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code harden verify}: starts each Compose service and Kubernetes container before and after hardening on a local engine. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Start each Compose service and each Kubernetes workload's containers as written and as",
-            "hardened on the local Docker engine (the way the kubelet would start them), and say",
-            "whether it still runs: runs before and after, broken by hardening (with the rule and the log line),",
+        description = {"Start each service before and after hardening on the local Docker engine.",
+            "Each Compose service and each Kubernetes workload's containers start as written and as hardened",
+            "(the way the kubelet would start them), and harden says whether it still runs: runs before and",
+            "after, broken by hardening (with the rule and the log line),",
             "broken before hardening, or cannot tell (image not available locally, no engine).",
             "Nothing is pulled or published; each start gets a private network without a route out and fresh",
             "volumes, and everything is removed afterwards, also on Ctrl-C.",
