@@ -175,8 +175,8 @@ public final class Editor {
             }
             StringBuilder out = new StringBuilder(prefix).append(comment);
             for (Mapping.Entry e : replacement.entries) {
-                out.append(local.lineBreak).append(spaces(column + local.step))
-                        .append(renderEntry(e, column + local.step, local));
+                out.append(local.lineBreak()).append(spaces(column + local.step()))
+                        .append(renderEntry(e, column + local.step(), local));
             }
             return out.toString();
         });
@@ -541,7 +541,7 @@ public final class Editor {
      * without one; at one offset, deeper insertions go first.
      */
     private void addLines(int at, int depth, Supplier<String> line) {
-        String lb = source.lineBreak;
+        String lb = source.lineBreak();
         boolean noFinalBreak = at == source.text.length() && !source.text.isEmpty() && !source.endsWithLineBreak();
         splice(at, at, depth, () -> noFinalBreak ? lb + line.get() : line.get() + lb);
     }
@@ -600,7 +600,7 @@ public final class Editor {
                 out.append(" &").append(m.anchor);
             }
             for (Mapping.Entry e : m.entries) {
-                out.append(l.lineBreak).append(spaces(column + l.step)).append(renderEntry(e, column + l.step, l));
+                out.append(l.lineBreak()).append(spaces(column + l.step())).append(renderEntry(e, column + l.step(), l));
             }
             return out.toString();
         }
@@ -609,9 +609,9 @@ public final class Editor {
             if (s.anchor != null) {
                 out.append(" &").append(s.anchor);
             }
-            int dash = column + l.sequenceOffset;
+            int dash = column + l.sequenceOffset();
             for (Node item : s.items) {
-                out.append(l.lineBreak).append(spaces(dash)).append("- ").append(renderItem(item, dash + 2, l));
+                out.append(l.lineBreak()).append(spaces(dash)).append("- ").append(renderItem(item, dash + 2, l));
             }
             return out.toString();
         }
@@ -624,7 +624,7 @@ public final class Editor {
             StringBuilder out = new StringBuilder();
             for (int i = 0; i < m.entries.size(); i++) {
                 if (i > 0) {
-                    out.append(l.lineBreak).append(spaces(column));
+                    out.append(l.lineBreak()).append(spaces(column));
                 }
                 out.append(renderEntry(m.entries.get(i), column, l));
             }
@@ -634,7 +634,7 @@ public final class Editor {
             StringBuilder out = new StringBuilder();
             for (int i = 0; i < s.items.size(); i++) {
                 if (i > 0) {
-                    out.append(l.lineBreak).append(spaces(column));
+                    out.append(l.lineBreak()).append(spaces(column));
                 }
                 out.append("- ").append(renderItem(s.items.get(i), column + 2, l));
             }
@@ -677,7 +677,7 @@ public final class Editor {
         Scalar.Style style = s.style;
         if (style == null) {
             style = !s.preferQuoted && plainSafe(s.value, flow) ? Scalar.Style.PLAIN
-                    : layout().quote == '\'' && s.value.chars().noneMatch(c -> c < 0x20 || c == '\\')
+                    : layout().quote() == '\'' && s.value.chars().noneMatch(c -> c < 0x20 || c == '\\')
                     ? Scalar.Style.SINGLE_QUOTED : Scalar.Style.DOUBLE_QUOTED;
         }
         return switch (style) {

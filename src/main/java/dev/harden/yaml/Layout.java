@@ -1,27 +1,26 @@
 package dev.harden.yaml;
 
 import java.util.ArrayDeque;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /** The writing conventions a file already follows, so new text can follow them too. */
 final class Layout {
-    final int step;
-    final int sequenceOffset;
-    final char quote;
-    final String lineBreak;
     private final Source source;
+    private final Integer step;
+    private final Integer sequenceOffset;
+    private final char quote;
+    /** The whole file's layout, for what a mapping's own children do not show; null for that layout itself. */
+    private final Supplier<Layout> file;
 
-    private Layout(Source source, int step, int sequenceOffset, char quote) {
+    private Layout(Source source, Integer step, Integer sequenceOffset, char quote, Supplier<Layout> file) {
         this.source = source;
         this.step = step;
         this.sequenceOffset = sequenceOffset;
         this.quote = quote;
-        this.lineBreak = source.lineBreak;
+        this.file = file;
     }
 
     /** Reads the majority indentation step, sequence indentation and quote character of a file. */
@@ -31,13 +30,10 @@ final class Layout {
         Map<Integer, Integer> offsets = new HashMap<>();
         int doubles = 0;
         int singles = 0;
+        // the node tree is a tree once aliases are skipped, so no node is met twice
         Deque<Node> todo = new ArrayDeque<>(file.documents());
-        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (!todo.isEmpty()) {
             Node n = todo.pop();
-            if (n instanceof Alias || !seen.add(n)) {
-                continue;
-            }
             if (n instanceof Scalar s) {
                 if (s.style == Scalar.Style.DOUBLE_QUOTED) {
                     doubles++;
@@ -57,14 +53,14 @@ final class Layout {
             }
         }
         int step = majority(steps, 2);
-        return new Layout(source, step, majority(offsets, step), singles > doubles ? '\'' : '"');
+        return new Layout(source, step, majority(offsets, step), singles > doubles ? '\'' : '"', null);
     }
 
     /**
-     * The step and sequence offset a mapping's own children use; the file's majority (read only when
+     * The step and sequence offset a mapping's own children use; the file's layout (read only when
      * needed, since reading it walks the whole file) fills in what the mapping does not show.
      */
-    static Layout local(Source source, Mapping m, java.util.function.Supplier<Layout> file) {
+    static Layout local(Source source, Mapping m, Supplier<Layout> file) {
         Map<Integer, Integer> steps = new HashMap<>();
         Map<Integer, Integer> offsets = new HashMap<>();
         if (!m.isSynthetic() && !m.flow) {
@@ -72,13 +68,25 @@ final class Layout {
                 sample(source, e, steps, offsets);
             }
         }
-        if (steps.isEmpty() || offsets.isEmpty()) {
-            Layout fallback = file.get();
-            int localStep = majority(steps, fallback.step);
-            return new Layout(source, localStep, majority(offsets, fallback.sequenceOffset), fallback.quote);
-        }
-        int localStep = majority(steps, 2);
-        return new Layout(source, localStep, majority(offsets, localStep), '\0');
+        return new Layout(source, steps.isEmpty() ? null : majority(steps, 2),
+                offsets.isEmpty() ? null : majority(offsets, 2), '\0', file);
+    }
+
+    int step() {
+        return step != null ? step : file.get().step();
+    }
+
+    /** How far a block sequence's dash stands to the right of its key: 0 (indentless) or a step. */
+    int sequenceOffset() {
+        return sequenceOffset != null ? sequenceOffset : file.get().sequenceOffset();
+    }
+
+    char quote() {
+        return file == null ? quote : file.get().quote();
+    }
+
+    String lineBreak() {
+        return source.lineBreak();
     }
 
     private static void sample(Source source, Mapping.Entry e, Map<Integer, Integer> steps, Map<Integer, Integer> offsets) {
@@ -88,7 +96,7 @@ final class Layout {
         int keyColumn = source.column(e.key.start);
         if (e.value instanceof Mapping child && !child.flow && !child.entries.isEmpty()) {
             Node firstKey = child.entries.get(0).key;
-            if (source.lineNumber(firstKey.start) > source.lineNumber(e.key.start)) {
+            if (source.breakBetween(e.key.start, firstKey.start)) {
                 int d = source.column(firstKey.start) - keyColumn;
                 if (d > 0) {
                     steps.merge(d, 1, Integer::sum);
@@ -96,7 +104,7 @@ final class Layout {
             }
         } else if (e.value instanceof Sequence seq && !seq.flow && !seq.items.isEmpty()) {
             int dash = dashOffset(source, seq.items.get(0));
-            if (dash >= 0 && source.lineNumber(dash) > source.lineNumber(e.key.start)) {
+            if (dash >= 0 && source.breakBetween(e.key.start, dash)) {
                 int d = source.column(dash) - keyColumn;
                 if (d >= 0) {
                     offsets.merge(d, 1, Integer::sum);

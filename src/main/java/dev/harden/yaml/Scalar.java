@@ -71,7 +71,19 @@ public final class Scalar extends Node {
 
     /** The type a plain scalar's text has under the YAML 1.2 core schema. */
     static Type resolvePlain(String text) {
-        if (!text.isEmpty() && "~nNtTfF+-.0123456789".indexOf(text.charAt(0)) < 0) {
+        if (text.isEmpty()) {
+            return Type.NULL;
+        }
+        char first = text.charAt(0);
+        if ("~nNtTfF".indexOf(first) >= 0) {
+            // words are the common case: decide them without a regular expression
+            return switch (text) {
+                case "~", "null", "Null", "NULL" -> Type.NULL;
+                case "true", "True", "TRUE", "false", "False", "FALSE" -> Type.BOOL;
+                default -> Type.STR;
+            };
+        }
+        if ("+-.0123456789".indexOf(first) < 0) {
             return Type.STR;
         }
         if (NULL.matcher(text).matches()) {

@@ -16,7 +16,7 @@ final class Source {
 
     final String text;
     final boolean bom;
-    final String lineBreak;
+    private String lineBreak;
     private final int[] codePointToChar;
     private int[] lineStarts;
 
@@ -27,8 +27,21 @@ final class Source {
     private Source(String text, boolean bom, boolean mayHaveSurrogates) {
         this.text = text;
         this.bom = bom;
-        this.lineBreak = majorityLineBreak(text);
         this.codePointToChar = mayHaveSurrogates ? codePointTable(text) : null;
+    }
+
+    /** The file's own line break: CRLF when most of its lines end so, else LF. */
+    String lineBreak() {
+        if (lineBreak == null) {
+            lineBreak = majorityLineBreak(text);
+        }
+        return lineBreak;
+    }
+
+    /** Whether a line break stands between two offsets. */
+    boolean breakBetween(int from, int to) {
+        int nl = text.indexOf('\n', from);
+        return nl >= 0 && nl < to;
     }
 
     static Source of(String text) {

@@ -139,11 +139,14 @@ public final class YamlFile {
 
     /** A mapping used as a key, as in {@code {{ .Values.x }}}, is a template action that parsed by accident. */
     private void refuseTemplateActions() throws YamlException {
+        if (!source.text.contains("{{")) {
+            return;
+        }
+        // the node tree is a tree once aliases are skipped, so no node is met twice
         Deque<Node> todo = new ArrayDeque<>(documents);
-        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (!todo.isEmpty()) {
             Node n = todo.pop();
-            if (n instanceof Alias || !seen.add(n)) {
+            if (n instanceof Alias) {
                 continue;
             }
             if (n instanceof Mapping m) {
