@@ -220,6 +220,9 @@ public final class Editor {
     /** Adds an item at the end of a sequence. */
     public void append(Sequence target, Node item) throws YamlException {
         checkEditable(target);
+        if (item instanceof Scalar s && s.style == null) {
+            s.style = siblingQuotes(target);
+        }
         target.items.add(item);
         item.parent = target;
         if (findSyntheticRoot(target)) {
@@ -238,6 +241,21 @@ public final class Editor {
         Layout local = layout();
         // an indentless item sits at its parent key's column yet belongs inside it: it ranks deeper
         addLines(at, 2 * column + 1, () -> spaces(column) + "- " + renderItem(item, column + 2, local));
+    }
+
+    /** The quote style every string item of a sequence shares, or null when they do not share one. */
+    private static Scalar.Style siblingQuotes(Sequence target) {
+        Scalar.Style shared = null;
+        for (Node n : target.items) {
+            if (!(n instanceof Scalar s) || s.isSynthetic()) {
+                continue;
+            }
+            if (s.style != Scalar.Style.SINGLE_QUOTED && s.style != Scalar.Style.DOUBLE_QUOTED || shared != null && shared != s.style) {
+                return null;
+            }
+            shared = s.style;
+        }
+        return shared;
     }
 
     /** Replaces a scalar's value, keeping its anchor, tag and (where still valid) its quoting. */

@@ -296,4 +296,14 @@ class EditorTest {
                   readOnly: true
                 """);
     }
+
+    @Test
+    void appendedStringsTakeTheQuotesTheirSiblingsShare() throws Exception {
+        YamlFile f = YamlFile.parse("a: [\"label=disable\"]\nb:\n  - 'x'\n  - 'y'\nc: [p, \"q\"]\n");
+        Editor e = f.edit();
+        e.append((Sequence) root(f).get("a").orElseThrow(), Scalar.string("no-new-privileges=true"));
+        e.append((Sequence) root(f).get("b").orElseThrow(), Scalar.string("z"));
+        e.append((Sequence) root(f).get("c").orElseThrow(), Scalar.string("r"));
+        assertThat(e.applyText()).isEqualTo("a: [\"label=disable\", \"no-new-privileges=true\"]\nb:\n  - 'x'\n  - 'y'\n  - 'z'\nc: [p, \"q\", r]\n");
+    }
 }
