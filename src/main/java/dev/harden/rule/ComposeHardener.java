@@ -39,26 +39,32 @@ public final class ComposeHardener {
                              BiFunction<String, String, String> exemption) {
         List<Finding> findings = new ArrayList<>();
         List<ComposeService> services = file.services();
-        Map<String, String> inline = new java.util.HashMap<>();
         for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
             ComposeRule logic = ComposeRules.BY_ID.get(rule.getKey());
             RuleInfo info = catalog.get(rule.getKey()).orElseThrow();
             if (logic == null || !info.targets().contains("compose")) {
                 continue;
             }
+            String ruleId = rule.getKey();
+            ServiceCheck.Neighbours neighbours = new ServiceCheck.Neighbours() {
+                @Override
+                public ImageFacts facts(ComposeService other) {
+                    return factsOf(other);
+                }
+
+                @Override
+                public boolean exempted(ComposeService other) {
+                    return reason(file, other, ruleId, exemption) != null;
+                }
+            };
             for (ComposeService service : services) {
                 if (service.isFragment()) {
                     continue;
                 }
-                String reason = inlineExemption(file, service, rule.getKey(), inline);
-                if (reason == null) {
-                    reason = exemption.apply(rule.getKey(), service.name());
-                }
                 Optional<ImageRef> ref = ImageRef.parse(service.image());
-                ImageFacts facts = ref.flatMap(images::lookup)
-                        .orElseGet(() -> ImageFacts.unknown(ref.map(ImageRef::name).orElse("")));
                 ServiceCheck check = new ServiceCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix,
-                        reason, fileName, findings::add), service, ref.orElse(null), facts);
+                        reason(file, service, ruleId, exemption), fileName, findings::add), service, ref.orElse(null),
+                        factsOf(service), neighbours);
                 try {
                     logic.check(check);
                 } catch (YamlException e) {
@@ -69,11 +75,23 @@ public final class ComposeHardener {
         return findings;
     }
 
+    private ImageFacts factsOf(ComposeService service) {
+        Optional<ImageRef> ref = ImageRef.parse(service.image());
+        return ref.flatMap(images::lookup).orElseGet(() -> ImageFacts.unknown(ref.map(ImageRef::name).orElse("")));
+    }
+
+    /** Why a rule does not apply to a service: an inline comment, else the repository config; or null. */
+    private static String reason(ComposeFile file, ComposeService service, String ruleId,
+                                 BiFunction<String, String, String> exemption) {
+        String inline = inlineExemption(file, service, ruleId);
+        return inline != null ? inline : exemption.apply(ruleId, service.name());
+    }
+
     /**
      * A {@code # harden:ignore rule-a,rule-b -- reason} comment on a line of the service's block
      * exempts it; the reason is required in spirit and reported as given.
      */
-    private static String inlineExemption(ComposeFile file, ComposeService service, String ruleId, Map<String, String> cache) {
+    private static String inlineExemption(ComposeFile file, ComposeService service, String ruleId) {
         String text = file.yaml().text();
         int start = text.lastIndexOf('\n', Math.max(0, service.location().start()) - 1) + 1;
         int end = blockEnd(file, service);

@@ -1,5 +1,6 @@
 package dev.harden.rule;
 
+import dev.harden.image.ImageFacts;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.ComposeService;
 import dev.harden.yaml.Mapping;
@@ -12,12 +13,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Services that publish no ports belong on a network with no route out; harden moves only the ones
- * whose image it knows to be a server (a database, a cache), since others may need outbound access.
- * Reachability between
- * services is kept: on Compose's default network the services that publish nothing move to an
- * internal network and the ones that publish ports join it too; a user-defined network whose
- * members all publish nothing is marked internal in place.
+ * Servers that publish no ports belong on a network with no route out. harden moves only services
+ * whose image it knows to be a server (a database, a cache), since others may need outbound access,
+ * and it never cuts a connection: on Compose's default network the servers move to an internal
+ * network and every other service on the default network joins it too; a user-defined network is
+ * marked internal in place only when all its members are such servers.
  */
 final class InternalNetwork {
     private InternalNetwork() {
@@ -33,8 +33,8 @@ final class InternalNetwork {
         if (!networks.isEmpty() && networks.stream().allMatch(n -> isInternal(file, n))) {
             return;
         }
-        if (!c.facts().known() || c.facts().ports().isEmpty()) {
-            // internal networks have no route out; only images known to serve (databases, caches) surely need none
+        if (!isServer(c.facts())) {
+            // internal networks have no route out; only images known to serve surely need none
             String image = c.image().map(r -> r.name()).orElse("its image");
             c.open(s.location(), "publishes no ports but has a route out; harden cannot tell whether " + image
                     + " needs outbound access, so it is left on its network (move it to an internal network by hand)", false);
@@ -45,27 +45,45 @@ final class InternalNetwork {
             return;
         }
         for (String name : networks) {
-            if (isInternal(file, name)) {
-                continue;
+            if (!isInternal(file, name)) {
+                checkUserNetwork(c, name);
             }
-            Optional<Mapping> definition = definition(file, name);
-            boolean external = definition.flatMap(d -> d.get("external")).filter(InternalNetwork::isTrue).isPresent();
-            boolean mixed = file.services().stream()
-                    .anyMatch(o -> networksOf(o).contains(name) && !o.publishedPorts().isEmpty());
-            String message = "publishes no ports but is on network '" + name + "', which has a route out";
-            if (external || mixed || name.equals("default")) {
-                c.open(s.location(), message + (external ? " (external: change it where it is defined)"
-                        : " (shared with services that publish ports: split it by hand)"), false);
-                continue;
-            }
-            c.fix(s.location(), message, () -> {
-                Mapping def = c.editor().mappingAt(c.editor().mappingAt(file.root(), "networks"), name);
-                c.putIn(def, "internal", Scalar.bool(true));
-                return "marked network '" + name + "' internal: its services publish no ports (they lose outbound internet access; exempt one that needs it)";
-            });
         }
     }
 
+    /** A user-defined network becomes internal when every member is a server that publishes nothing. */
+    private static void checkUserNetwork(ServiceCheck c, String name) throws YamlException {
+        ComposeFile file = c.file();
+        String message = "publishes no ports but is on network '" + name + "', which has a route out";
+        Optional<Mapping> definition = definition(file, name);
+        boolean external = definition.flatMap(d -> d.get("external")).filter(InternalNetwork::isTrue).isPresent();
+        if (external || name.equals("default")) {
+            c.open(c.service().location(), message + (external ? " (external: change it where it is defined)"
+                    : " (shared with the default network: split it by hand)"), false);
+            return;
+        }
+        List<String> others = new ArrayList<>();
+        for (ComposeService o : file.services()) {
+            if (networksOf(o).contains(name) && !movable(c, o)) {
+                others.add(o.name());
+            }
+        }
+        if (!others.isEmpty()) {
+            c.open(c.service().location(), message + " (also used by " + String.join(", ", others)
+                    + ", which harden cannot move off it: split it by hand)", false);
+            return;
+        }
+        c.fix(c.service().location(), message, () -> {
+            Mapping def = c.editor().mappingAt(c.editor().mappingAt(file.root(), "networks"), name);
+            c.putIn(def, "internal", Scalar.bool(true));
+            return "marked network '" + name + "' internal: all its services are servers that publish no ports";
+        });
+    }
+
+    /**
+     * Splits Compose's default network in one step: every server on it moves to the internal network,
+     * and every other service on it joins the internal network as well, so no pair loses its path.
+     */
     private static void checkOnDefaultNetwork(ServiceCheck c) throws YamlException {
         ComposeFile file = c.file();
         String internal = c.setting().param("name");
@@ -81,22 +99,38 @@ final class InternalNetwork {
         c.fix(c.service().location(), message, () -> {
             Mapping networks = c.editor().mappingAt(file.root(), "networks");
             if (networks.get(internal).isEmpty()) {
-                Mapping def = c.editor().mappingAt(networks, internal);
-                c.putIn(def, "internal", Scalar.bool(true));
+                c.putIn(c.editor().mappingAt(networks, internal), "internal", Scalar.bool(true));
             }
-            c.putOwn("networks", Sequence.block().with(Scalar.string(internal)));
+            List<String> moved = new ArrayList<>();
             List<String> joined = new ArrayList<>();
-            for (ComposeService other : file.services()) {
-                boolean onDefault = other.get("network_mode").isEmpty() && networksOf(other).isEmpty() && !other.isFragment();
-                if (onDefault && !other.publishedPorts().isEmpty()) {
-                    Mapping own = c.editor().mappingAt(file.servicesMapping(), other.name());
+            for (ComposeService o : file.services()) {
+                if (o.isFragment() || o.get("network_mode").isPresent() || !networksOf(o).isEmpty()) {
+                    continue;
+                }
+                Mapping own = c.editor().mappingAt(file.servicesMapping(), o.name());
+                if (movable(c, o)) {
+                    c.putIn(own, "networks", Sequence.block().with(Scalar.string(internal)));
+                    moved.add(o.name());
+                } else {
                     c.putIn(own, "networks", Sequence.block().with(Scalar.string("default")).with(Scalar.string(internal)));
-                    joined.add(other.name());
+                    joined.add(o.name());
                 }
             }
-            return "moved to internal network '" + internal + "' (no outbound internet access; exempt it if it needs some)"
-                    + (joined.isEmpty() ? "" : "; " + String.join(", ", joined) + " joined it to keep reaching it");
+            return "moved " + String.join(", ", moved) + " to internal network '" + internal
+                    + "' (no outbound internet access; exempt a service that needs some)"
+                    + (joined.isEmpty() ? "" : "; " + String.join(", ", joined) + " joined it to keep reaching them");
         });
+    }
+
+    /** A service harden may take off every network with a route out. */
+    private static boolean movable(ServiceCheck c, ComposeService o) {
+        return !o.isFragment() && o.get("network_mode").isEmpty() && o.publishedPorts().isEmpty()
+                && isServer(c.factsOf(o)) && !c.exempted(o);
+    }
+
+    /** An image known to listen on ports: a database, a cache, a broker. */
+    private static boolean isServer(ImageFacts facts) {
+        return facts.known() && !facts.ports().isEmpty();
     }
 
     /** Network names a service is attached to (list or mapping form); empty means the default network. */

@@ -20,12 +20,32 @@ public final class ServiceCheck extends Check {
     private final ImageFacts facts;
     private final Editor editor;
 
-    ServiceCheck(Context context, ComposeService service, ImageRef image, ImageFacts facts) {
+    private final Neighbours neighbours;
+
+    /** What a check may learn about the file's other services: their image facts and exemptions from this rule. */
+    interface Neighbours {
+        ImageFacts facts(ComposeService other);
+
+        boolean exempted(ComposeService other);
+    }
+
+    ServiceCheck(Context context, ComposeService service, ImageRef image, ImageFacts facts, Neighbours neighbours) {
         super(context);
         this.service = service;
         this.image = image;
         this.facts = facts;
         this.editor = context.editor();
+        this.neighbours = neighbours;
+    }
+
+    /** What harden knows of another service's image. */
+    public ImageFacts factsOf(ComposeService other) {
+        return neighbours.facts(other);
+    }
+
+    /** Whether another service is exempted from this rule. */
+    public boolean exempted(ComposeService other) {
+        return neighbours.exempted(other);
     }
 
     @Override
