@@ -81,6 +81,8 @@ public final class HardenCommand implements Callable<Integer> {
         String first = argv.length > 0 ? argv[0] : "";
         if (SUBCOMMANDS.containsKey(first)) {
             cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        } else if (argv.length == 1 && (first.equals("--version") || first.equals("-V"))) {
+            // the version needs no command at all
         } else {
             SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
             cli.addSubcommand("help", new CommandLine.HelpCommand());
