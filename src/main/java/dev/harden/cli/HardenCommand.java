@@ -81,9 +81,7 @@ public final class HardenCommand implements Callable<Integer> {
         String first = argv.length > 0 ? argv[0] : "";
         if (SUBCOMMANDS.containsKey(first)) {
             cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
-        } else if (argv.length == 1 && (first.equals("--version") || first.equals("-V"))) {
-            // the version needs no command at all
-        } else {
+        } else if (!isVersionOnly(argv)) {
             SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
             cli.addSubcommand("help", new CommandLine.HelpCommand());
         }
@@ -108,6 +106,11 @@ public final class HardenCommand implements Callable<Integer> {
             return BAD_INPUT;
         });
         return cli;
+    }
+
+    /** {@code harden --version} needs no subcommand's model at all. */
+    private static boolean isVersionOnly(String[] argv) {
+        return argv.length == 1 && (argv[0].equals("--version") || argv[0].equals("-V"));
     }
 
     /** The version from the jar's manifest. */
