@@ -78,4 +78,5 @@ public interface Forge {
             case GITEA -> new Gitea(http, repository);
         };
     }
+
 }

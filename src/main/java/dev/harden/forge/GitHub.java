@@ -1,7 +1,6 @@
 package dev.harden.forge;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +19,8 @@ final class GitHub implements Forge {
 
     @Override
     public List<PullRequest> byHead(String branch) throws ForgeException {
-        List<PullRequest> found = new ArrayList<>();
-        for (Object item : http.getAll(repo + "/pulls?state=all&per_page=100&head=" + Http.encode(owner + ":" + branch))) {
-            PullRequest pr = read(item);
-            if (pr.head().equals(branch)) {
-                found.add(pr);
-            }
-        }
-        found.sort(Comparator.comparingLong(PullRequest::number).reversed());
-        return found;
+        String path = repo + "/pulls?state=all&per_page=100&head=" + Http.encode(owner + ":" + branch);
+        return Listing.withHead(http.getAll(path), branch, GitHub::read);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.harden.forge;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +19,8 @@ final class GitLab implements Forge {
 
     @Override
     public List<PullRequest> byHead(String branch) throws ForgeException {
-        List<PullRequest> found = new ArrayList<>();
-        for (Object item : http.getAll(project + "/merge_requests?per_page=100&source_branch=" + Http.encode(branch))) {
-            PullRequest pr = read(item);
-            if (pr.head().equals(branch)) {
-                found.add(pr);
-            }
-        }
-        found.sort(Comparator.comparingLong(PullRequest::number).reversed());
-        return found;
+        String path = project + "/merge_requests?per_page=100&source_branch=" + Http.encode(branch);
+        return Listing.withHead(http.getAll(path), branch, GitLab::read);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.harden.forge;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +20,8 @@ final class Gitea implements Forge {
     @Override
     public List<PullRequest> byHead(String branch) throws ForgeException {
         // The list endpoint cannot filter by head branch, so every pull request is read and filtered here.
-        List<PullRequest> found = new ArrayList<>();
-        for (Object item : http.getAll(repo + "/pulls?state=all&limit=50")) {
-            PullRequest pr = read(item);
-            if (branch.equals(pr.head())) {
-                found.add(pr);
-            }
-        }
-        found.sort(Comparator.comparingLong(PullRequest::number).reversed());
-        return found;
+        String path = repo + "/pulls?state=all&limit=50";
+        return Listing.withHead(http.getAll(path), branch, Gitea::read);
     }
 
     @Override
