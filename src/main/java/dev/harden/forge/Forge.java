@@ -78,5 +78,4 @@ public interface Forge {
             case GITEA -> new Gitea(http, repository);
         };
     }
-
 }
