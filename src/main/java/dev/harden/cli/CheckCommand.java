@@ -12,36 +12,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code harden check}: reports findings without changing anything. */
-@Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Report what a profile would change, without changing anything.",
-            "Each finding is one line: file:line:col: severity rule-id [service] message.",
-            "Exit 0 when nothing is open, 1 when findings remain, 2 when a file cannot be read or parsed."})
 final class CheckCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    Options options;
-
-    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
-            description = "text, json or sarif (default: ${DEFAULT-VALUE}).")
-    String format;
-
-    @Option(names = "--fail-on", defaultValue = "note", paramLabel = "SEVERITY",
-            description = "The lowest severity that makes the exit code 1: error, warning or note (default: ${DEFAULT-VALUE}).")
-    String failOn;
+    final CommandModel model = Options.declare(CommandModel.of(this, "check",
+                    "Report what a profile would change, without changing anything.",
+                    "Each finding is one line: file:line:col: severity rule-id [service] message.",
+                    "Exit 0 when nothing is open, 1 when findings remain, 2 when a file cannot be read or parsed."))
+            .option(String.class, "FORMAT", "text", "text, json or sarif (default: ${DEFAULT-VALUE}).", "-f", "--format")
+            .option(String.class, "SEVERITY", "note",
+                    "The lowest severity that makes the exit code 1: error, warning or note (default: ${DEFAULT-VALUE}).",
+                    "--fail-on");
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = model.out();
+        PrintWriter err = model.err();
+        Options options = Options.read(model);
+        String format = model.value("--format");
+        String failOn = model.value("--fail-on");
         if (!List.of("text", "json", "sarif").contains(format)) {
             throw new UserException("--format must be text, json or sarif, not '" + format + "'");
         }

@@ -20,46 +20,37 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code harden fix}: writes the hardened files, prints them as a patch, or asks hunk by hunk. */
-@Command(name = "fix", mixinStandardHelpOptions = true,
-        description = {"Harden files in place, touching only the bytes each change needs.",
-            "With --diff nothing is written: a unified diff goes to standard output (git apply accepts it).",
-            "With --interactive each change is shown and applied only if you say yes.",
-            "Findings that cannot be fixed automatically are listed on standard error."})
 final class FixCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    final CommandModel model = Options.declare(CommandModel.of(this, "fix",
+                    "Harden files in place, touching only the bytes each change needs.",
+                    "With --diff nothing is written: a unified diff goes to standard output (git apply accepts it).",
+                    "With --interactive each change is shown and applied only if you say yes.",
+                    "Findings that cannot be fixed automatically are listed on standard error."))
+            .flag("Print a unified diff instead of writing files.", "-d", "--diff")
+            .flag("Ask before each change (y: apply, n: skip, a: apply the rest, q: quit).", "-i", "--interactive")
+            .flag("Do not list what was changed or what remains.", "-q", "--quiet")
+            .flag("Start each changed Compose service and Kubernetes container before and after on the local Docker engine,"
+                    + " and leave out the changes that stop one from starting (see 'harden verify').", "--verify")
+            .option("unix:///PATH", "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
+                    "--docker-host");
 
-    @Mixin
-    Options options;
-
-    @Option(names = {"-d", "--diff"}, description = "Print a unified diff instead of writing files.")
-    boolean diff;
-
-    @Option(names = {"-i", "--interactive"}, description = "Ask before each change (y: apply, n: skip, a: apply the rest, q: quit).")
-    boolean interactive;
-
-    @Option(names = {"-q", "--quiet"}, description = "Do not list what was changed or what remains.")
-    boolean quiet;
-
-    @Option(names = "--verify", description = "Start each changed Compose service and Kubernetes container before and after on the local Docker engine,"
-            + " and leave out the changes that stop one from starting (see 'harden verify').")
-    boolean verify;
-
-    @Option(names = "--docker-host", paramLabel = "unix:///PATH",
-            description = "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).")
-    String dockerHost;
+    private Options options;
+    private boolean diff;
+    private boolean interactive;
+    private boolean quiet;
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = model.out();
+        PrintWriter err = model.err();
+        options = Options.read(model);
+        diff = model.flag("--diff");
+        interactive = model.flag("--interactive");
+        quiet = model.flag("--quiet");
+        boolean verify = model.flag("--verify");
+        String dockerHost = model.value("--docker-host");
         if (diff && interactive) {
             throw new UserException("--diff and --interactive do not go together: choose one");
         }

@@ -11,36 +11,49 @@ import dev.harden.yaml.YamlException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** Options shared by the commands that read manifests. */
 final class Options {
-    @Parameters(arity = "0..*", paramLabel = "PATH",
-            description = "Files or folders to read (default: the current folder). Folders are searched for *.yml and *.yaml.")
-    List<Path> paths = new ArrayList<>();
-
-    @Option(names = {"-p", "--profile"}, paramLabel = "NAME|FILE",
-            description = "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).")
+    List<Path> paths;
     String profile;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "The repository config (default: the nearest .harden.yaml above the first path).")
     Path config;
-
-    @Option(names = "--max-file-size", paramLabel = "SIZE", defaultValue = "10MB",
-            description = "Skip files larger than this (default: ${DEFAULT-VALUE}).")
     String maxFileSize;
-
-    @Option(names = {"-v", "--verbose"}, description = "Also list files that were skipped as neither Compose nor Kubernetes.")
     boolean verbose;
-
-    @Option(names = "--no-color", description = "Never colour the output (NO_COLOR does the same).")
     boolean noColor;
+
+    private Options() {
+    }
+
+    /** Adds the shared options to a command. */
+    static CommandModel declare(CommandModel command) {
+        return command
+                .positionals(Path.class, "PATH",
+                        "Files or folders to read (default: the current folder). Folders are searched for *.yml and *.yaml.")
+                .option(String.class, "NAME|FILE", null,
+                        "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).",
+                        "-p", "--profile")
+                .option(Path.class, "FILE", null,
+                        "The repository config (default: the nearest .harden.yaml above the first path).", "--config")
+                .option(String.class, "SIZE", "10MB", "Skip files larger than this (default: ${DEFAULT-VALUE}).",
+                        "--max-file-size")
+                .flag("Also list files that were skipped as neither Compose nor Kubernetes.", "-v", "--verbose")
+                .flag("Never colour the output (NO_COLOR does the same).", "--no-color");
+    }
+
+    /** The shared options as parsed. */
+    static Options read(CommandModel command) {
+        Options o = new Options();
+        o.paths = command.positionals();
+        o.profile = command.value("--profile");
+        o.config = command.value("--config");
+        o.maxFileSize = command.value("--max-file-size");
+        o.verbose = command.flag("--verbose");
+        o.noColor = command.flag("--no-color");
+        return o;
+    }
 
     List<Path> paths() {
         return paths.isEmpty() ? List.of(Path.of(".")) : paths;
@@ -91,7 +104,9 @@ final class Options {
 
     Hardener hardener() {
         RepoConfig cfg = repoConfig();
-        return new Hardener(loadProfile(cfg), images(cfg), cfg, limits());
+        // Images first: Main's preload thread starts with the rule catalogue and the profile.
+        ImageKnowledge images = images(cfg);
+        return new Hardener(loadProfile(cfg), images, cfg, limits());
     }
 
     boolean colour() {

@@ -29,109 +29,83 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code harden pr}: commits the fix on a branch, pushes it, and opens or updates one pull request. */
-@Command(name = "pr", mixinStandardHelpOptions = true,
-        description = {"Commit the fix on a branch, push it, and open or update one pull request.",
-            "The branch is harden/<profile>. A re-run with the same change pushes nothing and opens nothing;",
-            "a different change updates the same pull request. A branch with commits harden",
-            "did not make is left alone (unless --force), and a pull request closed without",
-            "merging is not proposed again until the change differs.",
-            "The token comes from --token-file, else HARDEN_TOKEN, else GITHUB_TOKEN,",
-            "GITLAB_TOKEN or GITEA_TOKEN; it is never printed. Prints the pull request's URL",
-            "and whether it was opened, updated or left as it was.",
-            "Exit 0 when done, 2 on bad usage, 4 when git or the forge refused."})
 final class PrCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    final CommandModel model = Options.declare(CommandModel.of(this, "pr",
+                    "Commit the fix on a branch, push it, and open or update one pull request.",
+                    "The branch is harden/<profile>. A re-run with the same change pushes nothing and opens nothing;",
+                    "a different change updates the same pull request. A branch with commits harden",
+                    "did not make is left alone (unless --force), and a pull request closed without",
+                    "merging is not proposed again until the change differs.",
+                    "The token comes from --token-file, else HARDEN_TOKEN, else GITHUB_TOKEN,",
+                    "GITLAB_TOKEN or GITEA_TOKEN; it is never printed. Prints the pull request's URL",
+                    "and whether it was opened, updated or left as it was.",
+                    "Exit 0 when done, 2 on bad usage, 4 when git or the forge refused."))
+            .option("URL", "Clone this repository (depth 1) instead of using the one PATH is in; PATH is then inside the clone.",
+                    "--clone")
+            .option("OWNER/NAME", "The repository on the forge (GitLab: GROUP/PROJECT).", "--repo")
+            .option(String.class, "FORGE", "github", "github, gitlab or gitea (Forgejo too) (default: ${DEFAULT-VALUE}).",
+                    "--forge")
+            .option("URL", "The forge's API: GitHub Enterprise https://HOST/api/v3, GitLab https://HOST/api/v4,"
+                    + " Gitea https://HOST/api/v1.", "--api-url")
+            .option("BRANCH", "The branch to push (default: harden/<profile>).", "--branch")
+            .option("BRANCH", "The branch to merge into (default: the remote's default branch).", "--base")
+            .option(String.class, "NAME", "origin", "The remote of a local repository to push to (default: ${DEFAULT-VALUE}).",
+                    "--remote")
+            .flag("Open the pull request as a draft.", "--draft")
+            .repeatable("LABEL", "Add a label (repeatable).", "--label")
+            .repeatable("USER", "Ask a user for a review when opening (repeatable).", "--reviewer")
+            .repeatable("USER", "Assign a user when opening (repeatable).", "--assignee")
+            .option("'NAME <EMAIL>'", "The commit's author (default: harden <harden@noreply.invalid>).", "--author")
+            .option("'NAME <EMAIL>'", "The commit's committer (default: the author). harden knows its own commits by this address.",
+                    "--committer")
+            .flag("Replace the branch even when it has commits harden did not make.", "--force")
+            .option(Path.class, "FILE", null, "Read the token from this file.", "--token-file")
+            .option(double.class, "SECONDS", "1",
+                    "The least time between two calls that change something on the forge (default: ${DEFAULT-VALUE}).",
+                    "--write-interval")
+            .option(int.class, "N", "3",
+                    "How many times to try a push the server refuses, waiting 2s, 4s, ... between (default: ${DEFAULT-VALUE}).",
+                    "--push-attempts")
+            .flag("Start each changed service before and after on the local Docker engine, leave out of the commit the changes"
+                    + " that stop one from starting, and say so in the body (see 'harden verify').", "--verify")
+            .option("unix:///PATH", "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
+                    "--docker-host")
+            .flag("Print the patch and the pull request harden would open; push and open nothing.", "--dry-run");
 
-    @Mixin
-    Options options;
-
-    @Option(names = "--clone", paramLabel = "URL",
-            description = "Clone this repository (depth 1) instead of using the one PATH is in; PATH is then inside the clone.")
-    String cloneUrl;
-
-    @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "The repository on the forge (GitLab: GROUP/PROJECT).")
-    String repo;
-
-    @Option(names = "--forge", paramLabel = "FORGE", defaultValue = "github",
-            description = "github, gitlab or gitea (Forgejo too) (default: ${DEFAULT-VALUE}).")
-    String forge;
-
-    @Option(names = "--api-url", paramLabel = "URL",
-            description = "The forge's API: GitHub Enterprise https://HOST/api/v3, GitLab https://HOST/api/v4, Gitea https://HOST/api/v1.")
-    String apiUrl;
-
-    @Option(names = "--branch", paramLabel = "BRANCH", description = "The branch to push (default: harden/<profile>).")
-    String branch;
-
-    @Option(names = "--base", paramLabel = "BRANCH", description = "The branch to merge into (default: the remote's default branch).")
-    String base;
-
-    @Option(names = "--remote", paramLabel = "NAME", defaultValue = "origin",
-            description = "The remote of a local repository to push to (default: ${DEFAULT-VALUE}).")
-    String remote;
-
-    @Option(names = "--draft", description = "Open the pull request as a draft.")
-    boolean draft;
-
-    @Option(names = "--label", paramLabel = "LABEL", description = "Add a label (repeatable).")
-    List<String> labels = new ArrayList<>();
-
-    @Option(names = "--reviewer", paramLabel = "USER", description = "Ask a user for a review when opening (repeatable).")
-    List<String> reviewers = new ArrayList<>();
-
-    @Option(names = "--assignee", paramLabel = "USER", description = "Assign a user when opening (repeatable).")
-    List<String> assignees = new ArrayList<>();
-
-    @Option(names = "--author", paramLabel = "'NAME <EMAIL>'",
-            description = "The commit's author (default: " + "harden <harden@noreply.invalid>" + ").")
-    String author;
-
-    @Option(names = "--committer", paramLabel = "'NAME <EMAIL>'",
-            description = "The commit's committer (default: the author). harden knows its own commits by this address.")
-    String committer;
-
-    @Option(names = "--force", description = "Replace the branch even when it has commits harden did not make.")
-    boolean force;
-
-    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the token from this file.")
-    Path tokenFile;
-
-    @Option(names = "--write-interval", paramLabel = "SECONDS", defaultValue = "1",
-            description = "The least time between two calls that change something on the forge (default: ${DEFAULT-VALUE}).")
-    double writeInterval;
-
-    @Option(names = "--push-attempts", paramLabel = "N", defaultValue = "3",
-            description = "How many times to try a push the server refuses, waiting 2s, 4s, ... between (default: ${DEFAULT-VALUE}).")
-    int pushAttempts;
-
-    @Option(names = "--verify", description = "Start each changed service before and after on the local Docker engine,"
-            + " leave out of the commit the changes that stop one from starting, and say so in the body (see 'harden verify').")
-    boolean verify;
-
-    @Option(names = "--docker-host", paramLabel = "unix:///PATH",
-            description = "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).")
-    String dockerHost;
-
-    @Option(names = "--dry-run", description = "Print the patch and the pull request harden would open; push and open nothing.")
-    boolean dryRun;
+    private Options options;
+    private String cloneUrl;
+    private String repo;
+    private String forge;
+    private String apiUrl;
+    private String base;
+    private String remote;
+    private double writeInterval;
+    private boolean verify;
+    private String dockerHost;
+    private boolean dryRun;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = model.out();
+        PrintWriter err = model.err();
+        options = Options.read(model);
+        cloneUrl = model.value("--clone");
+        repo = model.value("--repo");
+        forge = model.value("--forge");
+        apiUrl = model.value("--api-url");
+        base = model.value("--base");
+        remote = model.value("--remote");
+        writeInterval = model.value("--write-interval");
+        verify = model.flag("--verify");
+        dockerHost = model.value("--docker-host");
+        dryRun = model.flag("--dry-run");
         Forge.Kind kind = kind();
         if (!dryRun && (repo == null || repo.isBlank())) {
             throw new UserException("--repo OWNER/NAME is required: the repository on the forge to open the pull request in");
         }
-        String token = token(System::getenv, kind, tokenFile, !dryRun);
+        String token = token(System::getenv, kind, model.value("--token-file"), !dryRun);
         try {
             return run(out, err, kind, token);
         } catch (GitException | PrException e) {
@@ -251,9 +225,13 @@ final class PrCommand implements Callable<Integer> {
 
     private Settings settings() {
         try {
+            String author = model.value("--author");
+            String committer = model.value("--committer");
             Identity a = author == null ? Identity.HARDEN : Identity.parse(author);
             Identity c = committer == null ? a : Identity.parse(committer);
-            return new Settings(branch, base, a, c, draft, labels, reviewers, assignees, force, pushAttempts);
+            return new Settings(model.value("--branch"), base, a, c, model.flag("--draft"), model.values("--label"),
+                    model.values("--reviewer"), model.values("--assignee"), model.flag("--force"),
+                    model.value("--push-attempts"));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

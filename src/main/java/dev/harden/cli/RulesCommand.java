@@ -10,29 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code harden rules}: lists the rules, explains one, or writes the rules reference. */
-@Command(name = "rules", mixinStandardHelpOptions = true,
-        description = {"List every rule with the profiles that apply it, or explain one rule.",
-            "--format markdown writes the reference kept in docs/rules.md."})
 final class RulesCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(arity = "0..1", paramLabel = "RULE", description = "A rule id to explain.")
-    String rule;
-
-    @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT", description = "text or markdown.")
-    String format;
+    final CommandModel model = CommandModel.of(this, "rules",
+                    "List every rule with the profiles that apply it, or explain one rule.",
+                    "--format markdown writes the reference kept in docs/rules.md.")
+            .positional("RULE", "A rule id to explain.")
+            .option(String.class, "FORMAT", "text", "text or markdown.", "-f", "--format");
 
     @Override
     public Integer call() throws ProfileException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = model.out();
+        String rule = model.positionals();
+        String format = model.value("--format");
         RuleCatalog catalog = RuleCatalog.builtIn();
         Map<String, Profile> profiles = new LinkedHashMap<>();
         for (String name : Profile.BUILT_IN) {
