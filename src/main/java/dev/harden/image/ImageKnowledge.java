@@ -2,10 +2,10 @@ package dev.harden.image;
 
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
+import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,11 +40,8 @@ public final class ImageKnowledge {
     }
 
     private static ImageKnowledge readBuiltIn() {
-        try (InputStream in = ImageKnowledge.class.getResourceAsStream(BUILT_IN)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + BUILT_IN);
-            }
-            return parse(in.readAllBytes(), "images.yaml");
+        try {
+            return of(ShippedData.read(ImageKnowledge.class, BUILT_IN), "images.yaml");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (YamlException e) {
@@ -55,8 +52,12 @@ public final class ImageKnowledge {
     /** Parses a knowledge file ({@code kind: ImageKnowledge}). */
     public static ImageKnowledge parse(byte[] bytes, String label) throws YamlException {
         YamlFile file = YamlFile.parse(bytes, Limits.DEFAULT);
+        return of(file.documents().isEmpty() ? null : Plain.of(file.documents().get(0)), label);
+    }
+
+    private static ImageKnowledge of(Object plain, String label) throws YamlException {
         Map<String, Entry> byName = new HashMap<>();
-        if (file.documents().isEmpty() || !(Plain.of(file.documents().get(0)) instanceof Map<?, ?> root)) {
+        if (!(plain instanceof Map<?, ?> root)) {
             throw new YamlException(YamlException.Kind.SYNTAX, 1, 1, label + " is not a mapping");
         }
         Object images = root.get("images");

@@ -4,10 +4,10 @@ import dev.harden.manifest.PodSpecPath;
 import dev.harden.report.Severity;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
+import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,18 +77,17 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
         if (!chain.add(ref)) {
             throw new ProfileException("profile '" + ref + "' extends itself through " + chain);
         }
-        byte[] bytes;
         String label;
         Path path = null;
+        Map<String, Object> data;
         if (BUILT_IN.contains(ref)) {
             label = "profile " + ref;
-            try (InputStream in = Profile.class.getResourceAsStream("/dev/harden/profiles/" + ref + ".yaml")) {
-                if (in == null) {
-                    throw new ProfileException("built-in profile '" + ref + "' is missing from this build");
-                }
-                bytes = in.readAllBytes();
+            try {
+                data = mapping(ShippedData.read(Profile.class, "/dev/harden/profiles/" + ref + ".yaml"), label);
             } catch (IOException e) {
                 throw new ProfileException("cannot read built-in profile '" + ref + "': " + e.getMessage());
+            } catch (YamlException e) {
+                throw new ProfileException(label + ":" + e.getMessage());
             }
         } else {
             path = relativeTo == null ? Path.of(ref) : relativeTo.resolveSibling(ref);
@@ -98,12 +97,11 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
                         + " or the path of a profile file" + Suggest.didYouMean(ref, BUILT_IN));
             }
             try {
-                bytes = Files.readAllBytes(path);
+                data = parseMapping(Files.readAllBytes(path), label);
             } catch (IOException e) {
                 throw new ProfileException(label + ": cannot read: " + e.getMessage());
             }
         }
-        Map<String, Object> data = parseMapping(bytes, label);
         for (String key : data.keySet()) {
             if (!TOP_KEYS.contains(key)) {
                 throw new ProfileException(label + ": unknown key '" + key + "'" + Suggest.didYouMean(key, TOP_KEYS));
@@ -256,22 +254,22 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
     static Map<String, Object> parseMapping(byte[] bytes, String label) throws ProfileException {
         try {
             YamlFile file = YamlFile.parse(bytes, Limits.DEFAULT);
-            if (file.documents().isEmpty()) {
-                return Map.of();
-            }
-            Object plain = Plain.of(file.documents().get(0));
-            if (plain == null) {
-                return Map.of();
-            }
-            if (!(plain instanceof Map<?, ?> map)) {
-                throw new ProfileException(label + ": must be a YAML mapping");
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), v));
-            return out;
+            return mapping(file.documents().isEmpty() ? null : Plain.of(file.documents().get(0)), label);
         } catch (YamlException e) {
             throw new ProfileException(label + ":" + e.getMessage());
         }
+    }
+
+    private static Map<String, Object> mapping(Object plain, String label) throws ProfileException {
+        if (plain == null) {
+            return Map.of();
+        }
+        if (!(plain instanceof Map<?, ?> map)) {
+            throw new ProfileException(label + ": must be a YAML mapping");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
     }
 
     /** The ids of the rules this profile applies. */

@@ -3,10 +3,10 @@ package dev.harden.rule;
 import dev.harden.report.Severity;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
+import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,11 +28,8 @@ public final class RuleCatalog {
 
     public static synchronized RuleCatalog builtIn() {
         if (builtIn == null) {
-            try (InputStream in = RuleCatalog.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + RESOURCE);
-                }
-                builtIn = parse(in.readAllBytes());
+            try {
+                builtIn = of(ShippedData.read(RuleCatalog.class, RESOURCE));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (YamlException e) {
@@ -42,9 +39,13 @@ public final class RuleCatalog {
         return builtIn;
     }
 
-    @SuppressWarnings("unchecked")
     static RuleCatalog parse(byte[] bytes) throws YamlException {
-        Map<String, Object> root = (Map<String, Object>) Plain.of(YamlFile.parse(bytes, Limits.DEFAULT).documents().get(0));
+        return of(Plain.of(YamlFile.parse(bytes, Limits.DEFAULT).documents().get(0)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RuleCatalog of(Object plain) {
+        Map<String, Object> root = (Map<String, Object>) plain;
         Map<String, RuleInfo> rules = new LinkedHashMap<>();
         for (Object o : (List<Object>) root.get("rules")) {
             Map<String, Object> m = (Map<String, Object>) o;
