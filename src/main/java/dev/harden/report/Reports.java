@@ -94,7 +94,10 @@ public final class Reports {
             m.put("name", camel(r.id()));
             m.put("shortDescription", Map.of("text", r.title()));
             m.put("fullDescription", Map.of("text", r.description()));
-            m.put("help", Map.of("text", r.remediation(), "markdown", r.remediation()));
+            Map<String, Object> help = new LinkedHashMap<>();
+            help.put("text", r.remediation());
+            help.put("markdown", r.remediation());
+            m.put("help", help);
             m.put("helpUri", r.helpUri());
             m.put("defaultConfiguration", Map.of("level", levels.getOrDefault(r.id(), Severity.WARNING).label()));
             ruleList.add(m);
@@ -120,8 +123,10 @@ public final class Reports {
                 physical.put("region", region);
                 m.put("locations", List.of(Map.of("physicalLocation", physical)));
                 if (x.exempted()) {
-                    m.put("suppressions", List.of(Map.of("kind", "external",
-                            "justification", x.reason() == null ? "exempted" : x.reason())));
+                    Map<String, Object> suppression = new LinkedHashMap<>();
+                    suppression.put("kind", "external");
+                    suppression.put("justification", x.reason() == null ? "exempted" : x.reason());
+                    m.put("suppressions", List.of(suppression));
                 }
                 results.add(m);
             }
