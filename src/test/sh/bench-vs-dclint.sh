@@ -16,18 +16,35 @@ dclint="$tools/node_modules/.bin/dclint"
 files=$(find "$corpus" -type f \( -name '*.yml' -o -name '*.yaml' \) | sort)
 small=examples/compose/shop/compose.yaml
 
-measure() { # label, command...: prints the median wall time and the largest peak RSS of $runs runs
-    label=$1; shift
+# Runs two commands alternately, $runs times each, so that a machine whose speed drifts slows both
+# alike; prints each one's median wall time, its best time and its largest peak RSS (GNU time).
+measure_pair() { # label1, label2, then the two commands as strings
+    label1=$1; label2=$2; cmd1=$3; cmd2=$4
+    : >"$tools/t1.txt"; : >"$tools/t2.txt"
     for i in $(seq "$runs"); do
-        /usr/bin/time -f "%e %M" "$@" >/dev/null 2>"$tools/time.txt" || true
-        tail -n 1 "$tools/time.txt"
-    done | sort -n | awk -v label="$label" '{ t[NR] = $1; if ($2 > m) m = $2 } END { printf "%-28s median %6.2f s   peak %7.1f MB\n", label, t[int((NR + 1) / 2)], m / 1024 }'
+        once "$cmd1" >>"$tools/t1.txt"
+        once "$cmd2" >>"$tools/t2.txt"
+    done
+    summary "$label1" "$tools/t1.txt"
+    summary "$label2" "$tools/t2.txt"
 }
 
-echo "$(echo "$files" | wc -l) files from $corpus, $runs runs each"
-# shellcheck disable=SC2086
-measure "harden fix --diff (all)" ./harden fix --diff --profile strict $files
-# shellcheck disable=SC2086
-measure "dclint --fix-dry-run (all)" "$dclint" --fix-dry-run $files
-measure "harden fix --diff (one)" ./harden fix --diff --profile strict "$small"
-measure "dclint --fix-dry-run (one)" "$dclint" --fix-dry-run "$small"
+once() { # command as a string: prints its wall time in seconds (from nanosecond clocks) and peak RSS in KB
+    start=$(date +%s%N)
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%M" $1 >/dev/null 2>"$tools/time.txt" || true
+    end=$(date +%s%N)
+    echo "$(( (end - start) / 1000 )) $(tail -n 1 "$tools/time.txt")" | awk '{ printf "%.3f %s\n", $1 / 1e6, $2 }'
+}
+
+summary() { # label, file of "seconds kilobytes" lines
+    sort -n "$2" | awk -v label="$1" '{ t[NR] = $1; if ($2 > m) m = $2 }
+        END { printf "%-28s median %6.3f s   best %6.3f s   peak %7.1f MB\n", label, t[int((NR + 1) / 2)], t[1], m / 1024 }'
+}
+
+echo "$(echo "$files" | wc -l) files from $corpus, $runs runs each, the two tools alternating"
+all=$(echo "$files" | tr '\n' ' ')
+measure_pair "harden fix --diff (all)" "dclint --fix-dry-run (all)" \
+    "./harden fix --diff --profile strict $all" "$dclint --fix-dry-run $all"
+measure_pair "harden fix --diff (one)" "dclint --fix-dry-run (one)" \
+    "./harden fix --diff --profile strict $small" "$dclint --fix-dry-run $small"
