@@ -175,8 +175,14 @@ final class ComposeRules {
         }
         List<String> mounts = s.mountTargets();
         List<String> existing = c.list("tmpfs").stream().map(t -> t.split(":", 2)[0]).toList();
+        // /tmp always: programs, libraries and healthcheck scripts write temporary files there
+        // whatever the image's own documentation says.
+        List<String> writable = new ArrayList<>(facts.known() ? facts.writablePaths() : List.of());
+        if (!writable.contains("/tmp")) {
+            writable.add("/tmp");
+        }
         List<String> paths = new ArrayList<>();
-        for (String path : facts.known() ? facts.writablePaths() : List.of("/tmp")) {
+        for (String path : writable) {
             boolean covered = mounts.stream().anyMatch(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/"));
             if (!covered && !existing.contains(path)) {
                 paths.add(path);
