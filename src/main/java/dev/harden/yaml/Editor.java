@@ -32,7 +32,10 @@ public final class Editor {
     private final YamlFile file;
     private final Source source;
     private final List<Splice> splices = new ArrayList<>();
-    private final Map<Node, Integer> flowInserts = new IdentityHashMap<>();
+    /** New items of existing flow collections, rendered together when the edit is applied. */
+    private final Map<Node, List<Supplier<String>>> flowInserts = new IdentityHashMap<>();
+    /** The longest line a flow mapping in block context may grow to before new entries go on lines of their own. */
+    static final int MAX_FLOW_LINE = 80;
     /** Parsed nodes that an edit replaced, by their replacement: their text still says where things end. */
     private final Map<Node, Node> originals = new IdentityHashMap<>();
     private Layout layout;
@@ -565,6 +568,14 @@ public final class Editor {
     }
 
     private void insertIntoFlow(Node target, Supplier<String> item) {
+        List<Supplier<String>> pending = flowInserts.get(target);
+        if (pending != null) {
+            pending.add(item);
+            return;
+        }
+        List<Supplier<String>> items = new ArrayList<>();
+        items.add(item);
+        flowInserts.put(target, items);
         String t = source.text;
         int close = target.end - 1;
         int i = close - 1;
@@ -572,16 +583,54 @@ public final class Editor {
             i--;
         }
         char before = t.charAt(i);
-        int earlier = flowInserts.merge(target, 1, Integer::sum) - 1;
-        String separator;
-        if (earlier == 0 && (before == '{' || before == '[')) {
-            separator = "";
-        } else if (earlier == 0 && before == ',') {
-            separator = " ";
-        } else {
-            separator = ", ";
+        int at = i + 1;
+        splice(at, at, Integer.MAX_VALUE - 1, () -> renderFlowInsert(target, before, at, items));
+    }
+
+    /** Every new item of one flow collection, in the order added, as the text inserted before its end. */
+    private String renderFlowInsert(Node target, char before, int at, List<Supplier<String>> items) {
+        List<String> rendered = items.stream().map(Supplier::get).toList();
+        StringBuilder inline = new StringBuilder();
+        for (String item : rendered) {
+            boolean first = inline.length() == 0;
+            inline.append(first && (before == '{' || before == '[') ? "" : first && before == ',' ? " " : ", ").append(item);
         }
-        splice(i + 1, i + 1, Integer.MAX_VALUE - 1, () -> separator + item.get());
+        int lineLength = source.lineEnd(at) - source.lineStart(at) + inline.length();
+        if (!(target instanceof Mapping m) || insideFlow(target) || lineLength <= MAX_FLOW_LINE) {
+            return inline.toString();
+        }
+        // A flow mapping in block context (a service or a container written on one line) that would
+        // outgrow its line gets one new entry per line: easier to review than one long line.
+        String indent = " ".repeat(flowEntryIndent(m));
+        StringBuilder lines = new StringBuilder();
+        for (String item : rendered) {
+            boolean first = lines.length() == 0;
+            lines.append(first && (before == '{' || before == ',') ? "" : ",").append(source.lineBreak()).append(indent).append(item);
+        }
+        return lines.toString();
+    }
+
+    /** Where a new line of a flow mapping starts: under its last entry when that begins a line, else two past its line's. */
+    private int flowEntryIndent(Mapping m) {
+        String t = source.text;
+        Node lastKey = null;
+        for (Mapping.Entry e : m.entries) {
+            if (e.key.start >= 0) {
+                lastKey = e.key; // entries added by this editor have no text yet
+            }
+        }
+        if (lastKey != null) {
+            int lineStart = source.lineStart(lastKey.start);
+            if (lineStart > m.start && t.substring(lineStart, lastKey.start).isBlank()) {
+                return lastKey.start - lineStart;
+            }
+        }
+        int lineStart = source.lineStart(m.start);
+        int first = lineStart;
+        while (first < t.length() && t.charAt(first) == ' ') {
+            first++;
+        }
+        return first - lineStart + 2;
     }
 
     private void removeSpan(boolean flow, Node first, int contentEnd, int index, int remaining,

@@ -115,11 +115,54 @@ class EditorTest {
     }
 
     @Test
-    void writesFlowInsideFlowMappings() throws Exception {
+    void writesFlowInsideFlowMappingsOnTheirLineWhileItStaysShort() throws Exception {
         assertThat(put("web: {image: nginx}\n", "cap_drop", Sequence.of("ALL"), "web"))
                 .isEqualTo("web: {image: nginx, cap_drop: [ALL]}\n");
         assertThat(put("web: {image: nginx, }\n", "read_only", Scalar.bool(true), "web"))
                 .isEqualTo("web: {image: nginx, read_only: true }\n");
+        assertThat(put("web: {}\n", "read_only", Scalar.bool(true), "web")).isEqualTo("web: {read_only: true}\n");
+    }
+
+    /** A flow mapping holding a long image name, as services are often written on one line. */
+    private static final String LONG = "{image: registry.example.com/team/some-service:1.2.3, ports: [\"8080:8080\"]}";
+
+    @Test
+    void aFlowMappingThatWouldOutgrowItsLineGetsOneNewEntryPerLine() throws Exception {
+        String service = "{image: registry.example.com/app:1.2.3}";
+        String file = "services:\r\n  web: " + service + "  # edge\r\n";
+        // one entry keeps the line within the limit ...
+        YamlFile one = YamlFile.parse(file);
+        Editor e1 = one.edit();
+        e1.put(at(root(one), "services", "web"), "read_only", Scalar.bool(true));
+        assertThat(e1.applyText()).isEqualTo("services:\r\n  web: {image: registry.example.com/app:1.2.3, read_only: true}"
+                + "  # edge\r\n");
+        // ... two do not, and then both go on lines of their own: the decision is per mapping
+        YamlFile two = YamlFile.parse(file);
+        Editor e2 = two.edit();
+        e2.put(at(root(two), "services", "web"), "read_only", Scalar.bool(true));
+        e2.put(at(root(two), "services", "web"), "cap_drop", Sequence.of("ALL"));
+        assertThat(e2.applyText()).isEqualTo("services:\r\n  web: {image: registry.example.com/app:1.2.3,\r\n"
+                + "    read_only: true,\r\n    cap_drop: [ALL]}  # edge\r\n");
+    }
+
+    @Test
+    void newLinesOfAFlowMappingLineUpUnderItsLastEntryOrItsItem() throws Exception {
+        String spanning = "web: {image: registry.example.com/team/some-service:1.2.3,\n       ports: [\"8080:8080\"]}\n";
+        String tail = "x".repeat(60);
+        assertThat(put(spanning.replace("8080:8080", tail), "read_only", Scalar.bool(true), "web"))
+                .isEqualTo(spanning.replace("8080:8080", tail).replace("\"]}", "\"],\n       read_only: true}"));
+        YamlFile f = YamlFile.parse("services:\n  - " + LONG + "\n");
+        Editor e = f.edit();
+        Mapping item = (Mapping) ((Sequence) root(f).lookup("services").orElseThrow().value()).items().get(0);
+        e.put(item, "read_only", Scalar.bool(true));
+        assertThat(e.applyText()).isEqualTo("services:\n  - " + LONG.substring(0, LONG.length() - 1)
+                + ",\n    read_only: true}\n");
+    }
+
+    @Test
+    void aFlowMappingInsideAFlowCollectionStaysOnItsLine() throws Exception {
+        assertThat(put("web: {deploy: {replicas: 1}}\n", "mode", Scalar.string("global"), "web", "deploy"))
+                .isEqualTo("web: {deploy: {replicas: 1, mode: global}}\n");
     }
 
     @Test
