@@ -159,7 +159,7 @@ final class FixCommand implements Callable<Integer> {
                     continue;
                 }
             }
-            AtomicWrite.write(target, g.content());
+            AtomicWrite.create(target, g.content(), path);
             count++;
         }
         return count;

@@ -94,7 +94,10 @@ public final class HardenCommand implements Callable<Integer> {
                 err.println("harden: " + ex.getMessage());
                 return BAD_INPUT;
             }
-            boolean trace = parseResult.hasMatchedOption("--stacktrace");
+            boolean trace = false;
+            for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+                trace |= r.hasMatchedOption("--stacktrace"); // given before or after the subcommand
+            }
             err.println("harden: internal error: " + ex + (trace ? "" : " (run again with --stacktrace and report it)"));
             if (trace) {
                 ex.printStackTrace(err);

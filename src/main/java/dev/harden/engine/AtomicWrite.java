@@ -7,21 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 
-/** Replaces a file's content in one step (a temp file beside it, renamed over it), keeping its permissions. */
+/** Writes a file in one step: a temporary file beside it, renamed into place, so no reader sees half of it. */
 public final class AtomicWrite {
     private AtomicWrite() {
     }
 
+    /** Replaces an existing file's content, keeping its permissions (through a symbolic link, the file it names). */
     public static void write(Path file, byte[] content) throws IOException {
         Path target = file.toRealPath();
-        Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".harden.tmp");
+        Path temp = temporary(target, content, target);
         try {
-            Files.write(temp, content);
-            PosixFileAttributeView posix = Files.getFileAttributeView(target, PosixFileAttributeView.class);
-            if (posix != null) {
-                Files.setPosixFilePermissions(temp, posix.readAttributes().permissions());
-            }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -29,6 +24,35 @@ public final class AtomicWrite {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Creates a new file with the permissions of {@code like} (the file it is written next to); it
+     * refuses ({@link java.nio.file.FileAlreadyExistsException}) to replace a file that exists.
+     */
+    public static void create(Path file, byte[] content, Path like) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path temp = temporary(target, content, like);
+        try {
+            Files.move(temp, target); // no REPLACE_EXISTING: never over a file that appeared meanwhile
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static Path temporary(Path target, byte[] content, Path permissionsOf) throws IOException {
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".harden.tmp");
+        try {
+            Files.write(temp, content);
+            PosixFileAttributeView posix = Files.getFileAttributeView(permissionsOf, PosixFileAttributeView.class);
+            if (posix != null) {
+                Files.setPosixFilePermissions(temp, posix.readAttributes().permissions());
+            }
+            return temp;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
         }
     }
 }

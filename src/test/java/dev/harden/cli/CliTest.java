@@ -3,6 +3,8 @@ package dev.harden.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,14 @@ class CliTest {
 
     @TempDir
     Path dir;
+
+    private static Path fixture(String name) {
+        try {
+            return Path.of(CliTest.class.getResource("/rules/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -61,6 +71,47 @@ class CliTest {
         assertThat(clean.out()).isEmpty();
         assertThat(clean.exit()).isZero();
         assertThat(clean.err()).contains("0 open");
+    }
+
+    @Test
+    void strictFixInPlaceCreatesTheNetworkPolicyFileOnceAndNeverOverwritesIt() throws IOException {
+        Path manifest = write("k8s/api.yaml", Files.readString(fixture("network-policy-default-deny/bad.manifests-stay-unchanged.yaml"), StandardCharsets.UTF_8));
+        Cli first = Cli.run("fix", "--profile", "strict", manifest.getParent().toString());
+        assertThat(first.err()).doesNotContain("internal error");
+        assertThat(first.exit()).isZero();
+        Path policies = manifest.resolveSibling("api.network-policies.yaml");
+        assertThat(Files.readString(policies)).contains("kind: NetworkPolicy", "name: default-deny-ingress");
+        byte[] both = (Files.readString(manifest) + Files.readString(policies)).getBytes(StandardCharsets.UTF_8);
+
+        Cli second = Cli.run("fix", "--profile", "strict", manifest.getParent().toString());
+        assertThat(second.exit()).isZero();
+        assertThat((Files.readString(manifest) + Files.readString(policies)).getBytes(StandardCharsets.UTF_8)).isEqualTo(both);
+        try (var files = Files.list(manifest.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("api.network-policies.yaml", "api.yaml");
+        }
+        Cli check = Cli.run("check", "--profile", "strict", "--format", "json", manifest.getParent().toString());
+        assertThat(check.out()).doesNotContain("\"fixable\": true");
+    }
+
+    @Test
+    void stacktraceBeforeOrAfterTheSubcommandPrintsTheTraceOfAnInternalError() throws Exception {
+        for (String[] args : List.of(new String[] {"--stacktrace", "check", "."}, new String[] {"check", "--stacktrace", "."},
+                new String[] {"check", "."})) {
+            var cli = HardenCommand.commandLine(args);
+            StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err, true));
+            var parsed = cli.parseArgs(args);
+            int exit = cli.getExecutionExceptionHandler().handleExecutionException(new IllegalStateException("boom"),
+                    cli.getSubcommands().get("check"), parsed);
+            assertThat(exit).isEqualTo(HardenCommand.INTERNAL);
+            assertThat(err.toString()).startsWith("harden: internal error: java.lang.IllegalStateException: boom");
+            if (List.of(args).contains("--stacktrace")) {
+                assertThat(err.toString()).as(String.join(" ", args)).contains("\tat dev.harden.cli.CliTest");
+            } else {
+                assertThat(err.toString()).contains("run again with --stacktrace").doesNotContain("\tat ");
+            }
+        }
     }
 
     @Test
