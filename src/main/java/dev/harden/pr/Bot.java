@@ -160,7 +160,8 @@ public final class Bot {
         }
         Set<String> uncommitted = repo.uncommitted();
         for (Change.FileChange f : change.files()) {
-            if (uncommitted.contains(f.path()) || !repo.tracked(baseTip, f.path())) {
+            if (f.created() ? uncommitted.contains(f.path()) || repo.tracked(baseTip, f.path())
+                    : uncommitted.contains(f.path()) || !repo.tracked(baseTip, f.path())) {
                 throw new PrException(f.path() + " differs from the last commit: commit or stash your changes first,"
                         + " or use --clone URL");
             }

@@ -3,10 +3,12 @@ package dev.harden.pr;
 import dev.harden.engine.Hardener;
 import dev.harden.engine.Targets;
 import dev.harden.report.FileReport;
+import dev.harden.report.GeneratedFile;
 import dev.harden.report.UnifiedDiff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,13 +29,18 @@ import java.util.Map;
  */
 public record Change(String profile, List<FileChange> files, List<FileReport> reports, List<String> unreadable) {
     /**
-     * One changed file.
+     * One changed or new file.
      *
      * @param path repository-relative, with {@code /}
-     * @param original the bytes in the base commit
-     * @param fixed the hardened bytes
+     * @param original the bytes in the base commit, or null for a file the change creates
+     * @param fixed the hardened bytes, or the new file's
      */
-    public record FileChange(String path, byte[] original, byte[] fixed) { }
+    public record FileChange(String path, byte[] original, byte[] fixed) {
+        /** A file the change adds, such as the NetworkPolicies the strict profile writes next to manifests. */
+        public boolean created() {
+            return original == null;
+        }
+    }
 
     public Change {
         files = files.stream().sorted(Comparator.comparing(FileChange::path)).toList();
@@ -93,6 +100,12 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
             if (report.changed()) {
                 files.add(new FileChange(name, bytes, report.fixed()));
             }
+            for (GeneratedFile g : report.generated()) {
+                Path beside = file.toAbsolutePath().normalize().resolveSibling(g.name());
+                if (!Files.exists(beside, LinkOption.NOFOLLOW_LINKS) && beside.startsWith(root)) {
+                    files.add(new FileChange(root.relativize(beside).toString().replace('\\', '/'), null, g.content()));
+                }
+            }
         }
         return new Change(hardener.profile().name(), files, reports, unreadable);
     }
@@ -118,7 +131,7 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
             update(all, profile);
             for (FileChange f : files) {
                 update(all, f.path());
-                all.update(MessageDigest.getInstance("SHA-256").digest(f.original()));
+                all.update(f.created() ? new byte[] {'+'} : MessageDigest.getInstance("SHA-256").digest(f.original()));
                 all.update(MessageDigest.getInstance("SHA-256").digest(f.fixed()));
             }
             return HexFormat.of().formatHex(all.digest()).substring(0, 20);
@@ -136,7 +149,8 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
     public String patch() {
         StringBuilder out = new StringBuilder();
         for (FileChange f : files) {
-            out.append(UnifiedDiff.diff(f.path(), text(f.original()), text(f.fixed())));
+            out.append(f.created() ? UnifiedDiff.created(f.path(), text(f.fixed()))
+                    : UnifiedDiff.diff(f.path(), text(f.original()), text(f.fixed())));
         }
         return out.toString();
     }

@@ -55,6 +55,8 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
                 files.add(new Change.FileChange(kept.file(), kept.original(), kept.fixed()));
             }
         }
+        // New files (NetworkPolicies) start no container: they stay as the fix wrote them.
+        change.files().stream().filter(Change.FileChange::created).forEach(files::add);
         Change verified = new Change(change.profile(), files, reports, change.unreadable());
         String section = VerifyReports.markdown(results, dropped, verifier.engine().orElse(null));
         if (verifier.engine().isEmpty()) {

@@ -96,6 +96,36 @@ class PrCommandTest {
     }
 
     @Test
+    void strictOnKubernetesCommitsTheNewNetworkPolicyFileWithTheManifests() throws Exception {
+        assumeTrue(GitServer.available(), "lighttpd, git or git-http-backend is not installed (.ci/run installs them)");
+        server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
+        bare = server.repository("k8s");
+        String deployment = Files.readString(Path.of(PrCommandTest.class.getResource(
+                "/rules/network-policy-default-deny/bad.manifests-stay-unchanged.yaml").toURI()));
+        GitCli.seed(bare, Map.of("deploy/api.yaml", deployment));
+        fake = new FakeForge(FakeForge.Dialect.GITHUB, TOKEN, "acme/k8s", branch -> GitCli.tip(bare, branch) != null);
+        tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        String[] args = {"pr", "--clone", server.url("k8s"), "--repo", "acme/k8s", "--api-url", fake.apiUrl(),
+            "--token-file", tokenFile.toString(), "--write-interval", "0", "--profile", "strict"};
+
+        Result dry = harden(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--dry-run"))
+                .toArray(String[]::new));
+        assertThat(dry.code()).as(dry.all()).isZero();
+        assertThat(dry.out()).startsWith("--- /dev/null\n+++ b/deploy/api.network-policies.yaml\n")
+                .contains("--- a/deploy/api.yaml\n", "+kind: NetworkPolicy");
+
+        Result r = harden(args);
+        assertThat(r.code()).as(r.all()).isZero();
+        // the git CLI, as a second opinion, sees the new file next to the changed manifest on the branch
+        String files = GitCli.git(bare, "show", "--name-status", "--format=", "harden/strict");
+        assertThat(files.lines().toList()).containsExactly("A\tdeploy/api.network-policies.yaml", "M\tdeploy/api.yaml");
+        assertThat(GitCli.git(bare, "show", "harden/strict:deploy/api.network-policies.yaml"))
+                .contains("name: default-deny-ingress", "namespace: shop");
+        Result again = harden(args);
+        assertThat(again.out()).as(again.all()).startsWith("left as it was: ");
+    }
+
+    @Test
     void aDryRunPrintsThePatchAndThePullRequestAndTouchesNothing() throws Exception {
         start();
 
