@@ -61,6 +61,14 @@ class CliTest {
     }
 
     @Test
+    void aMisspelledCommandOrOptionGetsASuggestion() {
+        Cli command = Cli.run("chek", ".");
+        assertThat(command.exit()).isEqualTo(2);
+        assertThat(command.err()).contains("Did you mean: harden check").contains("harden --help");
+        assertThat(Cli.run("fix", "--dif", "x.yaml").err()).contains("Possible solutions: --diff");
+    }
+
+    @Test
     void checkExitsOneWithFindingsAndZeroWhenClean() throws IOException {
         Path file = write("compose.yaml", STACK);
         Cli dirty = Cli.run("check", "--profile", "baseline", file.toString());
