@@ -1,10 +1,8 @@
 package dev.harden.image;
 
-import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
-import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -51,8 +49,7 @@ public final class ImageKnowledge {
 
     /** Parses a knowledge file ({@code kind: ImageKnowledge}). */
     public static ImageKnowledge parse(byte[] bytes, String label) throws YamlException {
-        YamlFile file = YamlFile.parse(bytes, Limits.DEFAULT);
-        return of(file.documents().isEmpty() ? null : Plain.of(file.documents().get(0)), label);
+        return of(Plain.firstDocument(bytes), label);
     }
 
     private static ImageKnowledge of(Object plain, String label) throws YamlException {

@@ -2,11 +2,9 @@ package dev.harden.profile;
 
 import dev.harden.manifest.PodSpecPath;
 import dev.harden.report.Severity;
-import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
-import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,8 +251,7 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
 
     static Map<String, Object> parseMapping(byte[] bytes, String label) throws ProfileException {
         try {
-            YamlFile file = YamlFile.parse(bytes, Limits.DEFAULT);
-            return mapping(file.documents().isEmpty() ? null : Plain.of(file.documents().get(0)), label);
+            return mapping(Plain.firstDocument(bytes), label);
         } catch (YamlException e) {
             throw new ProfileException(label + ":" + e.getMessage());
         }

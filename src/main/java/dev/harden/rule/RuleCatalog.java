@@ -1,11 +1,9 @@
 package dev.harden.rule;
 
 import dev.harden.report.Severity;
-import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
-import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -40,7 +38,7 @@ public final class RuleCatalog {
     }
 
     static RuleCatalog parse(byte[] bytes) throws YamlException {
-        return of(Plain.of(YamlFile.parse(bytes, Limits.DEFAULT).documents().get(0)));
+        return of(Plain.firstDocument(bytes));
     }
 
     @SuppressWarnings("unchecked")

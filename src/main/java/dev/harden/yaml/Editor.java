@@ -35,7 +35,7 @@ public final class Editor {
     /** New items of existing flow collections, rendered together when the edit is applied. */
     private final Map<Node, List<Supplier<String>>> flowInserts = new IdentityHashMap<>();
     /** The longest line a flow mapping in block context may grow to before new entries go on lines of their own. */
-    static final int MAX_FLOW_LINE = 80;
+    private static final int MAX_FLOW_LINE = 80;
     /** Parsed nodes that an edit replaced, by their replacement: their text still says where things end. */
     private final Map<Node, Node> originals = new IdentityHashMap<>();
     private Layout layout;

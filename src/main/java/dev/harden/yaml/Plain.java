@@ -10,6 +10,12 @@ public final class Plain {
     private Plain() {
     }
 
+    /** A YAML file's first document as plain values; null when the file holds no document. */
+    public static Object firstDocument(byte[] yaml) throws YamlException {
+        YamlFile file = YamlFile.parse(yaml, Limits.DEFAULT);
+        return file.documents().isEmpty() ? null : of(file.documents().get(0));
+    }
+
     /** The node as {@code Map<String, Object>}, {@code List<Object>}, String, Long, Double, Boolean or null. */
     public static Object of(Node node) {
         Node n = node.resolve();

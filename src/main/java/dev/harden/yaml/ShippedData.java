@@ -61,7 +61,7 @@ public final class ShippedData {
                 return value;
             }
         }
-        return parse(yaml);
+        return Plain.firstDocument(yaml);
     }
 
     /** The compiled form of a YAML file. */
@@ -71,7 +71,7 @@ public final class ShippedData {
             out.writeInt(MAGIC);
             out.writeInt(crc(yaml));
             out.writeInt(yaml.length);
-            write(out, parse(yaml));
+            write(out, Plain.firstDocument(yaml));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,11 +94,6 @@ public final class ShippedData {
 
     /** The answer of {@link #decode} for a compiled form that does not belong to the YAML. */
     enum Stale { VALUE }
-
-    private static Object parse(byte[] yaml) throws YamlException {
-        YamlFile file = YamlFile.parse(yaml, Limits.DEFAULT);
-        return file.documents().isEmpty() ? null : Plain.of(file.documents().get(0));
-    }
 
     private static void write(DataOutputStream out, Object value) throws IOException {
         if (value == null) {

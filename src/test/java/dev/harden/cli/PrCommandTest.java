@@ -50,11 +50,16 @@ class PrCommandTest {
     }
 
     private void start() throws Exception {
+        start("shop", Map.of("deploy/compose.yaml", COMPOSE));
+    }
+
+    /** A git server with one repository acme/NAME holding these files, and a fake GitHub for it. */
+    private void start(String name, Map<String, String> files) throws Exception {
         assumeTrue(GitServer.available(), "lighttpd, git or git-http-backend is not installed (.ci/run installs them)");
         server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
-        bare = server.repository("shop");
-        GitCli.seed(bare, Map.of("deploy/compose.yaml", COMPOSE));
-        fake = new FakeForge(FakeForge.Dialect.GITHUB, TOKEN, "acme/shop", branch -> GitCli.tip(bare, branch) != null);
+        bare = server.repository(name);
+        GitCli.seed(bare, files);
+        fake = new FakeForge(FakeForge.Dialect.GITHUB, TOKEN, "acme/" + name, branch -> GitCli.tip(bare, branch) != null);
         tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, TOKEN + "\n");
     }
@@ -97,14 +102,9 @@ class PrCommandTest {
 
     @Test
     void strictOnKubernetesCommitsTheNewNetworkPolicyFileWithTheManifests() throws Exception {
-        assumeTrue(GitServer.available(), "lighttpd, git or git-http-backend is not installed (.ci/run installs them)");
-        server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
-        bare = server.repository("k8s");
         String deployment = Files.readString(Path.of(PrCommandTest.class.getResource(
                 "/rules/network-policy-default-deny/bad.manifests-stay-unchanged.yaml").toURI()));
-        GitCli.seed(bare, Map.of("deploy/api.yaml", deployment));
-        fake = new FakeForge(FakeForge.Dialect.GITHUB, TOKEN, "acme/k8s", branch -> GitCli.tip(bare, branch) != null);
-        tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        start("k8s", Map.of("deploy/api.yaml", deployment));
         String[] args = {"pr", "--clone", server.url("k8s"), "--repo", "acme/k8s", "--api-url", fake.apiUrl(),
             "--token-file", tokenFile.toString(), "--write-interval", "0", "--profile", "strict"};
 
