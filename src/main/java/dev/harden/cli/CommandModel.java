@@ -76,6 +76,15 @@ final class CommandModel {
         return this;
     }
 
+    /** The options of each command that starts containers: {@code verify}, {@code fix --verify}, {@code pr --verify}. */
+    CommandModel verifyOptions() {
+        return repeatable("NAME=VALUE", "A variable for ${VAR} in Compose files and for environment entries without a value"
+                        + " (repeatable); it wins over the .env beside the file. harden's own environment is never used.", "--env")
+                .flag("Also start services that are privileged, share a host namespace, get devices or capabilities beyond"
+                        + " Docker's defaults, or mount the engine's socket or host paths outside the project folder"
+                        + " (refused otherwise, with exit 2).", "--allow-host-access");
+    }
+
     /** Any number of positional parameters of {@code type}, read as a list. */
     CommandModel positionals(Class<?> type, String label, String description) {
         spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class).auxiliaryTypes(type)

@@ -7,6 +7,7 @@ import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
+import dev.harden.verify.Verifier;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
@@ -34,7 +35,8 @@ final class FixCommand implements Callable<Integer> {
             .flag("Start each changed Compose service and Kubernetes container before and after on the local Docker engine,"
                     + " and leave out the changes that stop one from starting (see 'harden verify').", "--verify")
             .option("unix:///PATH", "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
-                    "--docker-host");
+                    "--docker-host")
+            .verifyOptions();
 
     private Options options;
     private boolean diff;
@@ -57,7 +59,12 @@ final class FixCommand implements Callable<Integer> {
         Hardener hardener = options.hardener();
         Run run = Run.of(options, hardener, true, err);
         if (verify) {
-            FixVerification.apply(run, options, hardener, dockerHost, err);
+            int stop = FixVerification.apply(run, options, hardener, dockerHost,
+                    VerifyOptions.settings(model, Verifier.Settings.defaults()), err);
+            if (stop != HardenCommand.CLEAN) {
+                err.flush();
+                return stop;
+            }
         }
         BufferedReader answers = interactive ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
         boolean applyRest = false;

@@ -12,6 +12,8 @@ public final class HardenCommand implements Callable<Integer> {
     public static final int BAD_INPUT = 2;
     public static final int INTERNAL = 3;
     public static final int REMOTE = 4;
+    /** Ctrl-C during verify, as shells report a process that SIGINT ended (128 + 2). */
+    public static final int INTERRUPTED = 130;
 
     final CommandModel model = CommandModel.of(this, "harden",
                     "Hardens Docker Compose files and Kubernetes manifests: non-root users, dropped capabilities,",
@@ -33,6 +35,7 @@ public final class HardenCommand implements Callable<Integer> {
                     "  2  bad input or usage: a file could not be read or parsed, an unknown option or profile",
                     "  3  internal error (a bug: run again with --stacktrace and report it)",
                     "  4  git or the forge refused (pr): the message says what to do",
+                    "  130  interrupted (Ctrl-C) while verifying: its containers are removed, nothing is written",
                     "",
                     "Profiles: baseline, restricted (default), strict, or a profile file. NO_COLOR turns colour off.");
 

@@ -15,7 +15,9 @@ import dev.harden.pr.Plan;
 import dev.harden.pr.PrException;
 import dev.harden.pr.Settings;
 import dev.harden.pr.VerifiedChange;
+import dev.harden.verify.HostAccessRefused;
 import dev.harden.verify.Verifier;
+import dev.harden.verify.VerifyInterrupted;
 import dev.harden.verify.VerifyReports;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,6 +74,7 @@ final class PrCommand implements Callable<Integer> {
                     + " that stop one from starting, and say so in the body (see 'harden verify').", "--verify")
             .option("unix:///PATH", "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
                     "--docker-host")
+            .verifyOptions()
             .flag("Print the patch and the pull request harden would open; push and open nothing.", "--dry-run");
 
     private Options options;
@@ -135,7 +138,12 @@ final class PrCommand implements Callable<Integer> {
             change.unreadable().forEach(u -> err.println(u));
             String verification = null;
             if (verify && !change.isEmpty()) {
-                VerifiedChange verified = verify(change, git.workTree(), hardener, err);
+                VerifiedChange verified;
+                try {
+                    verified = verify(change, git.workTree(), hardener, err);
+                } catch (VerifyStopped e) {
+                    return e.code;
+                }
                 change = verified.change();
                 verification = verified.section();
             }
@@ -169,16 +177,44 @@ final class PrCommand implements Callable<Integer> {
 
     private VerifiedChange verify(Change change, Path workTree, Hardener hardener, PrintWriter err) {
         String host = dockerHost != null ? dockerHost : Verifier.defaultHost();
-        try (Verifier verifier = Verifier.connect(host, hardener, options.images(options.repoConfig()), Verifier.Settings.defaults())) {
+        Verifier.Settings settings = VerifyOptions.settings(model, Verifier.Settings.defaults());
+        try (Verifier verifier = Verifier.connect(host, hardener, options.images(options.repoConfig()), settings)) {
+            List<String> refused = VerifiedChange.refusals(change, workTree, verifier);
+            if (!refused.isEmpty()) {
+                throw new VerifyStopped(VerifyOptions.refused(refused, "nothing was started, committed or pushed", err));
+            }
             if (verifier.engine().isEmpty()) {
                 log(err, "--verify: " + verifier.engineProblem() + "; the change is not verified");
             }
-            VerifiedChange verified = VerifiedChange.of(change, workTree, verifier);
+            VerifiedChange verified = null;
+            try {
+                verified = VerifiedChange.of(change, workTree, verifier);
+            } catch (VerifyInterrupted e) {
+                // said below, before the verifier closes: on Ctrl-C the JVM ends soon after
+            } catch (HostAccessRefused e) {
+                throw new VerifyStopped(VerifyOptions.refused(e.problems(), "verify stopped; nothing was committed or pushed", err));
+            }
+            if (verified == null || verifier.interrupted()) {
+                log(err, "interrupted: verify removed the containers it started; nothing was committed or pushed");
+                throw new VerifyStopped(HardenCommand.INTERRUPTED);
+            }
             verified.dropped().forEach(d -> log(err, "left out " + d + ": it stopped the service from starting"));
             log(err, VerifyReports.summary(verified.results()) + verifier.engine().map(e -> " on " + e).orElse(""));
             return verified;
         }
     }
+
+    /** Verify ended the command before anything was committed; {@code code} is its exit code. */
+    private static final class VerifyStopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int code;
+
+        VerifyStopped(int code) {
+            super(null, null, false, false);
+            this.code = code;
+        }
+    }
+
 
     private static void log(PrintWriter err, String line) {
         err.println("harden: " + line);

@@ -3,8 +3,11 @@ package dev.harden.cli;
 import dev.harden.engine.Hardener;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
+import dev.harden.verify.HostAccessRefused;
 import dev.harden.verify.ServiceResult;
+import dev.harden.verify.Trial;
 import dev.harden.verify.Verifier;
+import dev.harden.verify.VerifyInterrupted;
 import dev.harden.verify.VerifyReports;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,7 +39,8 @@ final class VerifyCommand implements Callable<Integer> {
             .option(int.class, "N", "20", "How many of each start's last log lines to keep (default: ${DEFAULT-VALUE}).",
                     "--log-lines")
             .flag("Also exit 1 when a service cannot be told (for a CI gate).", "--fail-on-unknown")
-            .flag("Only remove containers, volumes and networks an interrupted run left behind.", "--clean-up");
+            .flag("Only remove containers, volumes and networks an interrupted run left behind.", "--clean-up")
+            .verifyOptions();
 
     @Override
     public Integer call() {
@@ -68,16 +72,39 @@ final class VerifyCommand implements Callable<Integer> {
         Hardener hardener = options.hardener();
         Run run = Run.of(options, hardener, true, err);
         List<ServiceResult> results = new ArrayList<>();
-        Verifier.Settings settings = new Verifier.Settings(Duration.ofSeconds(timeout), Duration.ofSeconds(settle), logLines);
+        Verifier.Settings settings = VerifyOptions.settings(model,
+                new Verifier.Settings(Duration.ofSeconds(timeout), Duration.ofSeconds(settle), logLines));
         try (Verifier verifier = Verifier.connect(host, hardener, options.images(cfg), settings)) {
-            if (verifier.engine().isEmpty()) {
-                err.println("harden: " + verifier.engineProblem() + "; every service is reported as 'cannot tell'");
-            }
+            List<Integer> verifiable = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
             for (int i = 0; i < run.reports.size(); i++) {
                 FileReport report = run.reports.get(i);
                 if (report.kind() == FileReport.Kind.COMPOSE || report.kind() == FileReport.Kind.KUBERNETES) {
+                    verifiable.add(i);
+                    refused.addAll(verifier.refusals(run.paths.get(i), report.file(), report.original()));
+                }
+            }
+            if (!refused.isEmpty()) {
+                return VerifyOptions.refused(refused, "nothing was started", err);
+            }
+            if (verifier.engine().isEmpty()) {
+                err.println("harden: " + verifier.engineProblem() + "; every service is reported as 'cannot tell'");
+            }
+            try {
+                for (int i : verifiable) {
+                    FileReport report = run.reports.get(i);
                     results.addAll(verifier.verify(run.paths.get(i), report.file(), report.original()));
                 }
+                if (verifier.interrupted()) {
+                    return interrupted(err);
+                }
+            } catch (VerifyInterrupted e) {
+                return interrupted(err);
+            } catch (HostAccessRefused e) {
+                return VerifyOptions.refused(e.problems(), "verify stopped", err);
+            }
+            if (options.verbose) {
+                tails(results, err);
             }
             String engine = verifier.engine().orElse(null);
             if (format.equals("json")) {
@@ -93,5 +120,24 @@ final class VerifyCommand implements Callable<Integer> {
         }
         boolean unknown = results.stream().anyMatch(r -> r.outcome() == ServiceResult.Outcome.CANNOT_TELL);
         return VerifyReports.broken(results) || model.flag("--fail-on-unknown") && unknown ? HardenCommand.FINDINGS : HardenCommand.CLEAN;
+    }
+
+    /** With -v: the last log lines of each start that failed, masked and one line each, for the user at the terminal only. */
+    private static void tails(List<ServiceResult> results, PrintWriter err) {
+        for (ServiceResult r : results) {
+            Trial failed = r.after() != null && !r.after().ok() ? r.after() : r.before() != null && !r.before().ok() ? r.before() : null;
+            if (failed != null && !failed.logs().isEmpty()) {
+                err.println("harden: " + r.file() + ": " + r.service() + ": its last log lines (secrets masked):");
+                failed.logs().forEach(l -> err.println("    " + l));
+            }
+        }
+        err.flush();
+    }
+
+    /** Said before the verifier closes: on Ctrl-C the JVM ends soon after. */
+    private static int interrupted(PrintWriter err) {
+        err.println("harden: interrupted: verify removed the containers it started and gives no verdict");
+        err.flush();
+        return HardenCommand.INTERRUPTED;
     }
 }

@@ -26,6 +26,20 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
     }
 
     /**
+     * What verify refuses to start in the change's files without host access allowed, one line each
+     * ({@link Verifier#refusals}); check before {@link #of}, which starts containers.
+     */
+    public static List<String> refusals(Change change, Path workTree, Verifier verifier) {
+        List<String> out = new ArrayList<>();
+        for (FileReport report : change.reports()) {
+            if ((report.kind() == FileReport.Kind.COMPOSE || report.kind() == FileReport.Kind.KUBERNETES) && report.changed()) {
+                out.addAll(verifier.refusals(workTree.resolve(report.file()), report.file(), report.original()));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Verifies every changed Compose file and Kubernetes manifest of a change and recomputes it
      * without what broke a service. Services verify cannot tell about keep their changes.
      *

@@ -29,20 +29,35 @@ final class ComposeTranslation {
 
     private final Path folder;
     private final Map<String, String> variables;
+    private final boolean outsideAllowed;
+    private final Redaction redaction;
 
-    /**
-     * @param folder the Compose file's folder: relative bind mounts and env files start there
-     * @param variables what {@code ${VAR}} expands to (the process environment over the folder's {@code .env})
-     */
     ComposeTranslation(Path folder, Map<String, String> variables) {
-        this.folder = folder;
-        this.variables = Map.copyOf(variables);
+        this(folder, variables, false, new Redaction());
     }
 
-    /** The variables Compose would see: the folder's {@code .env} file, overridden by the environment. */
-    static Map<String, String> variables(Path folder, Map<String, String> environment) {
-        Map<String, String> vars = new LinkedHashMap<>(readEnvFile(folder.resolve(".env")));
-        vars.putAll(environment);
+    /**
+     * @param folder the Compose file's folder, the project folder: relative bind mounts and env files start there
+     * @param variables what {@code ${VAR}} expands to: the folder's {@code .env} and {@code --env}, never harden's environment
+     * @param outsideAllowed whether env files outside the folder may be read ({@code --allow-host-access})
+     * @param redaction learns the values read from env files, to mask them in what verify shows
+     */
+    ComposeTranslation(Path folder, Map<String, String> variables, boolean outsideAllowed, Redaction redaction) {
+        this.folder = folder;
+        this.variables = Map.copyOf(variables);
+        this.outsideAllowed = outsideAllowed;
+        this.redaction = redaction;
+    }
+
+    /**
+     * The variables verify substitutes: the folder's {@code .env} file, overridden by {@code explicit}
+     * ({@code --env}). harden's own environment is never among them: it holds the forge token.
+     */
+    static Map<String, String> variables(Path folder, Map<String, String> explicit, boolean outsideAllowed) {
+        Path dotEnv = folder.resolve(".env");
+        Map<String, String> vars = new LinkedHashMap<>(outsideAllowed || HostAccess.inside(folder, dotEnv)
+                ? readEnvFile(dotEnv) : Map.of());
+        vars.putAll(explicit);
         return vars;
     }
 
@@ -110,7 +125,7 @@ final class ComposeTranslation {
                 }
                 tmpfs.put(target, String.join(",", opts));
             } else if ("bind".equals(type)) {
-                mounts.add(new ContainerSpec.Mount(false, hostPath(source), target, ro));
+                mounts.add(new ContainerSpec.Mount(false, hostPathText(source), target, ro));
             } else if (target != null) {
                 mounts.add(new ContainerSpec.Mount(true, source == null ? "" : source, target, ro));
             }
@@ -126,11 +141,16 @@ final class ComposeTranslation {
         String target = parts[1];
         boolean ro = parts.length > 2 && List.of(parts[2].split(",")).contains("ro");
         boolean bind = source.startsWith("/") || source.startsWith(".") || source.startsWith("~");
-        mounts.add(bind ? new ContainerSpec.Mount(false, hostPath(source), target, ro)
+        mounts.add(bind ? new ContainerSpec.Mount(false, hostPathText(source), target, ro)
                 : new ContainerSpec.Mount(true, source, target, ro));
     }
 
-    private String hostPath(String source) {
+    /** A bind mount's source as an absolute host path: relative to the Compose file's folder, {@code ~} the user's home. */
+    Path hostPath(String source) {
+        return Path.of(hostPathText(source));
+    }
+
+    private String hostPathText(String source) {
         if (source.startsWith("~")) {
             return System.getProperty("user.home") + source.substring(1);
         }
@@ -139,8 +159,14 @@ final class ComposeTranslation {
 
     private List<String> environment(ComposeService s) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (String f : list(s, "env_file")) {
-            env.putAll(readEnvFile(folder.resolve(interpolate(f))));
+        for (HostAccess.Item f : HostAccess.envFiles(s.get("env_file"))) {
+            Path file = folder.resolve(interpolate(f.text()));
+            if (!outsideAllowed && !HostAccess.inside(folder, file)) {
+                throw new IllegalArgumentException("env_file " + f.text() + " is outside the project folder");
+            }
+            Map<String, String> values = readEnvFile(file);
+            redaction.addAll(values);
+            env.putAll(values);
         }
         Object e = value(s, "environment");
         if (e instanceof Map<?, ?> m) {
@@ -156,7 +182,7 @@ final class ComposeTranslation {
         return out;
     }
 
-    /** A variable without a value takes the host's value, as Compose does, or is left out. */
+    /** A variable without a value takes the value of a variable of that name ({@code .env}, {@code --env}), or is left out. */
     private void put(Map<String, String> env, String key, String value) {
         String v = value != null ? value : variables.get(key);
         if (v != null) {

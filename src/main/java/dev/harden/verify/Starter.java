@@ -8,21 +8,28 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts one container at a time on a private network with fresh volumes, waits until it runs or
  * fails, keeps its last log lines and removes it again. Everything it creates carries the label
- * {@code dev.harden.verify=<run id>}, which {@link #close} and the shutdown hook sweep.
+ * {@code dev.harden.verify=<run id>}, which {@link #close} and the shutdown hook sweep. Once the
+ * hook ran (Ctrl-C) or the thread was interrupted, every start ends in {@link VerifyInterrupted}:
+ * a container the sweep removed under a start has not failed because of its options.
  */
 final class Starter implements AutoCloseable {
     static final String LABEL = "dev.harden.verify";
     private static final long POLL_MILLIS = 200;
+    /** How long the shutdown hook lets the interrupted command say what it did before the JVM ends. */
+    private static final long LAST_WORDS_MILLIS = 5000;
 
     private final Engine engine;
     private final String runId;
     private final Verifier.Settings settings;
     private final Map<ContainerSpec, Trial> done = new HashMap<>();
     private final Thread hook;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private String network;
     private int sequence;
     private volatile boolean closing;
@@ -31,12 +38,17 @@ final class Starter implements AutoCloseable {
         this.engine = engine;
         this.runId = runId;
         this.settings = settings;
-        this.hook = new Thread(this::sweep, "harden-verify-cleanup");
+        this.hook = new Thread(this::interrupt, "harden-verify-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
     String runId() {
         return runId;
+    }
+
+    /** Whether this run was interrupted: its starts prove nothing. */
+    boolean interrupted() {
+        return closing || Thread.currentThread().isInterrupted();
     }
 
     /** Starts a spec once; the same spec again gives the same answer without starting it again. */
@@ -49,15 +61,26 @@ final class Starter implements AutoCloseable {
         try {
             trial = start(spec);
         } catch (IOException e) {
+            if (interrupted()) {
+                throw interruption(spec);
+            }
             trial = new Trial(Trial.Level.START_FAILED, "the engine failed: " + e.getMessage(), List.of());
+        }
+        if (interrupted()) {
+            // the sweep may have removed the container while it was watched: its end says nothing
+            throw interruption(spec);
         }
         done.put(spec, trial);
         return trial;
     }
 
+    private VerifyInterrupted interruption(ContainerSpec spec) {
+        return new VerifyInterrupted("interrupted while starting " + spec.service());
+    }
+
     private Trial start(ContainerSpec spec) throws IOException {
-        if (closing) {
-            throw new IOException("verify is shutting down");
+        if (interrupted()) {
+            throw interruption(spec);
         }
         int n = ++sequence;
         Map<String, String> labels = new LinkedHashMap<>();
@@ -77,8 +100,8 @@ final class Starter implements AutoCloseable {
                 engine.createVolume(name, m.emptyDir() ? emptyDirOptions(m) : Map.of(), labels);
                 volumes.add(name);
             }
-            if (closing) {
-                throw new IOException("verify is shutting down");
+            if (interrupted()) {
+                throw interruption(spec);
             }
             try {
                 id = engine.createContainer("harden-verify-" + runId + "-" + n + "-" + safe(spec.service()), spec, volumes, net, labels);
@@ -114,6 +137,9 @@ final class Starter implements AutoCloseable {
         long settle = settings.settle().toNanos();
         long timeout = settings.timeout().toNanos();
         while (true) {
+            if (interrupted()) {
+                throw interruption(spec);
+            }
             Engine.State st = engine.inspect(id);
             boolean probe = reachable && !spec.ports().isEmpty() && st.ip() != null;
             long elapsed = System.nanoTime() - started;
@@ -152,7 +178,7 @@ final class Starter implements AutoCloseable {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + spec.service());
+                throw interruption(spec);
             }
         }
     }
@@ -191,6 +217,20 @@ final class Starter implements AutoCloseable {
     }
 
     /**
+     * The shutdown hook (Ctrl-C): stops every further start, removes what this run created, and
+     * gives the command a moment to say that nothing was written before the JVM ends.
+     */
+    void interrupt() {
+        closing = true;
+        sweep();
+        try {
+            closed.await(LAST_WORDS_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Removes what this run created, if anything is left. On Ctrl-C the main thread may be creating
      * a container while this runs, so nothing new is created once it started, and it sweeps again
      * until a pass finds nothing (a network cannot go while a container still uses it).
@@ -217,6 +257,7 @@ final class Starter implements AutoCloseable {
     @Override
     public void close() {
         sweep();
+        closed.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

@@ -49,22 +49,36 @@ public final class Verifier implements AutoCloseable {
             Map.entry(Pattern.compile("(?i).*(runAsNonRoot|non-root policy).*"), List.of("run-as-non-root", "non-root-user")));
 
     /**
-     * How long to wait and how much to keep.
+     * How long to wait, how much to keep, and what a manifest may use.
      *
      * @param timeout how long a service may take to answer on a port or become healthy
      * @param settle how long a service without healthcheck or known port must stay up to count as running
      * @param logLines how many of its last log lines to keep
+     * @param env variables given with {@code --env}: they fill {@code ${VAR}} over the project's {@code .env};
+     *            harden's own environment never does
+     * @param allowHostAccess start services that are privileged, use host namespaces, devices or capabilities
+     *            beyond Docker's defaults, or mount the engine's socket or host paths outside the project
      */
-    public record Settings(Duration timeout, Duration settle, int logLines) {
+    public record Settings(Duration timeout, Duration settle, int logLines, Map<String, String> env, boolean allowHostAccess) {
         public Settings {
             if (timeout.isNegative() || timeout.isZero() || settle.isNegative() || logLines < 1) {
                 throw new IllegalArgumentException("timeout must be positive, settle not negative, logLines at least 1: "
                         + timeout + ", " + settle + ", " + logLines);
             }
+            env = Map.copyOf(env);
+        }
+
+        public Settings(Duration timeout, Duration settle, int logLines) {
+            this(timeout, settle, logLines, Map.of(), false);
         }
 
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(60), Duration.ofSeconds(5), 20);
+        }
+
+        /** These settings with {@code --env} variables and the {@code --allow-host-access} choice. */
+        public Settings with(Map<String, String> variables, boolean allow) {
+            return new Settings(timeout, settle, logLines, variables, allow);
         }
     }
 
@@ -86,7 +100,7 @@ public final class Verifier implements AutoCloseable {
      * @param launch how to start it from the bytes of one variant of the file, given the local image
      */
     private record Unit(String name, String subject, String image, String missing, List<String> changes,
-                        BiFunction<byte[], Engine.Image, Launch> launch) { }
+                        BiFunction<byte[], Engine.Image, Launch> launch, Path project) { }
 
     private final Hardener hardener;
     private final ImageKnowledge images;
@@ -94,20 +108,24 @@ public final class Verifier implements AutoCloseable {
     private final String engineName;
     private final String engineProblem;
     private final Settings settings;
-    private final Map<String, String> environment;
+    private final Redaction redaction;
+    private final HostAccess access;
     private Starter starter;
 
     /**
      * @param engine the engine, or null when there is none to use
      * @param where the engine's address, for messages
      * @param refusal why there is no engine, when {@code engine} is null; else null
+     * @param hardenEnvironment harden's own environment: read only to mask its secrets in what verify shows,
+     *                          never to fill a manifest's variables or a container's environment
      */
     Verifier(Hardener hardener, ImageKnowledge images, Engine engine, String where, String refusal, Settings settings,
-             Map<String, String> environment) {
+             Map<String, String> hardenEnvironment) {
         this.hardener = hardener;
         this.images = images;
         this.settings = settings;
-        this.environment = Map.copyOf(environment);
+        this.redaction = Redaction.of(settings.env(), hardenEnvironment);
+        this.access = new HostAccess(where != null && where.startsWith("unix://") ? Path.of(where.substring("unix://".length())) : null);
         String name = null;
         String problem = null;
         if (engine != null) {
@@ -171,6 +189,9 @@ public final class Verifier implements AutoCloseable {
      */
     public VerifiedFix fix(Path path, String name, byte[] bytes) {
         Checked checked = check(path, name, bytes);
+        if (interrupted()) {
+            throw new VerifyInterrupted("interrupted while verifying " + name);
+        }
         Map<String, Set<String>> drop = new LinkedHashMap<>();
         Map<String, String> lines = new LinkedHashMap<>();
         List<VerifiedFix.Dropped> dropped = new ArrayList<>();
@@ -193,7 +214,38 @@ public final class Verifier implements AutoCloseable {
         return new VerifiedFix(report, checked.results(), dropped);
     }
 
+    /**
+     * What verify would refuse to start in this file unless host access is allowed, one
+     * {@code name:line: service: what it asks for} each; empty when allowed. Check every file first
+     * so that nothing starts when any of them is refused.
+     */
+    public List<String> refusals(Path path, String name, byte[] bytes) {
+        if (settings.allowHostAccess()) {
+            return List.of();
+        }
+        YamlFile yaml;
+        try {
+            yaml = YamlFile.parse(bytes, Limits.DEFAULT.withMaxBytes(Long.MAX_VALUE));
+        } catch (YamlException e) {
+            return List.of(); // the hardener reports it, and nothing is started for it
+        }
+        List<HostAccess.Problem> problems = new ArrayList<>();
+        Optional<ComposeFile> compose = ComposeFile.detect(yaml);
+        if (compose.isPresent()) {
+            Path folder = path.toAbsolutePath().getParent();
+            Map<String, String> variables = ComposeTranslation.variables(folder, settings.env(), false);
+            problems.addAll(access.compose(compose.get(), folder, new ComposeTranslation(folder, variables, false, new Redaction())));
+        } else {
+            KubernetesFile.detect(yaml).ifPresent(k -> problems.addAll(access.kubernetes(yaml, k.workloads(hardener.profile().podSpecPaths()))));
+        }
+        return problems.stream().map(p -> name + ":" + p.line() + ": " + p.subject() + ": " + p.reason()).toList();
+    }
+
     private Checked check(Path path, String name, byte[] bytes) {
+        List<String> refused = refusals(path, name, bytes);
+        if (!refused.isEmpty()) {
+            throw new HostAccessRefused(refused);
+        }
         FileReport report = hardener.process(path, name, bytes, true);
         List<Unit> units = switch (report.kind()) {
             case COMPOSE -> composeUnits(path, bytes, report);
@@ -203,7 +255,7 @@ public final class Verifier implements AutoCloseable {
         List<ServiceResult> results = new ArrayList<>();
         List<String> subjects = new ArrayList<>();
         for (Unit unit : units) {
-            results.add(verifyUnit(path, name, bytes, report, unit));
+            results.add(redacted(verifyUnit(path, name, bytes, report, unit)));
             subjects.add(unit.subject());
         }
         return new Checked(report, results, subjects);
@@ -211,7 +263,9 @@ public final class Verifier implements AutoCloseable {
 
     private List<Unit> composeUnits(Path path, byte[] bytes, FileReport report) {
         Path folder = path.toAbsolutePath().getParent();
-        ComposeTranslation translation = new ComposeTranslation(folder, ComposeTranslation.variables(folder, environment));
+        Map<String, String> variables = ComposeTranslation.variables(folder, settings.env(), settings.allowHostAccess());
+        redaction.addAll(variables);
+        ComposeTranslation translation = new ComposeTranslation(folder, variables, settings.allowHostAccess(), redaction);
         List<Unit> units = new ArrayList<>();
         for (ComposeService service : compose(bytes).services()) {
             if (service.isFragment()) {
@@ -224,7 +278,7 @@ public final class Verifier implements AutoCloseable {
             ImageFacts facts = none ? null : facts(image);
             units.add(new Unit(n, n, none ? null : image,
                     "it is built from source (build:) and names no image; build it and set image: to verify it", changes,
-                    (variant, local) -> Launch.of(translation.translate(compose(variant).service(n).orElseThrow(), facts))));
+                    (variant, local) -> Launch.of(translation.translate(compose(variant).service(n).orElseThrow(), facts)), folder));
         }
         return units;
     }
@@ -252,7 +306,7 @@ public final class Verifier implements AutoCloseable {
                                 throw new IllegalStateException("hardening moved " + n + " to " + vw.label() + "/" + vc.name());
                             }
                             return KubernetesTranslation.translate(vw, vc, n, facts, local);
-                        }));
+                        }, null));
             }
         }
         return units;
@@ -302,12 +356,12 @@ public final class Verifier implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return ServiceResult.cannotTell(name, unit.name(), image, "cannot turn it into container options: " + e.getMessage(), changes);
         }
-        Trial before = run(beforeLaunch);
+        Trial before = run(beforeLaunch, unit);
         if (!before.ok()) {
             return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.BROKEN_BEFORE,
                     "the original does not run: " + before.detail(), changes, List.of(), before.telling(), before, null);
         }
-        Trial after = run(afterLaunch);
+        Trial after = run(afterLaunch, unit);
         if (after.asGoodAs(before)) {
             String how = afterLaunch.equals(beforeLaunch) ? "hardening changed nothing it runs with" : after.detail();
             return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER,
@@ -321,6 +375,19 @@ public final class Verifier implements AutoCloseable {
                 : "reverting the changes of " + String.join(" and ", culprits) + " together brings it back, none of them alone");
         return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.BROKEN_BY_HARDENING, reason,
                 changes, culprits, line, before, after);
+    }
+
+    /**
+     * The result as it may be shown: container log lines and engine messages reduced to one masked,
+     * bounded line each (a log may print a secret from the container's environment or a mounted file).
+     */
+    private ServiceResult redacted(ServiceResult r) {
+        return new ServiceResult(r.file(), r.service(), redaction.line(r.image()), r.imageId(), r.outcome(), redaction.line(r.reason(), 3 * Redaction.MAX_LENGTH),
+                r.changes(), r.culprits(), redaction.line(r.logLine()), redacted(r.before()), redacted(r.after()));
+    }
+
+    private Trial redacted(Trial t) {
+        return t == null ? null : new Trial(t.level(), redaction.line(t.detail(), 2 * Redaction.MAX_LENGTH), redaction.lines(t.logs()));
     }
 
     /**
@@ -373,14 +440,30 @@ public final class Verifier implements AutoCloseable {
         FileReport report = hardener.process(path, name, bytes, true,
                 (rule, subject) -> unit.subject().equals(subject) && rules.contains(rule) ? REVERTED : null);
         try {
-            return run(unit.launch().apply(report.changed() ? report.fixed() : bytes, local));
+            return run(unit.launch().apply(report.changed() ? report.fixed() : bytes, local), unit);
         } catch (IllegalArgumentException e) {
             return new Trial(Trial.Level.START_FAILED, "cannot turn it into container options: " + e.getMessage(), List.of());
         }
     }
 
-    private Trial run(Launch launch) {
-        return launch.refusal() != null ? launch.refusedTrial() : starter().run(launch.spec());
+    private Trial run(Launch launch, Unit unit) {
+        if (launch.refusal() != null) {
+            return launch.refusedTrial();
+        }
+        String problem = settings.allowHostAccess() ? null : access.spec(launch.spec(), unit.project());
+        if (problem != null) {
+            // a variant the file check could not foresee (a hardened one): still nothing from the host
+            throw new HostAccessRefused(List.of(redaction.line(problem)));
+        }
+        return starter().run(launch.spec());
+    }
+
+    /**
+     * Whether this run was interrupted (Ctrl-C, or its thread): then its results prove nothing and a
+     * caller writes nothing. Ask before {@link #close}, which ends the run.
+     */
+    public boolean interrupted() {
+        return starter != null && starter.interrupted();
     }
 
     /** The label value of what this verifier created on the engine, or null before its first start. */

@@ -5,10 +5,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Verify's results as text for people, JSON for scripts, and Markdown for a pull request body. */
 public final class VerifyReports {
+    /** Failures harden recognises in a log line, each named in fixed words. */
+    private static final List<Map.Entry<Pattern, String>> SYMPTOMS = List.of(
+            Map.entry(Pattern.compile("(?i).*read-only file system.*"), "Read-only file system"),
+            Map.entry(Pattern.compile("(?i).*operation not permitted.*"), "Operation not permitted"),
+            Map.entry(Pattern.compile("(?i).*permission denied.*"), "Permission denied"),
+            Map.entry(Pattern.compile("(?i).*(cannot allocate memory|out of memory|too much memory).*"), "out of memory"),
+            Map.entry(Pattern.compile("(?i).*resource temporarily unavailable.*"), "Resource temporarily unavailable"),
+            Map.entry(Pattern.compile("(?i).*(runAsNonRoot|non-root policy).*"), "the kubelet refuses it under runAsNonRoot"),
+            Map.entry(Pattern.compile("(?i).*no such file or directory.*"), "No such file or directory"));
+
     private VerifyReports() {
+    }
+
+    /** The kind of failure a log line shows, in harden's words (never the line's own text), or null. */
+    static String symptom(String logLine) {
+        if (logLine == null) {
+            return null;
+        }
+        for (Map.Entry<Pattern, String> s : SYMPTOMS) {
+            if (s.getKey().matcher(logLine).matches()) {
+                return s.getValue();
+            }
+        }
+        return null;
     }
 
     /** Whether hardening broke any service: {@code harden verify} then exits 1. */
@@ -56,7 +80,10 @@ public final class VerifyReports {
         return counts;
     }
 
-    /** Every field, per service, with each start's level, detail and last log lines. */
+    /**
+     * Every field, per service, with each start's level and detail. Container log lines stay out:
+     * {@code logLine} is the one telling line, masked and bounded.
+     */
     public static String json(List<ServiceResult> results, String engine, String profile, String version) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("tool", "harden");
@@ -93,11 +120,14 @@ public final class VerifyReports {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("level", t.level().label());
         m.put("detail", t.detail());
-        m.put("logs", t.logs());
         return m;
     }
 
-    /** A section for a pull request body: what was started, what broke, and which changes were left out. */
+    /**
+     * A section for a pull request body: what was started, what broke, and which changes were left
+     * out. A public body quotes nothing a container wrote: each left-out change names the kind of
+     * failure its log line shows, in words of harden's own ({@link #symptom}).
+     */
     public static String markdown(List<ServiceResult> results, List<VerifiedFix.Dropped> dropped, String engine) {
         StringBuilder md = new StringBuilder("### Verified on a Docker engine\n\n");
         if (engine != null) {
@@ -113,9 +143,8 @@ public final class VerifyReports {
             md.append("\nLeft out because they stopped a service from starting:\n\n");
             for (VerifiedFix.Dropped d : dropped) {
                 md.append("- `").append(d.service()).append("`: ").append(String.join(", ", d.rules()));
-                if (d.logLine() != null) {
-                    md.append(" (log: `").append(d.logLine().replace("`", "'")).append("`)");
-                }
+                String symptom = symptom(d.logLine());
+                md.append(symptom == null ? " (run `harden verify` locally to see its log)" : " (its log reports: " + symptom + ")");
                 md.append('\n');
             }
         }

@@ -18,6 +18,7 @@ final class FakeEngine implements Engine {
     private final Function<ContainerSpec, Behaviour> behaviour;
     private final Map<String, ContainerSpec> containers = new HashMap<>();
     final List<String> live = new ArrayList<>();
+    final List<ContainerSpec> created = new ArrayList<>();
     int starts;
 
     FakeEngine(Set<String> images, Function<ContainerSpec, Behaviour> behaviour) {
@@ -50,6 +51,7 @@ final class FakeEngine implements Engine {
     @Override
     public String createContainer(String name, ContainerSpec spec, List<String> volumes, String network, Map<String, String> labels) {
         containers.put(name, spec);
+        created.add(spec);
         live.add("container " + name);
         return name;
     }

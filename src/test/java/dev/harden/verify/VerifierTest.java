@@ -126,7 +126,8 @@ class VerifierTest {
             assertThat(fixed).doesNotContain("cap_drop").contains("read_only: true");
             assertThat(VerifyReports.markdown(fix.results(), fix.dropped(), "Fake Engine 1.0"))
                     .contains("| web | `local/nginx:deb` | broken by hardening: cap-drop-all |")
-                    .contains("- `web`: cap-drop-all (log: ");
+                    .contains("- `web`: cap-drop-all (its log reports: Operation not permitted)")
+                    .doesNotContain("chown(");
         }
     }
 
@@ -158,6 +159,64 @@ class VerifierTest {
         assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.CANNOT_TELL);
         assertThat(r.reason()).contains("configMap volume conf", "only emptyDir volumes");
         assertThat(engine.starts).isZero();
+    }
+
+    @Test
+    void hardensOwnEnvironmentNeverFillsAVariableNorReachesAContainer() throws Exception {
+        String token = "ghp_FromHardensEnvironment1";
+        String text = "services:\n  web:\n    image: local/nginx:deb\n    environment:\n      - COPY=${HARDEN_TOKEN}\n"
+                + "      - HARDEN_TOKEN\n      - DEFAULTED=${HARDEN_TOKEN:-fallback}\n    command: [\"echo\", \"${HARDEN_TOKEN}\"]\n";
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> new FakeEngine.Behaviour(true, List.of("up")));
+        ImageKnowledge knowledge = knowledge("");
+        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of("HARDEN_TOKEN", token))) {
+            v.verify(write(text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        assertThat(engine.created).isNotEmpty().allSatisfy(spec -> {
+            assertThat(spec.env()).containsExactly("COPY=", "DEFAULTED=fallback");
+            assertThat(spec.command()).containsExactly("echo", "");
+        });
+    }
+
+    @Test
+    void variablesComeFromTheDotEnvBesideTheFileAndFromEnvOptionsWhichWin() throws Exception {
+        Files.writeString(dir.resolve(".env"), "MODE=from-dotenv\nLEVEL=from-dotenv\n");
+        String text = "services:\n  web:\n    image: local/nginx:deb\n    environment:\n      - MODE=${MODE}\n      - LEVEL\n"
+                + "      - PRICE=$$5\n      - UNSET=${NOPE-dash}/${NOPE:-colon}\n";
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> new FakeEngine.Behaviour(true, List.of("up")));
+        ImageKnowledge knowledge = knowledge("");
+        Verifier.Settings settings = settings().with(Map.of("MODE", "from-option"), false);
+        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings, Map.of())) {
+            v.verify(write(text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        assertThat(engine.created.get(0).env()).containsExactly("MODE=from-option", "LEVEL=from-dotenv", "PRICE=$5", "UNSET=dash/colon");
+    }
+
+    @Test
+    void secretValuesALogLinePrintsAreMaskedInEveryResultAndTheLineIsBounded() throws Exception {
+        Files.writeString(dir.resolve(".env"), "DB_PASSWORD=dotenv-secret-1\n");
+        Files.writeString(dir.resolve("app.env"), "API_KEY=envfile-secret-2\n");
+        String text = "services:\n  web:\n    image: local/nginx:deb\n    env_file: [app.env]\n";
+        String noise = "x".repeat(500);
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> s.readOnly()
+                ? new FakeEngine.Behaviour(false, List.of("error: dotenv-secret-1 envfile-secret-2 option-secret-3 ghp_Token44\u001b[31m "
+                        + noise + ": Read-only file system"))
+                : new FakeEngine.Behaviour(true, List.of("up")));
+        ImageKnowledge knowledge = knowledge("");
+        Verifier.Settings settings = settings().with(Map.of("OTHER", "option-secret-3"), false);
+        ServiceResult r;
+        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings, Map.of("GITHUB_TOKEN", "ghp_Token44"))) {
+            r = v.verify(write(text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8)).get(0);
+        }
+
+        assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.BROKEN_BY_HARDENING);
+        String shown = r.logLine() + r.reason() + r.after().detail() + r.after().logs()
+                + VerifyReports.text(List.of(r), "fake") + VerifyReports.json(List.of(r), "fake", "restricted", "dev");
+        assertThat(shown).doesNotContain("dotenv-secret-1", "envfile-secret-2", "option-secret-3", "ghp_Token44", "\u001b")
+                .contains("error: *** *** *** ***\\u001b[31m xxx");
+        assertThat(r.logLine()).hasSizeLessThanOrEqualTo(Redaction.MAX_LENGTH).endsWith("...");
+        assertThat(engine.created.get(0).env()).as("the container still gets the project's own values").contains("API_KEY=envfile-secret-2");
     }
 
     @Test
