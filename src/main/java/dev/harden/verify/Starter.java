@@ -221,13 +221,18 @@ final class Starter implements AutoCloseable {
      * gives the command a moment to say that nothing was written before the JVM ends.
      */
     void interrupt() {
-        closing = true;
-        sweep();
+        stop();
         try {
             closed.await(LAST_WORDS_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops every further start and removes what this run created: the hook's work, without waiting. */
+    void stop() {
+        closing = true;
+        sweep();
     }
 
     /**

@@ -466,6 +466,11 @@ public final class Verifier implements AutoCloseable {
         return starter != null && starter.interrupted();
     }
 
+    /** What the shutdown hook does on Ctrl-C, without waiting for the command: for tests that send no signal. */
+    void stopAsOnInterrupt() {
+        starter().stop();
+    }
+
     /** The label value of what this verifier created on the engine, or null before its first start. */
     String runId() {
         return starter == null ? null : starter.runId();

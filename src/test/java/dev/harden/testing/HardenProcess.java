@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  * in-process run cannot set) and signals (Ctrl-C) that reach only it.
  */
 public final class HardenProcess {
+    private static final Path PERL = Path.of("/usr/bin/perl");
     private final Process process;
     private final Path out;
     private final Path err;
@@ -30,7 +31,13 @@ public final class HardenProcess {
     /** Starts {@code harden ARGS} in {@code dir} with the test JVM's environment plus {@code env}. */
     public static HardenProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.harden.cli.Main"));
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(PERL)) {
+            // A job started in the background of a non-interactive shell inherits SIGINT ignored, and
+            // the JVM then never installs its handler: give harden the default disposition a terminal gives it.
+            command.addAll(List.of(PERL.toString(), "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\""));
+        }
+        command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.harden.cli.Main"));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "harden-out", ".txt");
         Path err = Files.createTempFile(dir, "harden-err", ".txt");
@@ -42,6 +49,25 @@ public final class HardenProcess {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** Whether SIGINT reaches it (it is not ignored), read from {@code /proc}; true where that cannot be read. */
+    public boolean hearsSigint() throws IOException {
+        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+        if (!Files.isReadable(status)) {
+            return true;
+        }
+        for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) == 0;
+            }
+        }
+        return true;
+    }
+
+    /** Ends it at once (SIGKILL). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     /** Sends SIGINT, as Ctrl-C at a terminal does. */

@@ -1,6 +1,7 @@
 package dev.harden.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.harden.engine.Hardener;
 import dev.harden.image.ImageKnowledge;
@@ -217,6 +218,48 @@ class VerifierTest {
                 .contains("error: *** *** *** ***\\u001b[31m xxx");
         assertThat(r.logLine()).hasSizeLessThanOrEqualTo(Redaction.MAX_LENGTH).endsWith("...");
         assertThat(engine.created.get(0).env()).as("the container still gets the project's own values").contains("API_KEY=envfile-secret-2");
+    }
+
+    @Test
+    void anInterruptedThreadDuringTheHardenedStartBlamesNothingDropsNothingAndLeavesNothingBehind() throws Exception {
+        // the hardened container "dies" the moment the thread is interrupted, as one the sweep removed would
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> {
+            if (!s.readOnly()) {
+                return new FakeEngine.Behaviour(true, List.of("up"));
+            }
+            Thread.currentThread().interrupt();
+            return new FakeEngine.Behaviour(false, List.of("killed"));
+        });
+        ImageKnowledge knowledge = knowledge("");
+        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
+            assertThatThrownBy(() -> v.fix(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(VerifyInterrupted.class);
+            assertThat(v.interrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(engine.starts).as("no culprit search after the interruption").isEqualTo(2);
+        assertThat(engine.live).isEmpty();
+    }
+
+    @Test
+    void ctrlCDuringTheHardenedStartBlamesNothingAndEndsTheRun() throws Exception {
+        Verifier[] holder = new Verifier[1];
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> {
+            if (s.readOnly()) {
+                holder[0].stopAsOnInterrupt(); // the shutdown hook removes the container under the running start
+                return new FakeEngine.Behaviour(false, List.of());
+            }
+            return new FakeEngine.Behaviour(true, List.of("up"));
+        });
+        ImageKnowledge knowledge = knowledge("");
+        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
+            holder[0] = v;
+            assertThatThrownBy(() -> v.verify(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(VerifyInterrupted.class).hasMessageContaining("web");
+        }
+        assertThat(engine.starts).isEqualTo(2);
+        assertThat(engine.live).isEmpty();
     }
 
     @Test
