@@ -78,7 +78,7 @@ final class CommandModel {
 
     /** The options of each command that starts containers: {@code verify}, {@code fix --verify}, {@code pr --verify}. */
     CommandModel verifyOptions() {
-        return repeatable("NAME=VALUE", "A variable for ${VAR} in Compose files and for environment entries without a value"
+        return repeatable("NAME=VALUE", "A variable for $${VAR} in Compose files and for environment entries without a value"
                         + " (repeatable); it wins over the .env beside the file. harden's own environment is never used.", "--env")
                 .flag("Also start services that are privileged, share a host namespace, get devices or capabilities beyond"
                         + " Docker's defaults, or mount the engine's socket or host paths outside the project folder"

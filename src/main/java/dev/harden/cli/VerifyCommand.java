@@ -26,7 +26,12 @@ final class VerifyCommand implements Callable<Integer> {
                     "broken before hardening, or cannot tell (image not available locally, no engine).",
                     "Nothing is pulled or published; each start gets a private network without a route out and fresh",
                     "volumes, and everything is removed afterwards, also on Ctrl-C.",
-                    "Exit 0 when hardening broke nothing, 1 when it broke a service, 2 on bad input."))
+                    "$${VAR} comes from the .env beside the file and --env, never from harden's environment; log text",
+                    "is shown as one masked line (-v: the masked tail on standard error). Privileged services, host",
+                    "namespaces, devices, extra capabilities, the engine's socket and host paths outside the project",
+                    "are refused unless --allow-host-access.",
+                    "Exit 0 when hardening broke nothing, 1 when it broke a service, 2 on bad input or refused host",
+                    "access, 130 when interrupted."))
             .option(String.class, "FORMAT", "text", "text or json (default: ${DEFAULT-VALUE}).", "-f", "--format")
             .option("unix:///PATH", "The engine's socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
                     "--docker-host")
@@ -36,7 +41,7 @@ final class VerifyCommand implements Callable<Integer> {
             .option(int.class, "SECONDS", "5",
                     "How long a service without healthcheck or known port must stay up (default: ${DEFAULT-VALUE}).",
                     "--settle")
-            .option(int.class, "N", "20", "How many of each start's last log lines to keep (default: ${DEFAULT-VALUE}).",
+            .option(int.class, "N", "20", "How many of each start's last log lines to read for the telling one (default: ${DEFAULT-VALUE}).",
                     "--log-lines")
             .flag("Also exit 1 when a service cannot be told (for a CI gate).", "--fail-on-unknown")
             .flag("Only remove containers, volumes and networks an interrupted run left behind.", "--clean-up")

@@ -234,11 +234,13 @@ public final class Verifier implements AutoCloseable {
         if (compose.isPresent()) {
             Path folder = path.toAbsolutePath().getParent();
             Map<String, String> variables = ComposeTranslation.variables(folder, settings.env(), false);
+            redaction.addAll(variables);
             problems.addAll(access.compose(compose.get(), folder, new ComposeTranslation(folder, variables, false, new Redaction())));
         } else {
             KubernetesFile.detect(yaml).ifPresent(k -> problems.addAll(access.kubernetes(yaml, k.workloads(hardener.profile().podSpecPaths()))));
         }
-        return problems.stream().map(p -> name + ":" + p.line() + ": " + p.subject() + ": " + p.reason()).toList();
+        return problems.stream().map(p -> redaction.line(name + ":" + p.line() + ": " + p.subject() + ": " + p.reason(),
+                3 * Redaction.MAX_LENGTH)).toList();
     }
 
     private Checked check(Path path, String name, byte[] bytes) {

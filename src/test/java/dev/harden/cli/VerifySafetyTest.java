@@ -68,6 +68,8 @@ class VerifySafetyTest {
             assertThat(Cli.run(command, "--help").out()).as(command).contains("--env=NAME=VALUE", "--allow-host-access");
         }
         assertThat(Cli.run("--help").out()).contains("130  interrupted (Ctrl-C) while verifying");
+        assertThat(Cli.run("verify", "--help").out()).as("picocli would fill ${VAR} from the environment unless escaped")
+                .contains("A variable for ${VAR} in Compose files", "${VAR} comes from the .env beside the file");
     }
 
     private String noEngine() {
