@@ -53,6 +53,7 @@ final class FixCommand implements Callable<Integer> {
         quiet = model.flag("--quiet");
         boolean verify = model.flag("--verify");
         String dockerHost = model.value("--docker-host");
+        VerifyOptions.requireVerify(model, verify);
         if (diff && interactive) {
             throw new UserException("--diff and --interactive do not go together: choose one");
         }

@@ -104,6 +104,7 @@ final class PrCommand implements Callable<Integer> {
         verify = model.flag("--verify");
         dockerHost = model.value("--docker-host");
         dryRun = model.flag("--dry-run");
+        VerifyOptions.requireVerify(model, verify);
         Forge.Kind kind = kind();
         if (!dryRun && (repo == null || repo.isBlank())) {
             throw new UserException("--repo OWNER/NAME is required: the repository on the forge to open the pull request in");

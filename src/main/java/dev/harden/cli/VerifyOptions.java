@@ -15,6 +15,13 @@ final class VerifyOptions {
         return base.with(env(model.values("--env")), model.flag("--allow-host-access"));
     }
 
+    /** {@code --env} and {@code --allow-host-access} only mean something to a command that verifies. */
+    static void requireVerify(CommandModel model, boolean verify) {
+        if (!verify && (!model.values("--env").isEmpty() || model.flag("--allow-host-access"))) {
+            throw new UserException("--env and --allow-host-access apply to --verify: add --verify or leave them out");
+        }
+    }
+
     /** {@code NAME=VALUE} pairs; a message never repeats a value, which may be a secret. */
     static Map<String, String> env(List<String> given) {
         Map<String, String> env = new LinkedHashMap<>();

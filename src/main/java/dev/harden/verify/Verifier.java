@@ -384,8 +384,9 @@ public final class Verifier implements AutoCloseable {
      * bounded line each (a log may print a secret from the container's environment or a mounted file).
      */
     private ServiceResult redacted(ServiceResult r) {
-        return new ServiceResult(r.file(), r.service(), redaction.line(r.image()), r.imageId(), r.outcome(), redaction.line(r.reason(), 3 * Redaction.MAX_LENGTH),
-                r.changes(), r.culprits(), redaction.line(r.logLine()), redacted(r.before()), redacted(r.after()));
+        return new ServiceResult(r.file(), r.service(), redaction.line(r.image()), r.imageId(), r.outcome(),
+                redaction.line(r.reason(), 3 * Redaction.MAX_LENGTH), r.changes(), r.culprits(), redaction.line(r.logLine()),
+                redacted(r.before()), redacted(r.after()));
     }
 
     private Trial redacted(Trial t) {

@@ -63,6 +63,17 @@ class VerifySafetyTest {
     }
 
     @Test
+    void envAndAllowHostAccessWithoutVerifyAreBadUsage() throws Exception {
+        Path file = Files.writeString(dir.resolve("compose.yaml"), PRIVILEGED);
+
+        Cli r = Cli.run("fix", "--allow-host-access", file.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--env and --allow-host-access apply to --verify");
+        assertThat(Files.readString(file)).isEqualTo(PRIVILEGED);
+    }
+
+    @Test
     void everyCommandThatStartsContainersDocumentsEnvAndAllowHostAccess() {
         for (String command : new String[] {"verify", "fix", "pr"}) {
             assertThat(Cli.run(command, "--help").out()).as(command).contains("--env=NAME=VALUE", "--allow-host-access");

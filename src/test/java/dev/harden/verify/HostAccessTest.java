@@ -87,6 +87,9 @@ class HostAccessTest {
         List<String> refusals;
         try (Verifier v = verifier(running(), false)) {
             refusals = v.refusals(write(project, text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            Files.delete(project.resolve("etc"));
+            Files.delete(project.resolve("app.env"));
         }
 
         assertThat(refusals).containsExactly("compose.yaml:5: web: volumes: ./etc is a host path outside the project folder",
