@@ -126,6 +126,19 @@ class PrCommandTest {
     }
 
     @Test
+    void verifyRefusesAServiceThatWouldMountTheEngineSocketAndNothingIsCommittedOrPushed() throws Exception {
+        start("shop", Map.of("deploy/compose.yaml", COMPOSE + "    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n"));
+
+        Result r = harden(pr("--verify", "--docker-host", "unix://" + dir.resolve("no-engine.sock")));
+
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("deploy/compose.yaml:4: web: volumes: /var/run/docker.sock hands it the Docker engine's socket;"
+                + " nothing was started, committed or pushed (--allow-host-access starts it anyway)");
+        assertThat(GitCli.tip(bare, "harden/restricted")).isNull();
+        assertThat(fake.prs()).isEmpty();
+    }
+
+    @Test
     void aDryRunPrintsThePatchAndThePullRequestAndTouchesNothing() throws Exception {
         start();
 
