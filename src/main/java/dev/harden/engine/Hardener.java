@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -79,8 +80,20 @@ public final class Hardener {
      * @param extra the reason for exempting a rule for a service or workload, or null
      */
     public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra) {
+        return process(path, name, bytes, fix, extra, (rule, subject) -> true);
+    }
+
+    /**
+     * Fixes one file with only the changes {@code chosen} accepts, each one rule applied to one
+     * subject (a Compose service, a workload, or a workload's container as findings name it); the
+     * others stay open. {@code harden fix --interactive} builds each answer's result this way.
+     *
+     * @param chosen whether a rule may fix a subject
+     */
+    public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra,
+                              BiPredicate<String, String> chosen) {
         try {
-            return processOrThrow(path, name, bytes, fix, extra);
+            return processOrThrow(path, name, bytes, fix, extra, chosen);
         } catch (RuntimeException | StackOverflowError e) {
             // a bug must not take the other files down with it, nor write this one
             return FileReport.failed(name, bytes, "1:1: internal error (" + e + "); the file was left untouched (a bug: please report it)");
@@ -88,7 +101,7 @@ public final class Hardener {
     }
 
     private FileReport processOrThrow(Path path, String name, byte[] bytes, boolean fix,
-                                      BiFunction<String, String, String> extra) {
+                                      BiFunction<String, String, String> extra, BiPredicate<String, String> chosen) {
         YamlFile yaml;
         try {
             yaml = YamlFile.parse(bytes, limits);
@@ -105,10 +118,10 @@ public final class Hardener {
         Optional<KubernetesFile> kubeFile = composeFile.isPresent() ? Optional.empty() : KubernetesFile.detect(yaml);
         if (composeFile.isPresent()) {
             kind = FileReport.Kind.COMPOSE;
-            findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
+            findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
         } else if (kubeFile.isPresent()) {
             kind = FileReport.Kind.KUBERNETES;
-            findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
+            findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
             String inputName = path.getFileName() == null ? name : path.getFileName().toString();
             Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(inputName));
             kubernetes.networkPolicies(kubeFile.get(), fix, name, inputName, neighbours.apply(neighbour).orElse(null),

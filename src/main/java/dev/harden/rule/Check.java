@@ -8,6 +8,7 @@ import dev.harden.yaml.Node;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /** What every rule check shares: the profile's setting for the rule, the editor, and reporting. */
@@ -23,9 +24,10 @@ abstract class Check {
      * @param exemptReason why the rule does not apply to this subject, or null
      * @param fileName how findings name the file
      * @param sink where findings go
+     * @param chosen whether this rule may fix a subject; a change not chosen stays an open, fixable finding
      */
     record Context(YamlFile yaml, RuleInfo rule, RuleSetting setting, Editor editor, boolean fixRun,
-                   String exemptReason, String fileName, Consumer<Finding> sink) { }
+                   String exemptReason, String fileName, Consumer<Finding> sink, BiPredicate<String, String> chosen) { }
 
     /** An edit that returns what it did, in one sentence. */
     @FunctionalInterface
@@ -91,6 +93,10 @@ abstract class Check {
         }
         if (!setting().fix()) {
             report(at, subject, message, false);
+            return;
+        }
+        if (!context.chosen().test(context.rule().id(), subject)) {
+            report(at, subject, message, true);
             return;
         }
         try {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 
 /** Runs a profile's Compose rules over every service of one Compose file. */
 public final class ComposeHardener {
@@ -37,6 +38,15 @@ public final class ComposeHardener {
      */
     public List<Finding> run(ComposeFile file, Editor editor, boolean fix, String fileName,
                              BiFunction<String, String, String> exemption) {
+        return run(file, editor, fix, fileName, exemption, (rule, subject) -> true);
+    }
+
+    /**
+     * Like {@link #run(ComposeFile, Editor, boolean, String, BiFunction)}, fixing only the (rule, subject)
+     * pairs {@code chosen} accepts: the others stay open and fixable, and nothing is edited for them.
+     */
+    public List<Finding> run(ComposeFile file, Editor editor, boolean fix, String fileName,
+                             BiFunction<String, String, String> exemption, BiPredicate<String, String> chosen) {
         List<Finding> findings = new ArrayList<>();
         List<ComposeService> services = file.services();
         for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
@@ -63,7 +73,7 @@ public final class ComposeHardener {
                 }
                 Optional<ImageRef> ref = ImageRef.parse(service.image());
                 ServiceCheck check = new ServiceCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix,
-                        reason(file, service, ruleId, exemption), fileName, findings::add), service, ref.orElse(null),
+                        reason(file, service, ruleId, exemption), fileName, findings::add, chosen), service, ref.orElse(null),
                         factsOf(service), neighbours);
                 try {
                     logic.check(check);

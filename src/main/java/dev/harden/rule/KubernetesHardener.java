@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /** Runs a profile's Kubernetes rules over every workload of a manifest stream. */
@@ -42,6 +43,15 @@ public final class KubernetesHardener {
      */
     public List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
                              BiFunction<String, String, String> exemption) {
+        return run(file, editor, fix, fileName, exemption, (rule, subject) -> true);
+    }
+
+    /**
+     * Like {@link #run(KubernetesFile, Editor, boolean, String, BiFunction)}, fixing only the (rule, subject)
+     * pairs {@code chosen} accepts: the others stay open and fixable, and nothing is edited for them.
+     */
+    public List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
+                             BiFunction<String, String, String> exemption, BiPredicate<String, String> chosen) {
         List<Finding> findings = new ArrayList<>();
         List<Workload> workloads = file.workloads(profile.podSpecPaths());
         Map<Mapping, String> spans = new HashMap<>();
@@ -54,7 +64,7 @@ public final class KubernetesHardener {
             for (Workload w : workloads) {
                 String reason = exemptionReason(file, w, rule.getKey(), exemption, spans);
                 PodCheck check = new PodCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix, reason,
-                        fileName, findings::add), w, images);
+                        fileName, findings::add, chosen), w, images);
                 try {
                     logic.check(check);
                 } catch (YamlException e) {
