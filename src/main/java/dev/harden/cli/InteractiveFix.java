@@ -87,8 +87,8 @@ final class InteractiveFix {
                 List<UnifiedDiff.Hunk> hunks = UnifiedDiff.hunks(text(step.before()), text(step.after()));
                 out.print(bold("--- " + file) + "\n" + counter + what + ": " + step.message() + "\n");
                 hunks.forEach(h -> out.print(coloured(UnifiedDiff.render(h))));
-                String letters = hunks.size() > 1 ? "ynadqs?" : "ynadq?";
-                String answer = ask(counter + "Apply this change", letters, "s", step.key().ruleId());
+                // s is offered only when there is something to split, and explained when typed anyway
+                String answer = ask(counter + "Apply this change", "ynadqs?", hunks.size() > 1 ? "" : "s", step.key().ruleId());
                 switch (answer) {
                     case "q" -> {
                         return new Result(report, Next.QUIT);
@@ -197,11 +197,13 @@ final class InteractiveFix {
     record Result(FileReport report, Next next) { }
 
     /**
-     * Asks until the answer is one of {@code letters} ({@code yes}, {@code no} and {@code quit} in
-     * words too); {@code ?} explains the rule and asks again. End of input counts as {@code q}.
+     * Asks until the answer is one of {@code letters}, showing all but {@code hidden} ({@code yes}, {@code no} and {@code quit} in
+     * words too); {@code ?} explains the rule and asks again. At the end of the input every change
+     * not yet answered is skipped ({@code d}, or {@code n} for a part or a new file).
      */
     private String ask(String question, String letters, String hidden, String ruleId) {
-        String shown = String.join(",", letters.replace(hidden.isEmpty() ? "\0" : hidden, "").split(""));
+        String visible = hidden.isEmpty() ? letters : letters.replace(hidden, "");
+        String shown = String.join(",", visible.split(""));
         while (true) {
             out.print(colour ? "\u001b[1;34m" + question + " [" + shown + "]? " + RESET : question + " [" + shown + "]? ");
             out.flush();
@@ -212,8 +214,9 @@ final class InteractiveFix {
                 line = null;
             }
             if (line == null) {
+                // a script's answers ran out: what it accepted is written, nothing more
                 out.println();
-                return "q";
+                return letters.contains("d") ? "d" : "n";
             }
             String a = switch (line.trim().toLowerCase(Locale.ROOT)) {
                 case "yes" -> "y";
@@ -223,7 +226,7 @@ final class InteractiveFix {
                 default -> line.trim().toLowerCase(Locale.ROOT);
             };
             if (a.equals("?")) {
-                explain(ruleId, letters);
+                explain(ruleId, visible);
             } else if (a.length() == 1 && letters.contains(a)) {
                 return a;
             } else {
