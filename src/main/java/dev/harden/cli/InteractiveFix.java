@@ -177,7 +177,7 @@ final class InteractiveFix {
                 return refuse(report, report.file() + ": changed since harden read it");
             }
             written++;
-        } else if (!create.isEmpty() && !AtomicWrite.writeIfUnchanged(path, report.original(), report.original())) {
+        } else if (!create.isEmpty() && !AtomicWrite.unchanged(path, report.original())) {
             return refuse(report, report.file() + ": changed since harden read it");
         }
         for (GeneratedFile g : create) {

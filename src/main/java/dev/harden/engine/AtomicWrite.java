@@ -37,11 +37,16 @@ public final class AtomicWrite {
      * @return false, having written nothing, when the file changed since it was read
      */
     public static boolean writeIfUnchanged(Path file, byte[] expected, byte[] content) throws IOException {
-        if (!MessageDigest.isEqual(sha256(Files.readAllBytes(file)), sha256(expected))) {
+        if (!unchanged(file, expected)) {
             return false;
         }
         write(file, content);
         return true;
+    }
+
+    /** Whether a file still holds {@code expected}, the bytes harden read (compared by SHA-256). */
+    public static boolean unchanged(Path file, byte[] expected) throws IOException {
+        return MessageDigest.isEqual(sha256(Files.readAllBytes(file)), sha256(expected));
     }
 
     private static byte[] sha256(byte[] bytes) {
