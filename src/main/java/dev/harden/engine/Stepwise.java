@@ -55,6 +55,7 @@ public final class Stepwise {
     private FileReport current;
     private Step pending;
     private FileReport pendingReport;
+    private Set<String> danglingBefore;
 
     /**
      * The changes of {@code fixed}, a fix report of this file, in the order it lists them; only
@@ -189,9 +190,11 @@ public final class Stepwise {
         try {
             Limits limits = Limits.DEFAULT.withMaxBytes(Long.MAX_VALUE);
             YamlFile now = YamlFile.parse(text, limits);
-            Set<String> before = References.dangling(YamlFile.parse(original, limits), hardener.profile().podSpecPaths());
+            if (danglingBefore == null) {
+                danglingBefore = References.dangling(YamlFile.parse(original, limits), hardener.profile().podSpecPaths());
+            }
             List<String> added = new ArrayList<>(References.dangling(now, hardener.profile().podSpecPaths()));
-            added.removeAll(before);
+            added.removeAll(danglingBefore);
             return added.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", added));
         } catch (YamlException e) {
             return Optional.of(e.line() + ":" + e.column() + ": " + e.reason());
