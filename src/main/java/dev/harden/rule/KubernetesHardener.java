@@ -40,15 +40,7 @@ public final class KubernetesHardener {
      * catalogue order, so a later rule sees what an earlier one wrote.
      *
      * @param exemption the repository config's reason for exempting a rule for a workload name, or null
-     */
-    public List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
-                             BiFunction<String, String, String> exemption) {
-        return run(file, editor, fix, fileName, exemption, (rule, subject) -> true);
-    }
-
-    /**
-     * Like {@link #run(KubernetesFile, Editor, boolean, String, BiFunction)}, fixing only the (rule, subject)
-     * pairs {@code chosen} accepts: the others stay open and fixable, and nothing is edited for them.
+     * @param chosen whether a rule may fix a subject; the changes not chosen stay open and fixable, and are not made
      */
     public List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
                              BiFunction<String, String, String> exemption, BiPredicate<String, String> chosen) {
