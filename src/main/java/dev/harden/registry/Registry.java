@@ -99,6 +99,21 @@ public final class Registry {
     }
 
     /**
+     * The digest a tag points at, as the registry's {@code Docker-Content-Digest} header says on a
+     * {@code HEAD} (which Docker Hub does not count against its pull limit); a registry that does
+     * not say is asked with a {@code GET}, whose bytes are hashed. For comparing tags only: a digest
+     * written into a file comes from {@link #resolve}.
+     */
+    public String digest(ManifestRef ref) throws RegistryException {
+        Answer a = get(ref, "/v2/" + ref.repository() + "/manifests/" + ref.reference(), MediaTypes.ACCEPT_ANY, 0, true);
+        Optional<String> said = a.response.headers().firstValue("Docker-Content-Digest");
+        if (said.isPresent() && said.get().matches("sha256:[0-9a-f]{64}")) {
+            return said.get();
+        }
+        return resolve(ref).digest();
+    }
+
+    /**
      * The image manifest for one platform: an index is followed to the entry for that platform
      * ({@code linux/amd64} when {@code platform} is null and the index has it).
      */
@@ -233,11 +248,16 @@ public final class Registry {
     }
 
     private Answer get(ManifestRef where, String path, String accept, long limit) throws RegistryException {
+        return get(where, path, accept, limit, false);
+    }
+
+    private Answer get(ManifestRef where, String path, String accept, long limit, boolean head) throws RegistryException {
         String scope = "repository:" + where.repository() + ":pull";
         URI uri = uri(where.host(), path);
         boolean retried = false;
         while (true) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET().timeout(deadline);
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(deadline);
+            b = head ? b.method("HEAD", HttpRequest.BodyPublishers.noBody()) : b.GET();
             if (accept != null) {
                 b.header("Accept", accept);
             }
@@ -340,7 +360,8 @@ public final class Registry {
             if (next.getHost() == null || !allowed(next)) {
                 throw new RegistryException(Failure.UNTRUSTED_ANSWER, host + ": refusing a redirect to plain HTTP on " + next.getHost());
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(next).GET().timeout(deadline);
+            HttpRequest.Builder b = HttpRequest.newBuilder(next).method(current.method(), HttpRequest.BodyPublishers.noBody())
+                    .timeout(deadline);
             current.headers().firstValue("Accept").ifPresent(v -> b.header("Accept", v));
             // Blob storage lives on other hosts (S3, a CDN); our credentials stay with the registry.
             if (authority(next).equals(authority(current.uri()))) {

@@ -1,5 +1,6 @@
 package dev.harden.rule;
 
+import dev.harden.image.Pins;
 import dev.harden.profile.RuleSetting;
 import dev.harden.report.Finding;
 import dev.harden.yaml.Editor;
@@ -23,9 +24,10 @@ abstract class Check {
      * @param exemptReason why the rule does not apply to this subject, or null
      * @param fileName how findings name the file
      * @param sink where findings go
+     * @param pins what image tags resolve to, for pinning
      */
     record Context(YamlFile yaml, RuleInfo rule, RuleSetting setting, Editor editor, boolean fixRun,
-                   String exemptReason, String fileName, Consumer<Finding> sink) { }
+                   String exemptReason, String fileName, Consumer<Finding> sink, Pins pins) { }
 
     /** An edit that returns what it did, in one sentence. */
     @FunctionalInterface
@@ -48,6 +50,10 @@ abstract class Check {
 
     public Editor editor() {
         return context.editor();
+    }
+
+    Pins pins() {
+        return context.pins();
     }
 
     /**

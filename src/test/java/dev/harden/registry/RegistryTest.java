@@ -66,6 +66,12 @@ class RegistryTest {
     }
 
     @Test
+    void aHeadRequestTellsTheSameDigestAsTheBytesServed() throws Exception {
+        assertThat(client().digest(new ManifestRef(server.host(), "team/app", "1.0.0"))).isEqualTo(indexDigest);
+        assertThat(client().digest(new ManifestRef(server.host(), "team/app", "1.0.0-amd64"))).isEqualTo(amd64.digest());
+    }
+
+    @Test
     void aDigestResolvesToItselfWhenTheRegistryServesThoseBytes() throws Exception {
         Resolution r = client().resolve(new ManifestRef(server.host(), "team/app", indexDigest));
 
