@@ -36,6 +36,7 @@ final class Options {
     boolean offline;
     boolean refreshPins;
     List<String> insecureRegistries;
+    List<String> registryMirrors;
     Pins pins = Pins.none();
     Path lockFile;
 
@@ -62,6 +63,8 @@ final class Options {
                 .flag("Ask the registry again for pinned tags and update digests whose tag has moved.", "--refresh-pins")
                 .repeatable("HOST[:PORT]", "A registry to reach over plain HTTP (loopback always may).",
                         "--insecure-registry")
+                .repeatable("REGISTRY=MIRROR", "Ask MIRROR first for REGISTRY's images (docker.io=mirror.example.com).",
+                        "--registry-mirror")
                 .flag("Never colour the output (NO_COLOR does the same).", "--no-color");
     }
 
@@ -78,6 +81,7 @@ final class Options {
         o.offline = command.flag("--offline");
         o.refreshPins = command.flag("--refresh-pins");
         o.insecureRegistries = command.values("--insecure-registry");
+        o.registryMirrors = command.values("--registry-mirror");
         return o;
     }
 
@@ -160,8 +164,16 @@ final class Options {
             }
         }
         Set<String> insecure = Set.copyOf(insecureRegistries == null ? List.of() : insecureRegistries);
+        java.util.Map<String, String> mirrors = new java.util.HashMap<>();
+        for (String m : registryMirrors == null ? List.<String>of() : registryMirrors) {
+            int eq = m.indexOf('=');
+            if (eq <= 0 || eq == m.length() - 1 || !m.substring(eq + 1).matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
+                throw new UserException("--registry-mirror: '" + m + "' is not REGISTRY=HOST[:PORT]");
+            }
+            mirrors.put(m.substring(0, eq), m.substring(eq + 1));
+        }
         Supplier<Registry> registry = offline ? null
-                : () -> Registry.create(Logins.fromEnvironment(), insecure, Duration.ofSeconds(30));
+                : () -> Registry.create(Logins.fromEnvironment(), insecure, Duration.ofSeconds(30), mirrors);
         return Pins.of(registry, lock, mode, refreshPins, Clock.systemUTC());
     }
 

@@ -49,14 +49,16 @@ public final class Registry {
 
     private final Logins logins;
     private final Set<String> insecure;
+    private final Map<String, String> mirrors;
     private final Duration deadline;
     private final HttpClient client;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Set<String> basicHosts = ConcurrentHashMap.newKeySet();
 
-    private Registry(Logins logins, Set<String> insecure, Duration deadline) {
+    private Registry(Logins logins, Set<String> insecure, Duration deadline, Map<String, String> mirrors) {
         this.logins = logins;
         this.insecure = Set.copyOf(insecure);
+        this.mirrors = Map.copyOf(mirrors);
         this.deadline = deadline;
         this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(deadline.compareTo(Duration.ofSeconds(10)) < 0 ? deadline : Duration.ofSeconds(10)).build();
@@ -69,10 +71,21 @@ public final class Registry {
      * @param deadline the longest one request may take, answer body included
      */
     public static Registry create(Logins logins, Set<String> insecureHosts, Duration deadline) {
+        return create(logins, insecureHosts, deadline, Map.of());
+    }
+
+    /**
+     * A client that asks a mirror first for the registries it names ({@code docker.io} for Docker
+     * Hub), and the registry itself when the mirror lacks the image or cannot be reached. Digests
+     * name content, so a mirror cannot change what a tag pins, only whether it is found.
+     */
+    public static Registry create(Logins logins, Set<String> insecureHosts, Duration deadline, Map<String, String> mirrors) {
         if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("deadline must be positive: " + deadline);
         }
-        return new Registry(logins, insecureHosts, deadline);
+        Map<String, String> byHost = new java.util.HashMap<>();
+        mirrors.forEach((registry, mirror) -> byHost.put(ManifestRef.of(registry, "x", "latest").host(), mirror));
+        return new Registry(logins, insecureHosts, deadline, byHost);
     }
 
     /**
@@ -80,6 +93,29 @@ public final class Registry {
      * the registry's {@code Docker-Content-Digest}; a multi-platform image resolves to its index.
      */
     public Resolution resolve(ManifestRef ref) throws RegistryException {
+        Optional<ManifestRef> mirrored = mirrored(ref);
+        if (mirrored.isPresent()) {
+            try {
+                Resolution r = resolveAt(mirrored.get());
+                return new Resolution(ref, r.digest(), r.mediaType(), r.platforms());
+            } catch (RegistryException e) {
+                if (e.failure() != Failure.NOT_FOUND && e.failure() != Failure.UNREACHABLE) {
+                    throw e;
+                }
+            }
+        }
+        return resolveAt(ref);
+    }
+
+    private Optional<ManifestRef> mirrored(ManifestRef ref) {
+        String mirror = mirrors.get(ref.host());
+        if (mirror == null || mirror.equals(ref.host())) {
+            return Optional.empty();
+        }
+        return Optional.of(new ManifestRef(mirror, ref.repository(), ref.reference()));
+    }
+
+    private Resolution resolveAt(ManifestRef ref) throws RegistryException {
         Answer a = manifest(ref, MediaTypes.ACCEPT_ANY);
         Map<?, ?> body = json(a, ref);
         String type = mediaType(a, body);
@@ -105,12 +141,26 @@ public final class Registry {
      * written into a file comes from {@link #resolve}.
      */
     public String digest(ManifestRef ref) throws RegistryException {
+        Optional<ManifestRef> mirrored = mirrored(ref);
+        if (mirrored.isPresent()) {
+            try {
+                return digestAt(mirrored.get());
+            } catch (RegistryException e) {
+                if (e.failure() != Failure.NOT_FOUND && e.failure() != Failure.UNREACHABLE) {
+                    throw e;
+                }
+            }
+        }
+        return digestAt(ref);
+    }
+
+    private String digestAt(ManifestRef ref) throws RegistryException {
         Answer a = get(ref, "/v2/" + ref.repository() + "/manifests/" + ref.reference(), MediaTypes.ACCEPT_ANY, 0, true);
         Optional<String> said = a.response.headers().firstValue("Docker-Content-Digest");
         if (said.isPresent() && said.get().matches("sha256:[0-9a-f]{64}")) {
             return said.get();
         }
-        return resolve(ref).digest();
+        return resolveAt(ref).digest();
     }
 
     /**

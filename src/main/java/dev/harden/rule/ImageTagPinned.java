@@ -37,7 +37,8 @@ final class ImageTagPinned {
         }
         if (mode == Pins.Mode.REPORT || builtHere) {
             if (floating) {
-                c.report(at, subject, problem + "; pin a version", false);
+                c.report(at, subject, problem + "; pin a version"
+                        + (mode != Pins.Mode.REPORT ? " (not pinned: built here from build:, no registry has it)" : ""), false);
             }
             return;
         }

@@ -186,4 +186,82 @@ class PinningTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--pin: 'sometimes' is not one of digest, tag, report");
     }
+    @Test
+    void aMirrorIsAskedFirstAndTheDigestIsTheSame(@TempDir Path mirrorRoot) throws Exception {
+        try (RegistryServer mirror = RegistryServer.start(mirrorRoot)) {
+            Pushed a = mirror.pushImage("team/web", "build-amd64", "linux", "amd64", "101", "a".getBytes(StandardCharsets.UTF_8));
+            Pushed b = mirror.pushImage("team/web", "build-arm64", "linux", "arm64", "101", "b".getBytes(StandardCharsets.UTF_8));
+            assertThat(mirror.pushIndex("team/web", "1.27", a, b)).isEqualTo(index);
+            int dead;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                dead = s.getLocalPort();
+            }
+            Path file = compose("127.0.0.1:" + dead + "/team/web:1.27");
+
+            Cli r = Cli.run("fix", "--profile", profile(), "--pin", "digest", "--registry-mirror",
+                    "127.0.0.1:" + dead + "=" + mirror.host(), file.toString());
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(Files.readString(file)).isEqualTo(expected("127.0.0.1:" + dead + "/team/web:1.27@" + index));
+        }
+    }
+
+    @Test
+    void aRegistryThatRefusesUsIsAFindingNamingHowToLogInAndNothingIsWritten(@TempDir Path lockedRoot) throws Exception {
+        assumeTrue(RegistryServer.htpasswdAvailable(), "htpasswd is not installed (apt-get install apache2-utils; .ci/run does)");
+        try (RegistryServer locked = RegistryServer.start(lockedRoot, "ci", "pw")) {
+            locked.pushImage("team/private", "1.0.0", "linux", "amd64", "0", new byte[] {1});
+            Path file = compose(locked.host() + "/team/private:1.0.0");
+
+            Cli r = Cli.run("fix", "--profile", profile(), "--pin", "digest", file.toString());
+
+            assertThat(Files.readString(file)).isEqualTo(expected(locked.host() + "/team/private:1.0.0"));
+            assertThat(r.err()).contains("access denied (HTTP 401)", "HARDEN_REGISTRY_");
+        }
+    }
+
+    @Test
+    void everyKubernetesContainerInitAndEphemeralIsPinned() throws IOException {
+        String image = server.host() + "/team/web:1.27";
+        Path file = dir.resolve("pod.yaml");
+        String pod = """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                spec:
+                  initContainers:
+                    - name: init
+                      image: %1$s
+                  containers:
+                    - name: app
+                      image: %1$s
+                  ephemeralContainers:
+                    - name: debug
+                      image: '%1$s'
+                """;
+        Files.writeString(file, pod.formatted(image));
+
+        Cli r = Cli.run("fix", "--profile", profile(), "--pin", "digest", file.toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.readString(file)).isEqualTo(pod.formatted(image + "@" + index));
+    }
+
+    @Test
+    void aServiceBuiltHereIsNotLookedUp() throws IOException {
+        Path file = dir.resolve("compose.yaml");
+        String text = """
+                services:
+                  app:
+                    build: .
+                    image: %s/team/app:latest
+                """.formatted(server.host());
+        Files.writeString(file, text);
+
+        Cli r = Cli.run("fix", "--profile", profile(), "--pin", "digest", file.toString());
+
+        assertThat(Files.readString(file)).isEqualTo(text);
+        assertThat(r.err()).contains("built here from build:");
+    }
 }
