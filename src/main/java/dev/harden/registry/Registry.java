@@ -54,6 +54,7 @@ public final class Registry {
     private final HttpClient client;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Set<String> basicHosts = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> down = new ConcurrentHashMap<>();
 
     private Registry(Logins logins, Set<String> insecure, Duration deadline, Map<String, String> mirrors) {
         this.logins = logins;
@@ -425,8 +426,28 @@ public final class Registry {
         return u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
     }
 
-    /** Sends with a total deadline on headers and body alike, and a cap on the body's size. */
+    /**
+     * Sends with a total deadline on headers and body alike, and a cap on the body's size. A host
+     * that could not be reached once is not asked again in this run: a run over hundreds of images
+     * of a dead registry reports each at once instead of waiting for each.
+     */
     private HttpResponse<byte[]> send(HttpRequest request, long limit) throws RegistryException {
+        String host = request.uri().getHost() + ":" + request.uri().getPort();
+        String earlier = down.get(host);
+        if (earlier != null) {
+            throw new RegistryException(Failure.UNREACHABLE, earlier);
+        }
+        try {
+            return sendOnce(request, limit);
+        } catch (RegistryException e) {
+            if (e.failure() == Failure.UNREACHABLE) {
+                down.put(host, e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private HttpResponse<byte[]> sendOnce(HttpRequest request, long limit) throws RegistryException {
         CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, info -> new CappedBody(limit));
         try {
             return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
