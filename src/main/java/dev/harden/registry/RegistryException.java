@@ -19,7 +19,7 @@ public final class RegistryException extends Exception {
     private final Failure failure;
     private final long retryAfterSeconds;
 
-    RegistryException(Failure failure, String message) {
+    public RegistryException(Failure failure, String message) {
         this(failure, message, -1);
     }
 
