@@ -91,6 +91,9 @@ final class FixCommand implements Callable<Integer> {
             written = asking.written();
         }
         out.flush();
+        if (!diff) {
+            options.writeLock(err);
+        }
         if (!quiet && !diff) {
             err.print(Reports.text(run.reports, options.colour(), !interactive));
             long fixed = run.reports.stream().flatMap(r -> r.findings().stream())

@@ -1,6 +1,7 @@
 package dev.harden.engine;
 
 import dev.harden.image.ImageKnowledge;
+import dev.harden.image.Pins;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.KubernetesFile;
 import dev.harden.profile.Profile;
@@ -37,6 +38,7 @@ public final class Hardener {
     private final ComposeHardener compose;
     private final KubernetesHardener kubernetes;
     private final Function<Path, Optional<byte[]>> neighbours;
+    private final ImageKnowledge images;
 
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
         this(profile, images, config, limits, Hardener::readIfPresent);
@@ -48,13 +50,24 @@ public final class Hardener {
      */
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                     Function<Path, Optional<byte[]>> neighbours) {
+        this(profile, images, config, limits, neighbours, Pins.none());
+    }
+
+    private Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
+                     Function<Path, Optional<byte[]>> neighbours, Pins pins) {
         this.neighbours = neighbours;
         this.profile = profile;
         this.config = config;
         this.limits = limits;
+        this.images = images;
         RuleCatalog catalog = RuleCatalog.builtIn();
-        this.compose = new ComposeHardener(profile, images, catalog);
-        this.kubernetes = new KubernetesHardener(profile, images, catalog);
+        this.compose = new ComposeHardener(profile, images, catalog, pins);
+        this.kubernetes = new KubernetesHardener(profile, images, catalog, pins);
+    }
+
+    /** The same hardener, resolving image tags through these pins (the lock file, a registry) when the profile pins. */
+    public Hardener withPins(Pins pins) {
+        return new Hardener(profile, images, config, limits, neighbours, pins);
     }
 
     public Profile profile() {

@@ -1,5 +1,6 @@
 package dev.harden.rule;
 
+import dev.harden.image.Pins;
 import dev.harden.profile.RuleSetting;
 import dev.harden.report.Finding;
 import dev.harden.yaml.Editor;
@@ -25,9 +26,11 @@ abstract class Check {
      * @param fileName how findings name the file
      * @param sink where findings go
      * @param chosen whether this rule may fix a subject; a change not chosen stays an open, fixable finding
+     * @param pins what image tags resolve to, for pinning
      */
     record Context(YamlFile yaml, RuleInfo rule, RuleSetting setting, Editor editor, boolean fixRun,
-                   String exemptReason, String fileName, Consumer<Finding> sink, BiPredicate<String, String> chosen) { }
+                   String exemptReason, String fileName, Consumer<Finding> sink, BiPredicate<String, String> chosen,
+                   Pins pins) { }
 
     /** An edit that returns what it did, in one sentence. */
     @FunctionalInterface
@@ -50,6 +53,10 @@ abstract class Check {
 
     public Editor editor() {
         return context.editor();
+    }
+
+    Pins pins() {
+        return context.pins();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.harden.rule;
 import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.image.ImageRef;
+import dev.harden.image.Pins;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.ComposeService;
 import dev.harden.profile.Profile;
@@ -24,11 +25,13 @@ public final class ComposeHardener {
     private final Profile profile;
     private final ImageKnowledge images;
     private final RuleCatalog catalog;
+    private final Pins pins;
 
-    public ComposeHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog) {
+    public ComposeHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog, Pins pins) {
         this.profile = profile;
         this.images = images;
         this.catalog = catalog;
+        this.pins = pins;
     }
 
     /**
@@ -65,7 +68,7 @@ public final class ComposeHardener {
                 }
                 Optional<ImageRef> ref = ImageRef.parse(service.image());
                 ServiceCheck check = new ServiceCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix,
-                        reason(file, service, ruleId, exemption), fileName, findings::add, chosen), service, ref.orElse(null),
+                        reason(file, service, ruleId, exemption), fileName, findings::add, chosen, pins), service, ref.orElse(null),
                         factsOf(service), neighbours);
                 try {
                     logic.check(check);

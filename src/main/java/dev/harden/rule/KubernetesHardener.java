@@ -1,6 +1,7 @@
 package dev.harden.rule;
 
 import dev.harden.image.ImageKnowledge;
+import dev.harden.image.Pins;
 import dev.harden.manifest.KubernetesFile;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Profile;
@@ -28,11 +29,13 @@ public final class KubernetesHardener {
     private final Profile profile;
     private final ImageKnowledge images;
     private final RuleCatalog catalog;
+    private final Pins pins;
 
-    public KubernetesHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog) {
+    public KubernetesHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog, Pins pins) {
         this.profile = profile;
         this.images = images;
         this.catalog = catalog;
+        this.pins = pins;
     }
 
     /**
@@ -56,7 +59,7 @@ public final class KubernetesHardener {
             for (Workload w : workloads) {
                 String reason = exemptionReason(file, w, rule.getKey(), exemption, spans);
                 PodCheck check = new PodCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix, reason,
-                        fileName, findings::add, chosen), w, images);
+                        fileName, findings::add, chosen, pins), w, images);
                 try {
                     logic.check(check);
                 } catch (YamlException e) {
