@@ -2,6 +2,7 @@ package dev.harden.cli;
 
 import dev.harden.engine.AtomicWrite;
 import dev.harden.engine.Hardener;
+import dev.harden.image.ImageFactsSource;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.image.LockFile;
 import dev.harden.image.Pins;
@@ -37,7 +38,10 @@ final class Options {
     boolean refreshPins;
     List<String> insecureRegistries;
     List<String> registryMirrors;
+    String imageFacts;
     Pins pins = Pins.none();
+    /** Makes the one registry client of this run, on first need; null when offline. */
+    Supplier<Registry> registry;
     Path lockFile;
 
     private Options() {
@@ -65,6 +69,10 @@ final class Options {
                         "--insecure-registry")
                 .repeatable("REGISTRY=MIRROR", "Ask MIRROR first for REGISTRY's images (docker.io=mirror.example.com).",
                         "--registry-mirror")
+                .option(String.class, "SOURCE", "shipped",
+                        "Where facts about images come from: shipped (images.yaml and your file) or registry "
+                                + "(also read unknown images from their registry, cached by digest). Default: ${DEFAULT-VALUE}.",
+                        "--image-facts")
                 .flag("Never colour the output (NO_COLOR does the same).", "--no-color");
     }
 
@@ -82,6 +90,7 @@ final class Options {
         o.refreshPins = command.flag("--refresh-pins");
         o.insecureRegistries = command.values("--insecure-registry");
         o.registryMirrors = command.values("--registry-mirror");
+        o.imageFacts = command.value("--image-facts");
         return o;
     }
 
@@ -136,8 +145,14 @@ final class Options {
         RepoConfig cfg = repoConfig();
         // Images first: Main's preload thread starts with the rule catalogue and the profile.
         ImageKnowledge images = images(cfg);
-        Hardener hardener = new Hardener(loadProfile(cfg), images, cfg, limits());
         pins = pins(cfg);
+        if ("registry".equals(imageFacts)) {
+            images = images.withFallback(new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()),
+                    line -> System.err.println("harden: " + line)));
+        } else if (imageFacts != null && !imageFacts.equals("shipped")) {
+            throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry");
+        }
+        Hardener hardener = new Hardener(loadProfile(cfg), images, cfg, limits());
         return hardener.withPins(pins);
     }
 
@@ -172,8 +187,17 @@ final class Options {
             }
             mirrors.put(m.substring(0, eq), m.substring(eq + 1));
         }
-        Supplier<Registry> registry = offline ? null
-                : () -> Registry.create(Logins.fromEnvironment(), insecure, Duration.ofSeconds(30), mirrors);
+        registry = offline ? null : new Supplier<>() {
+            private Registry made;
+
+            @Override
+            public synchronized Registry get() {
+                if (made == null) {
+                    made = Registry.create(Logins.fromEnvironment(), insecure, Duration.ofSeconds(30), mirrors);
+                }
+                return made;
+            }
+        };
         return Pins.of(registry, lock, mode, refreshPins, Clock.systemUTC());
     }
 

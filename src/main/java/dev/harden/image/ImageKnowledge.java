@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The image knowledge base: facts per repository, with per-tag variants. */
@@ -22,9 +23,16 @@ public final class ImageKnowledge {
     private record Variant(Pattern tag, Map<String, Object> overrides) { }
 
     private final Map<String, Entry> byName;
+    private final Function<ImageRef, Optional<ImageFacts>> fallback;
+    private final Map<String, Optional<ImageFacts>> learned = new HashMap<>();
 
     private ImageKnowledge(Map<String, Entry> byName) {
+        this(byName, null);
+    }
+
+    private ImageKnowledge(Map<String, Entry> byName, Function<ImageRef, Optional<ImageFacts>> fallback) {
         this.byName = byName;
+        this.fallback = fallback;
     }
 
     private static ImageKnowledge builtIn;
@@ -93,7 +101,15 @@ public final class ImageKnowledge {
     public ImageKnowledge with(ImageKnowledge extra) {
         Map<String, Entry> merged = new HashMap<>(byName);
         merged.putAll(extra.byName);
-        return new ImageKnowledge(merged);
+        return new ImageKnowledge(merged, fallback);
+    }
+
+    /**
+     * This knowledge, asking {@code source} (the image itself, from its registry) for images no
+     * entry names; each answer is kept for the run. Entries win: they were proven or written by a person.
+     */
+    public ImageKnowledge withFallback(Function<ImageRef, Optional<ImageFacts>> source) {
+        return new ImageKnowledge(byName, source);
     }
 
     /** Facts for an image reference, with every variant matching its tag applied in order. */
@@ -103,7 +119,12 @@ public final class ImageKnowledge {
             entry = byName.get(ref.repository());
         }
         if (entry == null) {
-            return Optional.empty();
+            if (fallback == null) {
+                return Optional.empty();
+            }
+            synchronized (learned) {
+                return learned.computeIfAbsent(ref.text(), t -> fallback.apply(ref));
+            }
         }
         ImageFacts facts = entry.facts;
         for (Variant v : entry.variants) {

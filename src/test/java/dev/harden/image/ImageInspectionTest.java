@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.harden.registry.Logins;
 import dev.harden.registry.Registry;
+import dev.harden.testing.Layers;
+import dev.harden.testing.Layers.Item;
 import dev.harden.testing.RegistryServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,29 +38,9 @@ class ImageInspectionTest {
             exec gosu postgres "$@"
             """;
 
-    /** A folder tree: {@code path} (ending in / for a folder), owner uid, content. */
-    private record Item(String path, int uid, String content) {
-    }
-
     private byte[] layer(String name, boolean gzip, Item... items) throws IOException, InterruptedException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "chown of test files needs root (CI runs as root)");
-        Path root = Files.createDirectories(dir.resolve(name));
-        for (Item i : items) {
-            Path p = root.resolve(i.path());
-            if (i.path().endsWith("/")) {
-                Files.createDirectories(p);
-            } else {
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, i.content());
-            }
-            Files.setAttribute(p, "unix:uid", i.uid());
-        }
-        Path out = dir.resolve(name + (gzip ? ".tar.gz" : ".tar"));
-        Process tar = new ProcessBuilder("tar", "--numeric-owner", "-C", root.toString(), gzip ? "-czf" : "-cf", out.toString(), ".")
-                .redirectErrorStream(true).start();
-        String said = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(tar.waitFor()).as(said).isZero();
-        return Files.readAllBytes(out);
+        assumeTrue(Layers.canChown(), "chown of test files needs root (CI runs as root)");
+        return Layers.layer(dir, name, gzip, items);
     }
 
     private static ImageFiles stack(ImageConfig config, byte[]... layers) throws IOException {
@@ -155,17 +135,7 @@ class ImageInspectionTest {
         assumeTrue(RegistryServer.available(), "docker-registry is not installed (apt-get install docker-registry; .ci/run does)");
         byte[][] layers = postgresLayers();
         try (RegistryServer server = RegistryServer.start(regRoot)) {
-            byte[] cfg = POSTGRES_CONFIG.getBytes(StandardCharsets.UTF_8);
-            String cfgDigest = server.pushBlob("team/pg", cfg);
-            List<String> entries = new ArrayList<>();
-            for (byte[] l : layers) {
-                entries.add("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"%s\",\"size\":%d}"
-                        .formatted(server.pushBlob("team/pg", l), l.length));
-            }
-            server.pushManifest("team/pg", "16.1", "application/vnd.oci.image.manifest.v1+json", """
-                    {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",\
-                    "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},\
-                    "layers":[%s]}""".formatted(cfgDigest, cfg.length, String.join(",", entries)));
+            Layers.push(server, "team/pg", "16.1", POSTGRES_CONFIG, layers);
             Registry registry = Registry.create(Logins.none(), Set.of(), Duration.ofSeconds(10));
 
             ImageFacts f = new RegistryImages(registry).inspect(ImageRef.parse(server.host() + "/team/pg:16.1").orElseThrow(), null);

@@ -1,0 +1,146 @@
+package dev.harden.image;
+
+import dev.harden.registry.Registry;
+import dev.harden.registry.RegistryException;
+import dev.harden.report.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Facts for images no knowledge file names, read from the image itself in its registry (config
+ * and layers, nothing run) and cached by digest in the user's cache folder, so each image is read
+ * once. The tag is resolved through the pins (the lock file first), so an offline run still finds
+ * what an earlier run cached.
+ */
+public final class ImageFactsSource implements Function<ImageRef, Optional<ImageFacts>> {
+    private final Supplier<Registry> registry;
+    private final Pins pins;
+    private final Path cache;
+    private final Consumer<String> log;
+
+    /**
+     * @param registry makes the client, on first need; null when offline
+     * @param cache the folder holding cached facts, or null for none
+     * @param log where a line goes when an image cannot be read (it is then treated as unknown)
+     */
+    public ImageFactsSource(Supplier<Registry> registry, Pins pins, Path cache, Consumer<String> log) {
+        this.registry = registry;
+        this.pins = pins;
+        this.cache = cache;
+        this.log = log;
+    }
+
+    /** {@code $XDG_CACHE_HOME/harden/facts}, else {@code ~/.cache/harden/facts}. */
+    public static Path defaultCache(Map<String, String> env) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("harden").resolve("facts");
+    }
+
+    @Override
+    public Optional<ImageFacts> apply(ImageRef ref) {
+        String digest = ref.digest();
+        if (digest == null) {
+            if (!(pins.resolve(ref, false) instanceof Pins.Pinned pinned)) {
+                return Optional.empty();
+            }
+            digest = pinned.digest();
+        }
+        if (!digest.matches("sha256:[0-9a-f]{64}")) {
+            return Optional.empty();
+        }
+        Optional<ImageFacts> cached = read(ref.name(), digest);
+        if (cached.isPresent() || registry == null) {
+            return cached;
+        }
+        try {
+            ImageRef byDigest = new ImageRef(ref.text(), ref.registry(), ref.repository(), ref.tag(), digest);
+            ImageFacts facts = new RegistryImages(registry.get()).inspect(byDigest, null);
+            write(digest, facts);
+            return Optional.of(facts);
+        } catch (RegistryException e) {
+            log.accept("image " + ref.text() + ": no facts from its registry (" + e.getMessage() + "); treated as unknown");
+            return Optional.empty();
+        }
+    }
+
+    private Path file(String digest) {
+        return cache.resolve(digest.replace(':', '-') + ".json");
+    }
+
+    private Optional<ImageFacts> read(String name, String digest) {
+        if (cache == null || !Files.isRegularFile(file(digest))) {
+            return Optional.empty();
+        }
+        try {
+            if (Files.size(file(digest)) < (1 << 20)
+                    && Json.parse(Files.readString(file(digest))) instanceof Map<?, ?> m && m.get("runsAs") instanceof String runsAs) {
+                return Optional.of(new ImageFacts(name, runsAs, Boolean.TRUE.equals(m.get("dropsPrivileges")),
+                        m.get("nonRootUid") instanceof String u ? u : null, strings(m.get("rootCapabilities")),
+                        strings(m.get("writablePaths")), strings(m.get("dataPaths")), true, true, ints(m.get("ports")),
+                        "image", strings(m.get("sources")), null, null));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // a damaged cache entry is read again from the registry
+        }
+        return Optional.empty();
+    }
+
+    private void write(String digest, ImageFacts f) {
+        if (cache == null) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("digest", digest);
+        m.put("runsAs", f.runsAs());
+        m.put("dropsPrivileges", f.dropsPrivileges());
+        m.put("nonRootUid", f.nonRootUid());
+        m.put("rootCapabilities", f.rootCapabilities());
+        m.put("writablePaths", f.writablePaths());
+        m.put("dataPaths", f.dataPaths());
+        m.put("ports", f.ports().stream().map(Integer::longValue).toList());
+        m.put("sources", f.sources());
+        try {
+            if (!Files.isDirectory(cache)) {
+                Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            Path tmp = Files.createTempFile(cache, ".harden-tmp-", ".json");
+            Files.writeString(tmp, Json.write(m), StandardCharsets.UTF_8);
+            Files.move(tmp, file(digest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.accept("cannot cache image facts in " + cache + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static List<String> strings(Object o) {
+        List<String> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        }
+        return out;
+    }
+
+    private static List<Integer> ints(Object o) {
+        List<Integer> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            for (Object x : l) {
+                if (x instanceof Number n) {
+                    out.add(n.intValue());
+                }
+            }
+        }
+        return out;
+    }
+}
