@@ -25,6 +25,9 @@ import java.util.function.Supplier;
  * what an earlier run cached.
  */
 public final class ImageFactsSource implements Function<ImageRef, Optional<ImageFacts>> {
+    /** Bumped whenever what is derived from an image changes, so older cache entries are read again. */
+    private static final long FORMAT = 1;
+
     private final Supplier<Registry> registry;
     private final Pins pins;
     private final Path cache;
@@ -86,11 +89,13 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         }
         try {
             if (Files.size(file(digest)) < (1 << 20)
-                    && Json.parse(Files.readString(file(digest))) instanceof Map<?, ?> m && m.get("runsAs") instanceof String runsAs) {
+                    && Json.parse(Files.readString(file(digest))) instanceof Map<?, ?> m && m.get("runsAs") instanceof String runsAs
+                    && Long.valueOf(FORMAT).equals(m.get("format"))) {
                 return Optional.of(new ImageFacts(name, runsAs, Boolean.TRUE.equals(m.get("dropsPrivileges")),
                         m.get("nonRootUid") instanceof String u ? u : null, strings(m.get("rootCapabilities")),
-                        strings(m.get("writablePaths")), strings(m.get("dataPaths")), true, true, ints(m.get("ports")),
-                        "image", strings(m.get("sources")), null, null));
+                        strings(m.get("writablePaths")), strings(m.get("dataPaths")), !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")),
+                        true, ints(m.get("ports")), "image", strings(m.get("sources")),
+                        m.get("notes") instanceof String n ? n : null, null));
             }
         } catch (IOException | IllegalArgumentException e) {
             // a damaged cache entry is read again from the registry
@@ -103,6 +108,7 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
             return;
         }
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
         m.put("digest", digest);
         m.put("runsAs", f.runsAs());
         m.put("dropsPrivileges", f.dropsPrivileges());
@@ -110,6 +116,8 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         m.put("rootCapabilities", f.rootCapabilities());
         m.put("writablePaths", f.writablePaths());
         m.put("dataPaths", f.dataPaths());
+        m.put("readOnlyRootFilesystem", f.readOnlyRootFilesystem());
+        m.put("notes", f.notes());
         m.put("ports", f.ports().stream().map(Integer::longValue).toList());
         m.put("sources", f.sources());
         try {

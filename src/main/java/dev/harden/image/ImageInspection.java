@@ -136,35 +136,30 @@ final class ImageInspection {
         }
         Set<String> writable = new LinkedHashSet<>();
         writable.add("/tmp");
+        // A tmpfs is owned by root whatever the folder it covers: a folder the image's non-root user
+        // must write needs a volume (which copies owner and content), so until one is there the
+        // root filesystem stays writable rather than break the service.
+        List<String> needVolume = new ArrayList<>();
         Integer writer = !root ? uid.get() : stepUid;
         if (writer != null) {
             for (String dir : files.foldersOwnedBy(writer)) {
                 if (SYSTEM.contains(dir) || data.stream().anyMatch(d -> dir.equals(d) || dir.startsWith(d + "/"))) {
                     continue;
                 }
-                if (files.hasContent(dir)) {
-                    data.add(dir);
-                    sources.add("image files: " + dir + " is owned by uid " + writer + " and has content: a volume, not a tmpfs");
-                } else {
-                    writable.add(dir);
-                    sources.add("image files: " + dir + " is owned by uid " + writer + " and empty");
-                }
+                data.add(dir);
+                needVolume.add(dir);
+                sources.add("image files: " + dir + " is owned by uid " + writer
+                        + (files.hasContent(dir) ? " and has content" : ""));
             }
         }
-        for (String run : List.of("/run", "/var/run")) {
-            if (root && files.info(run).isPresent() && !writable.contains(run)) {
-                Optional<Tar.Entry> e = files.info(run);
-                if (e.get().type() == Tar.Type.DIRECTORY && !files.hasContent(run) && stepsDown) {
-                    writable.add("/" + e.get().path());
-                }
-            }
-        }
+        String notes = needVolume.isEmpty() ? null : "uid " + writer + " writes " + String.join(", ", needVolume)
+                + " (image files), and a tmpfs there would be owned by root: mount a volume there, then make the root read-only";
         String base = config.labels().get("org.opencontainers.image.base.name");
         if (base != null && !base.isBlank()) {
             sources.add("image config" + at + ": built from " + base);
         }
         return new ImageFacts(name, runsAs, stepsDown, nonRootUid, List.copyOf(caps), List.copyOf(writable), List.copyOf(data),
-                true, true, ports, "image", sources, null, null);
+                needVolume.isEmpty(), true, ports, "image", sources, notes, null);
     }
 
     /** An image's own user database. */

@@ -89,8 +89,10 @@ class ImageInspectionTest {
         assertThat(f.dropsPrivileges()).isTrue();
         assertThat(f.nonRootUid()).isNull();
         assertThat(f.rootCapabilities()).containsExactly("CHOWN", "FOWNER", "SETGID", "SETUID");
-        assertThat(f.dataPaths()).containsExactly("/var/lib/postgresql/data");
-        assertThat(f.writablePaths()).containsExactly("/tmp", "/var/run/postgresql");
+        assertThat(f.dataPaths()).containsExactly("/var/lib/postgresql/data", "/var/run/postgresql");
+        assertThat(f.writablePaths()).containsExactly("/tmp");
+        assertThat(f.readOnlyRootFilesystem()).as("a tmpfs at /var/run/postgresql would be root's").isFalse();
+        assertThat(f.notes()).contains("uid 999 writes /var/run/postgresql");
         assertThat(f.sources()).anySatisfy(s -> assertThat(s).contains("steps down with gosu to uid 999"))
                 .anySatisfy(s -> assertThat(s).contains("built from debian:bookworm-slim"));
         assertThat(files.info("/usr/local/bin/old-tool")).as("whited out by the upper layer").isEmpty();
@@ -115,8 +117,9 @@ class ImageInspectionTest {
         assertThat(f.nonRootUid()).isEqualTo("1001:0");
         assertThat(f.dropsPrivileges()).isFalse();
         assertThat(f.rootCapabilities()).isEmpty();
-        assertThat(f.dataPaths()).containsExactly("/opt/app");
-        assertThat(f.writablePaths()).containsExactly("/tmp", "/srv/spool");
+        assertThat(f.dataPaths()).containsExactly("/opt/app", "/srv/spool");
+        assertThat(f.writablePaths()).containsExactly("/tmp");
+        assertThat(f.readOnlyRootFilesystem()).isFalse();
     }
 
     @Test
