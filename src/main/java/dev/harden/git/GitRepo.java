@@ -1,11 +1,14 @@
 package dev.harden.git;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +17,15 @@ import java.util.Set;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.attributes.Attribute;
+import org.eclipse.jgit.attributes.Attributes;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.CoreConfig.EolStreamType;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
@@ -37,7 +44,10 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.WorkingTreeOptions;
+import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 import org.eclipse.jgit.util.FileUtils;
+import org.eclipse.jgit.util.io.EolStreamTypeUtil;
 
 /**
  * A git repository harden commits into: a local one found from a path, or a shallow clone of a URL.
@@ -202,10 +212,14 @@ public final class GitRepo implements AutoCloseable {
     }
 
     /**
-     * Writes the tree of a parent commit with some files replaced; nothing else changes.
+     * Writes the tree of a parent commit with some files replaced; nothing else changes. Each file is
+     * stored as {@code git add} would store it: line endings converted as {@code .gitattributes} and
+     * {@code core.autocrlf} ask. A file whose attributes name a clean filter ({@code filter=}, such as
+     * git-crypt or LFS), an {@code ident} or a {@code working-tree-encoding} is refused, because
+     * committing its working-tree bytes could publish a decrypted secret.
      *
      * @param parent the commit whose tree to start from
-     * @param files repository-relative paths with {@code /} separators, to their new content
+     * @param files repository-relative paths with {@code /} separators, to their new working-tree content
      * @return the new tree's id
      */
     public String tree(String parent, Map<String, byte[]> files) throws GitException {
@@ -213,26 +227,92 @@ public final class GitRepo implements AutoCloseable {
              RevWalk walk = new RevWalk(reader)) {
             RevCommit base = walk.parseCommit(ObjectId.fromString(parent));
             DirCache index = DirCache.read(reader, base.getTree());
+            Map<String, ObjectId> before = new HashMap<>();
             DirCacheEditor editor = index.editor();
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                ObjectId blob = inserter.insert(Constants.OBJ_BLOB, file.getValue());
-                editor.add(new DirCacheEditor.PathEdit(file.getKey()) {
+            for (String path : files.keySet()) {
+                DirCacheEntry old = index.getEntry(path);
+                if (old != null) {
+                    before.put(path, old.getObjectId());
+                }
+                // A placeholder until the attributes say what to store: nothing unconverted is written.
+                editor.add(new DirCacheEditor.PathEdit(path) {
                     @Override
                     public void apply(DirCacheEntry entry) {
                         if (entry.getRawMode() == 0) {
                             entry.setFileMode(FileMode.REGULAR_FILE);
                         }
-                        entry.setObjectId(blob);
+                        entry.setObjectId(ObjectId.zeroId());
                     }
                 });
             }
             editor.finish();
+            WorkingTreeOptions options = repository.getConfig().get(WorkingTreeOptions.KEY);
+            try (TreeWalk attributes = new TreeWalk(repository, reader)) {
+                attributes.setOperationType(TreeWalk.OperationType.CHECKIN_OP);
+                attributes.setAttributesNodeProvider(repository.createAttributesNodeProvider());
+                attributes.addTree(new DirCacheIterator(index));
+                attributes.setFilter(PathFilterGroup.createFromStrings(files.keySet()));
+                attributes.setRecursive(true);
+                Set<String> stored = new HashSet<>();
+                while (attributes.next()) {
+                    String path = attributes.getPathString();
+                    if (!files.containsKey(path) || !stored.add(path)) {
+                        continue;
+                    }
+                    Attributes attrs = attributes.getAttributes();
+                    refuseConversionsJGitCannotDo(path, attrs);
+                    byte[] blob = checkin(files.get(path), EolStreamTypeUtil.detectStreamType(
+                            TreeWalk.OperationType.CHECKIN_OP, options, attrs), before.get(path), reader);
+                    attributes.getTree(0, DirCacheIterator.class).getDirCacheEntry()
+                            .setObjectId(inserter.insert(Constants.OBJ_BLOB, blob));
+                }
+                if (stored.size() != files.size()) {
+                    throw new GitException("cannot place every file in the new tree: " + files.keySet() + " became " + stored);
+                }
+            }
             ObjectId tree = index.writeTree(inserter);
             inserter.flush();
             return tree.name();
         } catch (IOException e) {
             throw new GitException("cannot write the new tree: " + e.getMessage());
         }
+    }
+
+    private static void refuseConversionsJGitCannotDo(String path, Attributes attrs) throws GitException {
+        for (String key : List.of("filter", "working-tree-encoding", "ident")) {
+            Attribute a = attrs.get(key);
+            if (a != null && a.getState() != Attribute.State.UNSET && a.getState() != Attribute.State.UNSPECIFIED) {
+                String shown = a.getState() == Attribute.State.CUSTOM ? key + "=" + a.getValue() : key;
+                throw new GitException(path + " has the git attribute '" + shown + "' (.gitattributes): harden commits only"
+                        + " what 'git add' would store and cannot run that conversion, so it commits nothing; leave the"
+                        + " file out of the paths you name, or fix it with 'harden fix' and commit it yourself");
+            }
+        }
+    }
+
+    /** The bytes {@code git add} stores for working-tree content, given the line-ending conversion. */
+    private static byte[] checkin(byte[] content, EolStreamType type, ObjectId indexed, ObjectReader reader)
+            throws IOException {
+        if (type == EolStreamType.DIRECT || type == EolStreamType.AUTO_CRLF || type == EolStreamType.TEXT_CRLF) {
+            return content;
+        }
+        // Like git since 2.10: text=auto does not normalise a file the repository already stores with CRs.
+        if (type == EolStreamType.AUTO_LF && indexed != null && !indexed.equals(ObjectId.zeroId())
+                && containsCr(reader.open(indexed, Constants.OBJ_BLOB).getCachedBytes(Integer.MAX_VALUE))) {
+            return content;
+        }
+        try (InputStream in = EolStreamTypeUtil.wrapInputStream(new ByteArrayInputStream(content), type)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static boolean containsCr(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes a commit object (no ref moves) and returns its id. */

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.transport.SshSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
@@ -171,6 +173,97 @@ class GitRepoTest {
                     .isInstanceOf(GitException.class)
                     .hasMessageContaining("cannot clone")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
+        }
+    }
+
+    /** A clone whose main holds a CRLF file committed before .gitattributes arrived, then the attributes. */
+    private Path withAttributes(String attributes, Map<String, String> files) throws Exception {
+        Path bare = GitCli.bare(dir, "attrs");
+        GitCli.seed(bare, Map.of("legacy.auto.yaml", "a: 1\r\nb: 2\r\n"));
+        Path work = Files.createTempDirectory(dir, "attrs-work");
+        git(work, "clone", "-q", bare.toUri().toString(), ".");
+        Files.writeString(work.resolve(".gitattributes"), attributes);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Files.createDirectories(work.resolve(f.getKey()).getParent());
+            Files.writeString(work.resolve(f.getKey()), f.getValue());
+        }
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "Attributes");
+        return work;
+    }
+
+    @Test
+    void storesEachFileAsGitAddWouldAfterGitattributesAndAutocrlfLineEndingRules() throws Exception {
+        Path work = withAttributes("""
+                *.crlf.yaml text eol=crlf
+                *.lf.yaml text eol=lf
+                *.auto.yaml text=auto
+                *.raw.yaml -text
+                """, Map.of("a.crlf.yaml", "a: 1\n", "b.lf.yaml", "b: 1\n", "c.auto.yaml", "c: 1\n", "d.raw.yaml", "d: 1\r\n",
+                "e.yaml", "e: 1\n"));
+        git(work, "config", "core.autocrlf", "true");
+        String crlf = "x: 1\r\ny: [2]\r\n";
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        for (String name : List.of("a.crlf.yaml", "b.lf.yaml", "c.auto.yaml", "d.raw.yaml", "e.yaml", "legacy.auto.yaml",
+                "new.crlf.yaml", "sub/new.yaml")) {
+            files.put(name, crlf.getBytes(StandardCharsets.UTF_8));
+        }
+        files.put("mixed.auto.yaml", "x: 1\r\ny: 2\nz: 3\r\n".getBytes(StandardCharsets.UTF_8));
+        files.put("binary.auto.yaml", "x: 1\r\n\0y\r\n".getBytes(StandardCharsets.UTF_8));
+
+        String hardenTree;
+        try (GitRepo repo = GitRepo.open(work, "origin", null)) {
+            hardenTree = repo.tree(repo.head(), files);
+        }
+
+        // the git CLI, as a second opinion: the same bytes in the working tree, then git add
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Files.createDirectories(work.resolve(f.getKey()).getParent());
+            Files.write(work.resolve(f.getKey()), f.getValue());
+        }
+        git(work, "add", "-A");
+        String gitTree = git(work, "write-tree").strip();
+        assertThat(git(work, "diff", "--stat", hardenTree, gitTree)).isEmpty();
+        assertThat(hardenTree).isEqualTo(gitTree);
+        assertThat(git(work, "cat-file", "blob", hardenTree + ":a.crlf.yaml")).isEqualTo("x: 1\ny: [2]\n");
+        assertThat(git(work, "cat-file", "blob", hardenTree + ":d.raw.yaml")).isEqualTo(crlf);
+    }
+
+    @Test
+    void refusesAFileWithACleanFilterNamingTheFileAndTheAttributeAndWritesNoPlaintext() throws Exception {
+        String plaintext = "password: hunter2-plain-" + "Secret";
+        Path work = withAttributes("secrets/*.yaml filter=crypt diff=crypt\n", Map.of("secrets/db.yaml", "x: 1\n"));
+        git(work, "config", "filter.crypt.clean", "tr a-z n-za-m");
+        git(work, "config", "filter.crypt.smudge", "tr a-z n-za-m");
+        // git itself stores the cleaned (here rot13) bytes, never the working-tree plaintext
+        Files.writeString(work.resolve("secrets/db.yaml"), plaintext + "\n");
+        git(work, "add", "secrets/db.yaml");
+        assertThat(git(work, "cat-file", "blob", ":secrets/db.yaml")).doesNotContain("hunter2");
+        git(work, "reset", "-q", "--hard");
+
+        try (GitRepo repo = GitRepo.open(work, "origin", null)) {
+            String head = repo.head();
+            assertThatThrownBy(() -> repo.tree(head, Map.of("compose.yaml", "services: {}\n".getBytes(StandardCharsets.UTF_8),
+                    "secrets/db.yaml", (plaintext + "\n").getBytes(StandardCharsets.UTF_8))))
+                    .isInstanceOf(GitException.class)
+                    .hasMessageContaining("secrets/db.yaml has the git attribute 'filter=crypt' (.gitattributes)")
+                    .hasMessageContaining("commits nothing");
+        }
+        String everyObject = git(work, "cat-file", "--batch-all-objects", "--batch");
+        assertThat(everyObject).doesNotContain("hunter2");
+    }
+
+    @Test
+    void refusesWorkingTreeEncodingAndIdentWhichJGitCannotApply() throws Exception {
+        Path work = withAttributes("u16.yaml working-tree-encoding=UTF-16\nid.yaml ident\nplain.yaml -filter\n",
+                Map.of("plain.yaml", "p: 1\n"));
+        try (GitRepo repo = GitRepo.open(work, "origin", null)) {
+            String head = repo.head();
+            assertThatThrownBy(() -> repo.tree(head, Map.of("u16.yaml", "a: 1\n".getBytes(StandardCharsets.UTF_8))))
+                    .hasMessageContaining("u16.yaml has the git attribute 'working-tree-encoding=UTF-16'");
+            assertThatThrownBy(() -> repo.tree(head, Map.of("id.yaml", "a: 1\n".getBytes(StandardCharsets.UTF_8))))
+                    .hasMessageContaining("id.yaml has the git attribute 'ident'");
+            assertThat(repo.tree(head, Map.of("plain.yaml", "p: 2\n".getBytes(StandardCharsets.UTF_8)))).hasSize(40);
         }
     }
 
