@@ -267,6 +267,95 @@ class GitRepoTest {
         }
     }
 
+    /** Every file under a folder whose bytes contain the text, raw or percent-encoded. */
+    private static List<Path> filesContaining(Path root, String secret) throws Exception {
+        List<String> forms = List.of(secret, java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8));
+        try (var files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                    return forms.stream().anyMatch(text::contains);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    @Test
+    void aPasswordInTheCloneUrlIsSentAsACredentialAndNeverWrittenToTheClone() throws Exception {
+        assumeTrue(GitServer.available(), "lighttpd or git-http-backend is not installed");
+        String password = "pa/ss@w0rd:" + TOKEN;
+        try (GitServer server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", password)) {
+            Path bare = server.repository("shop");
+            String mainTip = GitCli.seed(bare, Map.of("compose.yaml", "services: {}\n"));
+            String encoded = server.url("shop").replace("://", "://x-access-token:"
+                    + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@");
+            String raw = server.url("shop").replace("://", "://x-access-token:" + password + "@");
+            for (String url : List.of(encoded, raw)) {
+                try (GitRepo repo = GitRepo.cloneShallow(url, null, null)) {
+                    String tree = repo.tree(mainTip, Map.of("compose.yaml", "services:\n  a: {}\n".getBytes()));
+                    String commit = repo.commit(mainTip, tree, BOT, BOT, "Harden\n");
+                    assertThat(repo.push(commit, "harden/x", GitCli.tip(bare, "harden/x")).ok()).isTrue();
+                    assertThat(repo.fetchTip("harden/x").id()).isEqualTo(commit);
+                    assertThat(repo.remoteUrl()).isEqualTo(server.url("shop"));
+                    assertThat(filesContaining(repo.workTree(), TOKEN)).isEmpty();
+                    assertThat(repo.workTree().getFileName().toString()).startsWith("harden-clone-");
+                }
+            }
+            String wrong = server.url("shop").replace("://", "://x-access-token:wrong/" + TOKEN + "@");
+            assertThatThrownBy(() -> GitRepo.cloneShallow(wrong, null, null))
+                    .isInstanceOf(GitException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).contains("cannot clone http://127.0.0.1:")
+                            .doesNotContain(TOKEN).doesNotContain("wrong"));
+        }
+    }
+
+    /** A server that accepts connections and never says a word. */
+    private static java.net.ServerSocket silentServer(List<java.net.Socket> held) throws Exception {
+        java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(() -> {
+            try {
+                while (true) {
+                    held.add(socket.accept());
+                }
+            } catch (java.io.IOException e) {
+                // closed: the test is over
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        return socket;
+    }
+
+    @Test
+    void cloneListAndPushGiveUpOnAServerThatNeverAnswers() throws Exception {
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = silentServer(held)) {
+            String url = "http://127.0.0.1:" + silent.getLocalPort() + "/silent.git";
+            java.time.Duration timeout = java.time.Duration.ofSeconds(1);
+            Path bare = seeded();
+            Path work = Files.createTempDirectory(dir, "local");
+            git(work, "clone", "-q", bare.toUri().toString(), ".");
+            git(work, "remote", "add", "silent", url);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(40), () -> {
+                assertThatThrownBy(() -> GitRepo.cloneShallow(url, null, null, timeout))
+                        .isInstanceOf(GitException.class).hasMessageContaining("cannot clone " + url);
+                try (GitRepo repo = GitRepo.open(work, "silent", null, timeout)) {
+                    assertThatThrownBy(repo::remote).isInstanceOf(GitException.class);
+                    String head = repo.head();
+                    assertThatThrownBy(() -> repo.push(head, "harden/x", null)).isInstanceOf(GitException.class);
+                    assertThatThrownBy(() -> repo.fetchTip("main")).isInstanceOf(GitException.class);
+                }
+            });
+            assertThat(held).isNotEmpty();
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void sshRemotesGoThroughJGitsApacheMinaClient() {
         assertThat(SshSessionFactory.getInstance()).isInstanceOf(SshdSessionFactory.class);
@@ -274,9 +363,8 @@ class GitRepoTest {
 
     @Test
     void redactsTokensAndPasswordsInUrls() {
-        assertThat(Redact.secret("https://bot:s3cr3t-pass@git.example.com/a.git failed with s3cr3t-pass", "s3cr3t-pass"))
-                .isEqualTo("https://bot:***@git.example.com/a.git failed with ***");
-        assertThat(Redact.secret("ssh://git@host/x.git", null)).isEqualTo("ssh://git@host/x.git");
+        assertThat(new Credentials("u", TOKEN).redact("https://bot:" + TOKEN + "@git.example.com/a.git failed with " + TOKEN))
+                .isEqualTo("https://***@git.example.com/a.git failed with ***");
         assertThat(new Credentials("u", TOKEN).toString()).doesNotContain(TOKEN);
     }
 
