@@ -232,11 +232,11 @@ final class PrCommand implements Callable<Integer> {
         try {
             URI uri = new URI(url);
             if (uri.getHost() == null || !List.of("http", "https").contains(String.valueOf(uri.getScheme()))) {
-                throw new UserException("--api-url must be an http(s) URL, not '" + Redact.URLS.apply(url) + "'");
+                throw new UserException("--api-url must be an http(s) URL, not '" + Terminal.escape(Redact.URLS.apply(url)) + "'");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new UserException("--api-url is not a URL: '" + Redact.URLS.apply(url) + "'");
+            throw new UserException("--api-url is not a URL: '" + Terminal.escape(Redact.URLS.apply(url)) + "'");
         }
     }
 

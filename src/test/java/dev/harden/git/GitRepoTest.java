@@ -301,6 +301,9 @@ class GitRepoTest {
                     assertThat(repo.remoteUrl()).isEqualTo(server.url("shop"));
                     assertThat(filesContaining(repo.workTree(), TOKEN)).isEmpty();
                     assertThat(repo.workTree().getFileName().toString()).startsWith("harden-clone-");
+                    // on a shared runner, other users cannot read the clone
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(repo.workTree()))).isEqualTo("rwx------");
                 }
             }
             String wrong = server.url("shop").replace("://", "://x-access-token:wrong/" + TOKEN + "@");
