@@ -270,16 +270,29 @@ class GitRepoTest {
     /** Every file under a folder whose bytes contain the text, raw or percent-encoded. */
     private static List<Path> filesContaining(Path root, String secret) throws Exception {
         List<String> forms = List.of(secret, java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8));
-        try (var files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).filter(f -> {
+        List<Path> found = new java.util.ArrayList<>();
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
+                    throws java.io.IOException {
                 try {
                     String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-                    return forms.stream().anyMatch(text::contains);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    if (forms.stream().anyMatch(text::contains)) {
+                        found.add(f);
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // a lock file of JGit's background gc, gone already
                 }
-            }).toList();
-        }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, java.io.IOException e) {
+                // JGit's background gc creates and removes lock files while we look
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
     }
 
     @Test
