@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class Redact {
 
     /** Masks URLs' user parts and these values (nulls and values under four characters are ignored). */
     public static Redact of(String... secrets) {
-        return URLS.and(java.util.Arrays.asList(secrets));
+        return URLS.and(Arrays.asList(secrets));
     }
 
     /** This redaction plus more secret values. */
@@ -55,7 +56,7 @@ public final class Redact {
 
     /** This redaction plus the user name and password in a URL, if it has any. */
     public Redact andUserinfoOf(String url) {
-        return userinfo(url).map(u -> and(java.util.Arrays.asList(u.user(), u.password(), u.raw()))).orElse(this);
+        return userinfo(url).map(u -> and(Arrays.asList(u.user(), u.password(), u.raw()))).orElse(this);
     }
 
     /** The text with every secret and every URL's user part masked; null stays null. */
