@@ -7,7 +7,6 @@ import dev.harden.git.Credentials;
 import dev.harden.git.GitException;
 import dev.harden.git.GitRepo;
 import dev.harden.git.Identity;
-import dev.harden.git.Redact;
 import dev.harden.pr.Bot;
 import dev.harden.pr.Change;
 import dev.harden.pr.Outcome;
@@ -16,6 +15,8 @@ import dev.harden.pr.PrException;
 import dev.harden.pr.Settings;
 import dev.harden.pr.VerifiedChange;
 import dev.harden.verify.HostAccessRefused;
+import dev.harden.report.Redact;
+import dev.harden.report.Terminal;
 import dev.harden.verify.Verifier;
 import dev.harden.verify.VerifyInterrupted;
 import dev.harden.verify.VerifyReports;
@@ -91,8 +92,6 @@ final class PrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = model.out();
-        PrintWriter err = model.err();
         options = Options.read(model);
         cloneUrl = model.value("--clone");
         repo = model.value("--repo");
@@ -109,24 +108,38 @@ final class PrCommand implements Callable<Integer> {
         if (!dryRun && (repo == null || repo.isBlank())) {
             throw new UserException("--repo OWNER/NAME is required: the repository on the forge to open the pull request in");
         }
+        if (repo != null) {
+            try {
+                Forge.checkRepository(repo);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(Redact.URLS.apply(e.getMessage()));
+            }
+        }
         String token = token(System::getenv, kind, model.value("--token-file"), !dryRun);
+        // One redaction for every path out: the token and anything a --clone URL carries as user or password.
+        Redact redact = Redact.of(token).andUserinfoOf(cloneUrl);
+        PrintWriter out = RedactingWriter.over(model.out(), redact);
+        PrintWriter err = RedactingWriter.over(model.err(), redact);
         try {
-            return run(out, err, kind, token);
+            return run(out, err, kind, token, redact);
         } catch (GitException | PrException e) {
-            err.println("harden: " + Redact.secret(e.getMessage(), token));
-            err.flush();
+            log(err, e.getMessage());
             return HardenCommand.REMOTE;
         } catch (UserException e) {
-            throw new UserException(Redact.secret(e.getMessage(), token));
+            throw new UserException(redact.apply(e.getMessage()));
         } catch (RuntimeException e) {
             // An internal error's text may quote a URL or an answer: it leaves with the token masked.
-            RuntimeException safe = new IllegalStateException(Redact.secret(e.toString(), token));
+            RuntimeException safe = new IllegalStateException(redact.apply(e.toString()));
             safe.setStackTrace(e.getStackTrace());
             throw safe;
+        } finally {
+            out.close();
+            err.close();
         }
     }
 
-    private int run(PrintWriter out, PrintWriter err, Forge.Kind kind, String token) throws GitException, PrException {
+    private int run(PrintWriter out, PrintWriter err, Forge.Kind kind, String token, Redact redact)
+            throws GitException, PrException {
         URI api = api(kind);
         Settings settings = settings();
         Credentials credentials = token == null ? null : new Credentials(kind.gitUsername(), token);
@@ -136,7 +149,7 @@ final class PrCommand implements Callable<Integer> {
             options.paths = targets;
             Hardener hardener = options.hardener();
             Change change = Change.compute(hardener, git.workTree(), targets);
-            change.unreadable().forEach(u -> err.println(u));
+            change.unreadable().forEach(u -> err.println(Terminal.escape(u)));
             String verification = null;
             if (verify && !change.isEmpty()) {
                 VerifiedChange verified;
@@ -148,7 +161,10 @@ final class PrCommand implements Callable<Integer> {
                 change = verified.change();
                 verification = verified.section();
             }
-            Plan plan = Plan.of(change, settings, verification);
+            Plan planned = Plan.of(change, settings, verification);
+            // What goes to the forge and into the commit is redacted like what goes to the terminal.
+            Plan plan = new Plan(planned.change(), planned.branch(), redact.apply(planned.title()),
+                    redact.apply(planned.body()), redact.apply(planned.commitMessage()));
             if (dryRun) {
                 out.print(change.patch());
                 if (change.isEmpty()) {
@@ -168,8 +184,8 @@ final class PrCommand implements Callable<Integer> {
             Forge client = Forge.of(kind, api, repo, token,
                     Pace.standard(Duration.ofMillis(Math.round(writeInterval * 1000))), line -> log(err, line));
             Outcome outcome = new Bot(client, Thread::sleep, line -> log(err, line)).publish(git, plan, settings);
-            out.println(outcome.action().label() + (outcome.url() == null ? "" : ": " + outcome.url()));
-            err.println("harden: " + outcome.detail());
+            out.println(outcome.action().label() + (outcome.url() == null ? "" : ": " + Terminal.escape(outcome.url())));
+            log(err, outcome.detail());
             out.flush();
             err.flush();
             return HardenCommand.CLEAN;
@@ -216,9 +232,9 @@ final class PrCommand implements Callable<Integer> {
         }
     }
 
-
+    /** One line of progress or failure; text from the repository or the forge cannot steer the terminal. */
     private static void log(PrintWriter err, String line) {
-        err.println("harden: " + line);
+        err.println("harden: " + Terminal.escape(line));
         err.flush();
     }
 
@@ -252,11 +268,11 @@ final class PrCommand implements Callable<Integer> {
         try {
             URI uri = new URI(url);
             if (uri.getHost() == null || !List.of("http", "https").contains(String.valueOf(uri.getScheme()))) {
-                throw new UserException("--api-url must be an http(s) URL, not '" + Redact.secret(url, null) + "'");
+                throw new UserException("--api-url must be an http(s) URL, not '" + Terminal.escape(Redact.URLS.apply(url)) + "'");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new UserException("--api-url is not a URL: '" + Redact.secret(url, null) + "'");
+            throw new UserException("--api-url is not a URL: '" + Terminal.escape(Redact.URLS.apply(url)) + "'");
         }
     }
 

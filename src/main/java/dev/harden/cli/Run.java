@@ -3,6 +3,7 @@ package dev.harden.cli;
 import dev.harden.engine.Hardener;
 import dev.harden.engine.Targets;
 import dev.harden.report.FileReport;
+import dev.harden.report.Terminal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,13 +41,13 @@ final class Run {
             }
             switch (report.kind()) {
                 case FAILED -> {
-                    err.println(name + ":" + report.problem());
+                    err.println(Terminal.escape(name + ":" + report.problem()));
                     run.badInput = true;
                 }
                 case SKIPPED -> {
                     boolean template = report.problem() != null && report.problem().contains("template");
                     if (template || explicit || options.verbose) {
-                        err.println(name + ":" + report.problem().replaceFirst("^(\\d+:\\d+: )", "$1skipped: "));
+                        err.println(Terminal.escape(name + ":" + report.problem().replaceFirst("^(\\d+:\\d+: )", "$1skipped: ")));
                     }
                 }
                 default -> { }

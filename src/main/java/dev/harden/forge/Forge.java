@@ -1,5 +1,6 @@
 package dev.harden.forge;
 
+import dev.harden.report.Terminal;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,25 @@ public interface Forge {
     PullRequest update(PullRequest existing, Proposal proposal) throws ForgeException;
 
     /**
+     * Checks a repository name before anything is cloned or sent: {@code OWNER/NAME} (GitLab:
+     * {@code GROUP/SUBGROUP/NAME}), each part letters, digits, {@code .}, {@code _} or {@code -}, and
+     * neither {@code .} nor {@code ..}, so it can only ever name a repository path in the API.
+     *
+     * @throws IllegalArgumentException with a one-line message that says what is wrong
+     */
+    static void checkRepository(String repository) {
+        String[] parts = repository.split("/", -1);
+        boolean ok = parts.length >= 2 && parts.length <= 20;
+        for (String part : parts) {
+            ok &= part.matches("[A-Za-z0-9._-]{1,100}") && !part.equals(".") && !part.equals("..");
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("--repo must be OWNER/NAME (GitLab: GROUP/PROJECT), made of letters, digits,"
+                    + " '.', '_' and '-', not '" + Terminal.escape(repository) + "'");
+        }
+    }
+
+    /**
      * A client for one repository.
      *
      * @param kind which forge
@@ -68,9 +88,7 @@ public interface Forge {
      * @param log where to say that harden is waiting and why
      */
     static Forge of(Kind kind, URI api, String repository, String token, Pace pace, Consumer<String> log) {
-        if (!repository.matches("[^/\\s]+(/[^/\\s]+)+")) {
-            throw new IllegalArgumentException("--repo must be OWNER/NAME, not '" + repository + "'");
-        }
+        checkRepository(repository);
         Http http = new Http(api, kind, token, pace, log);
         return switch (kind) {
             case GITHUB -> new GitHub(http, repository);

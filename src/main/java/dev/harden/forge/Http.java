@@ -1,6 +1,8 @@
 package dev.harden.forge;
 
 import dev.harden.report.Json;
+import dev.harden.report.Redact;
+import dev.harden.report.Terminal;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -18,6 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +32,8 @@ import java.util.regex.Pattern;
 /** JSON over {@code java.net.http} with the token, the pace, retries on rate limits, and {@code Link} pagination. */
 final class Http {
     static final int ATTEMPTS = 4;
+    /** A whole request, answer body included: the client's own timeout stops at the headers. */
+    static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final int MAX_PAGES = 50;
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
@@ -47,8 +56,17 @@ final class Http {
     private final Pace pace;
     private final Consumer<String> log;
     private final HttpClient client;
+    private final Redact redact;
+    private final long deadlineMillis;
 
     Http(URI api, Forge.Kind kind, String token, Pace pace, Consumer<String> log) {
+        this(api, kind, token, pace, log, DEADLINE);
+    }
+
+    /**
+     * @param deadline the longest one request may take from sending to the last byte of its answer
+     */
+    Http(URI api, Forge.Kind kind, String token, Pace pace, Consumer<String> log, Duration deadline) {
         String base = api.toString();
         this.api = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         if (!"https".equals(this.api.getScheme()) && !"http".equals(this.api.getScheme())) {
@@ -58,6 +76,11 @@ final class Http {
         this.token = token;
         this.pace = pace;
         this.log = log;
+        this.redact = Redact.of(token);
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("a request deadline must be positive: " + deadline);
+        }
+        this.deadlineMillis = deadline.toMillis();
         // Redirects are not followed: the token must only ever go to the API the user named.
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -170,7 +193,7 @@ final class Http {
             parts.add(String.valueOf(m.get("error")));
         }
         String text = String.join("; ", parts);
-        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+        return Terminal.escape(text.length() > 300 ? text.substring(0, 300) + "..." : text);
     }
 
     private URI resolve(String path) {
@@ -185,7 +208,7 @@ final class Http {
 
     /** Forges may echo what they were sent; nothing they say reaches the user with the token in it. */
     private String redact(String text) {
-        return token == null || token.isEmpty() ? text : text.replace(token, "***");
+        return redact.apply(text);
     }
 
     private Response send(String method, URI uri, Object body) throws ForgeException {
@@ -194,7 +217,7 @@ final class Http {
             HttpResponse<String> raw;
             try {
                 pace.before(mutating);
-                raw = client.send(request(method, uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                raw = exchange(request(method, uri, body));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ForgeException(method + " " + safePath(uri) + ": interrupted", 0, false);
@@ -214,7 +237,8 @@ final class Http {
             if (limitedFor.isPresent()) {
                 if (attempt + 1 >= ATTEMPTS || limitedFor.get() > pace.maxWaitMillis()) {
                     throw new ForgeException(redact(method + " " + safePath(uri) + ": rate limited (HTTP " + r.status()
-                            + "); run again in " + seconds(limitedFor.get()) + "s or later"), r.status(), false);
+                            + "); run again in " + (limitedFor.get() > 86_400_000L ? "a day" : seconds(limitedFor.get()) + "s")
+                            + " or later"), r.status(), false);
                 }
                 wait(limitedFor.get(), "rate limited (HTTP " + r.status() + ")", method, uri);
                 continue;
@@ -224,6 +248,26 @@ final class Http {
                 continue;
             }
             return r;
+        }
+    }
+
+    /** One request and its whole answer within the deadline, however slowly the server sends it. */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> answer =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            return answer.get(deadlineMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + seconds(deadlineMillis) + "s");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause() == null ? "failed" : e.getCause().toString(), e.getCause());
         }
     }
 
@@ -247,10 +291,10 @@ final class Http {
         Optional<String> remaining = h.firstValue("x-ratelimit-remaining").or(() -> h.firstValue("ratelimit-remaining"));
         Optional<String> reset = h.firstValue("x-ratelimit-reset").or(() -> h.firstValue("ratelimit-reset"));
         if (remaining.isPresent() && reset.isPresent() && remaining.get().trim().equals("0")) {
-            try {
-                pace.blockUntil(Long.parseLong(reset.get().trim()) * 1000 + 1000);
-            } catch (NumberFormatException e) {
-                // A reset we cannot read leaves the next call to meet the limit and wait then.
+            long resetMillis = epochSecondsToMillis(reset.get());
+            if (resetMillis >= 0) {
+                // A reset far away blocks no longer than the longest wait: the next call then meets the limit and stops.
+                pace.blockUntil(Math.min(resetMillis + 1000, pace.now() + pace.maxWaitMillis() + 1));
             }
         }
     }
@@ -268,11 +312,9 @@ final class Http {
         Optional<String> remaining = h.firstValue("x-ratelimit-remaining").or(() -> h.firstValue("ratelimit-remaining"));
         Optional<String> reset = h.firstValue("x-ratelimit-reset").or(() -> h.firstValue("ratelimit-reset"));
         if (remaining.isPresent() && remaining.get().trim().equals("0") && reset.isPresent()) {
-            try {
-                return Optional.of(Math.max(0, Long.parseLong(reset.get().trim()) * 1000 - pace.now()) + 1000);
-            } catch (NumberFormatException e) {
-                return Optional.of(pace.backoff(Pace.SECONDARY_BACKOFF_MILLIS, attempt));
-            }
+            long resetMillis = epochSecondsToMillis(reset.get());
+            return Optional.of(resetMillis < 0 ? pace.backoff(Pace.SECONDARY_BACKOFF_MILLIS, attempt)
+                    : Math.max(0, resetMillis - pace.now()) + 1000);
         }
         String why = reason(r.json()).toLowerCase(Locale.ROOT);
         if (r.status() == 429 || why.contains("rate limit") || why.contains("abuse")) {
@@ -281,22 +323,46 @@ final class Http {
         return Optional.empty();
     }
 
+    /**
+     * Seconds since the epoch as milliseconds, saturating instead of overflowing (a huge value must
+     * not wrap round to a short or negative wait), or -1 when the value is not a number.
+     */
+    private static long epochSecondsToMillis(String value) {
+        long seconds = secondsValue(value);
+        return seconds < 0 ? -1 : seconds > Long.MAX_VALUE / 2000 ? Long.MAX_VALUE / 2 : seconds * 1000;
+    }
+
+    /** A non-negative number of seconds, saturated at {@code Long.MAX_VALUE}, or -1 when not a number. */
+    private static long secondsValue(String value) {
+        String v = value.trim();
+        if (!v.matches("\\d{1,1000}")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     private long retryAfter(String value) {
         String v = value.trim();
+        long seconds = secondsValue(v);
+        if (seconds >= 0) {
+            return seconds > Long.MAX_VALUE / 2000 ? Long.MAX_VALUE / 2 : seconds * 1000;
+        }
         try {
-            return Math.max(0, Long.parseLong(v)) * 1000;
-        } catch (NumberFormatException e) {
-            try {
-                long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return Math.max(0, at - pace.now());
-            } catch (DateTimeParseException e2) {
-                return Pace.SECONDARY_BACKOFF_MILLIS;
-            }
+            long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+            return Math.max(0, at - pace.now());
+        } catch (DateTimeParseException e) {
+            return Pace.SECONDARY_BACKOFF_MILLIS;
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
         }
     }
 
     private HttpRequest request(String method, URI uri, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(Math.min(30_000, deadlineMillis)))
                 .header("User-Agent", "harden").header("Accept", "application/json");
         switch (kind) {
             case GITHUB -> b.setHeader("Accept", "application/vnd.github+json").header("X-GitHub-Api-Version", "2022-11-28")

@@ -1,5 +1,6 @@
 package dev.harden.git;
 
+import dev.harden.report.Redact;
 import java.util.Objects;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
@@ -22,7 +23,7 @@ public record Credentials(String username, String token) {
 
     /** The text with the token (and any URL password) replaced by {@code ***}. */
     public String redact(String text) {
-        return Redact.secret(text, token);
+        return Redact.of(token).apply(text);
     }
 
     @Override

@@ -1,24 +1,34 @@
 package dev.harden.git;
 
+import dev.harden.report.Redact;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.attributes.Attribute;
+import org.eclipse.jgit.attributes.Attributes;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.CoreConfig.EolStreamType;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
@@ -37,7 +47,10 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.WorkingTreeOptions;
+import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 import org.eclipse.jgit.util.FileUtils;
+import org.eclipse.jgit.util.io.EolStreamTypeUtil;
 
 /**
  * A git repository harden commits into: a local one found from a path, or a shallow clone of a URL.
@@ -45,18 +58,33 @@ import org.eclipse.jgit.util.FileUtils;
  * index and the local branches are never touched.
  */
 public final class GitRepo implements AutoCloseable {
+    /** How long a clone, fetch, listing or push may wait for the server to send anything before it gives up. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+
     private final Repository repository;
     private final String url;
     private final String remoteName;
     private final Credentials credentials;
+    private final Redact redact;
+    private final int timeoutSeconds;
     private final Path temporary;
+    private final Thread cleanup;
 
-    private GitRepo(Repository repository, String url, String remoteName, Credentials credentials, Path temporary) {
+    private GitRepo(Repository repository, String url, String remoteName, Credentials credentials, Redact redact,
+                    Duration timeout, Path temporary, Thread cleanup) {
         this.repository = repository;
         this.url = url;
         this.remoteName = remoteName;
         this.credentials = credentials;
+        this.redact = redact;
+        this.timeoutSeconds = seconds(timeout);
         this.temporary = temporary;
+        this.cleanup = cleanup;
+    }
+
+    /** Opens the repository that contains a path, with the default {@link #TIMEOUT}. */
+    public static GitRepo open(Path path, String remoteName, Credentials credentials) throws GitException {
+        return open(path, remoteName, credentials, TIMEOUT);
     }
 
     /**
@@ -66,8 +94,10 @@ public final class GitRepo implements AutoCloseable {
      * @param path a file or folder inside a working tree
      * @param remoteName the remote to push to, usually {@code origin}
      * @param credentials for HTTPS remotes, or null
+     * @param timeout how long the remote may stay silent
      */
-    public static GitRepo open(Path path, String remoteName, Credentials credentials) throws GitException {
+    public static GitRepo open(Path path, String remoteName, Credentials credentials, Duration timeout)
+            throws GitException {
         Path start = path.toAbsolutePath().normalize();
         FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(start.toFile());
         if (builder.getGitDir() == null) {
@@ -80,43 +110,69 @@ public final class GitRepo implements AutoCloseable {
                 throw new GitException(path + " is a bare repository: harden pr needs a working tree, or use --clone URL");
             }
             String url = repo.getConfig().getString("remote", remoteName, "url");
-            return new GitRepo(repo, url, remoteName, credentials, null);
+            return new GitRepo(repo, url, remoteName, credentials, redaction(url, credentials), timeout, null, null);
         } catch (IOException e) {
             throw new GitException("cannot open the git repository at " + path + ": " + e.getMessage());
         }
     }
 
+    /** Clones with the default {@link #TIMEOUT}. */
+    public static GitRepo cloneShallow(String url, String branch, Credentials credentials) throws GitException {
+        return cloneShallow(url, branch, credentials, TIMEOUT);
+    }
+
     /**
-     * Clones one branch of a URL with depth 1 into a new temporary folder, deleted on {@link #close()}.
+     * Clones one branch of a URL with depth 1 into a new temporary folder named {@code harden-clone-*},
+     * deleted on {@link #close()} or, if the run is interrupted, when the JVM exits. A user name and
+     * password in the URL are taken out of it and sent as credentials, so they are never written to
+     * the clone's {@code .git/config}; they win over {@code credentials}.
      *
      * @param url what to clone
      * @param branch the branch, or null for the remote's default branch
      * @param credentials for HTTPS, or null
+     * @param timeout how long the server may stay silent
      */
-    public static GitRepo cloneShallow(String url, String branch, Credentials credentials) throws GitException {
+    public static GitRepo cloneShallow(String url, String branch, Credentials credentials, Duration timeout)
+            throws GitException {
+        Redact redact = redaction(url, credentials);
+        Optional<Redact.Userinfo> userinfo = Redact.userinfo(url);
+        String bare = userinfo.map(Redact.Userinfo::url).orElse(url);
+        Credentials effective = userinfo.map(u -> new Credentials(u.user(), u.password() == null ? "" : u.password()))
+                .orElse(credentials);
         Path dir;
         try {
             dir = Files.createTempDirectory("harden-clone-");
         } catch (IOException e) {
             throw new GitException("cannot create a folder to clone into: " + e.getMessage());
         }
-        var clone = Git.cloneRepository().setURI(url).setDirectory(dir.toFile()).setDepth(1)
-                .setCloneAllBranches(false).setProgressMonitor(NullProgressMonitor.INSTANCE);
+        Thread cleanup = new Thread(() -> delete(dir), "harden-clone-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        var clone = Git.cloneRepository().setURI(bare).setDirectory(dir.toFile()).setDepth(1)
+                .setCloneAllBranches(false).setProgressMonitor(NullProgressMonitor.INSTANCE).setTimeout(seconds(timeout));
         if (branch != null) {
             clone.setBranch(Constants.R_HEADS + branch).setBranchesToClone(List.of(Constants.R_HEADS + branch));
         }
-        if (credentials != null) {
-            clone.setCredentialsProvider(credentials.provider());
+        if (effective != null) {
+            clone.setCredentialsProvider(effective.provider());
         }
         try (Git git = clone.call()) {
             Repository repo = git.getRepository();
             repo.incrementOpen();
-            return new GitRepo(repo, url, "origin", credentials, dir);
+            return new GitRepo(repo, bare, "origin", effective, redact, timeout, dir, cleanup);
         } catch (GitAPIException | RuntimeException e) {
             delete(dir);
-            String where = safe(url, credentials);
-            throw new GitException("cannot clone " + where + ": " + reason(e, credentials).replace(where + ": ", ""));
+            forget(cleanup);
+            String where = redact.apply(bare);
+            throw new GitException("cannot clone " + where + ": " + reason(e, redact).replace(where + ": ", ""));
         }
+    }
+
+    private static Redact redaction(String url, Credentials credentials) {
+        return Redact.of(credentials == null ? null : credentials.token()).andUserinfoOf(url);
+    }
+
+    private static int seconds(Duration timeout) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
     }
 
     public Path workTree() {
@@ -125,7 +181,7 @@ public final class GitRepo implements AutoCloseable {
 
     /** The remote URL, with any password masked. */
     public String remoteUrl() {
-        return url == null ? "(no remote '" + remoteName + "')" : safe(url, credentials);
+        return url == null ? "(no remote '" + remoteName + "')" : redact.apply(url);
     }
 
     private String url() throws GitException {
@@ -139,7 +195,7 @@ public final class GitRepo implements AutoCloseable {
     /** The remote's default branch and branch tips, without fetching anything. */
     public Remote remote() throws GitException {
         try {
-            Map<String, Ref> refs = Git.lsRemoteRepository().setRemote(url()).setCredentialsProvider(provider()).callAsMap();
+            Map<String, Ref> refs = Git.lsRemoteRepository().setRemote(url()).setCredentialsProvider(provider()).setTimeout(timeoutSeconds).callAsMap();
             Map<String, String> heads = new LinkedHashMap<>();
             for (Ref ref : refs.values()) {
                 if (ref.getName().startsWith(Constants.R_HEADS) && ref.getObjectId() != null) {
@@ -155,7 +211,7 @@ public final class GitRepo implements AutoCloseable {
             }
             return new Remote(defaultBranch, heads);
         } catch (GitAPIException | RuntimeException e) {
-            throw new GitException("cannot list the branches of " + remoteUrl() + ": " + reason(e, credentials));
+            throw new GitException("cannot list the branches of " + remoteUrl() + ": " + reason(e, redact));
         }
     }
 
@@ -202,10 +258,14 @@ public final class GitRepo implements AutoCloseable {
     }
 
     /**
-     * Writes the tree of a parent commit with some files replaced; nothing else changes.
+     * Writes the tree of a parent commit with some files replaced; nothing else changes. Each file is
+     * stored as {@code git add} would store it: line endings converted as {@code .gitattributes} and
+     * {@code core.autocrlf} ask. A file whose attributes name a clean filter ({@code filter=}, such as
+     * git-crypt or LFS), an {@code ident} or a {@code working-tree-encoding} is refused, because
+     * committing its working-tree bytes could publish a decrypted secret.
      *
      * @param parent the commit whose tree to start from
-     * @param files repository-relative paths with {@code /} separators, to their new content
+     * @param files repository-relative paths with {@code /} separators, to their new working-tree content
      * @return the new tree's id
      */
     public String tree(String parent, Map<String, byte[]> files) throws GitException {
@@ -213,26 +273,92 @@ public final class GitRepo implements AutoCloseable {
              RevWalk walk = new RevWalk(reader)) {
             RevCommit base = walk.parseCommit(ObjectId.fromString(parent));
             DirCache index = DirCache.read(reader, base.getTree());
+            Map<String, ObjectId> before = new HashMap<>();
             DirCacheEditor editor = index.editor();
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                ObjectId blob = inserter.insert(Constants.OBJ_BLOB, file.getValue());
-                editor.add(new DirCacheEditor.PathEdit(file.getKey()) {
+            for (String path : files.keySet()) {
+                DirCacheEntry old = index.getEntry(path);
+                if (old != null) {
+                    before.put(path, old.getObjectId());
+                }
+                // A placeholder until the attributes say what to store: nothing unconverted is written.
+                editor.add(new DirCacheEditor.PathEdit(path) {
                     @Override
                     public void apply(DirCacheEntry entry) {
                         if (entry.getRawMode() == 0) {
                             entry.setFileMode(FileMode.REGULAR_FILE);
                         }
-                        entry.setObjectId(blob);
+                        entry.setObjectId(ObjectId.zeroId());
                     }
                 });
             }
             editor.finish();
+            WorkingTreeOptions options = repository.getConfig().get(WorkingTreeOptions.KEY);
+            try (TreeWalk attributes = new TreeWalk(repository, reader)) {
+                attributes.setOperationType(TreeWalk.OperationType.CHECKIN_OP);
+                attributes.setAttributesNodeProvider(repository.createAttributesNodeProvider());
+                attributes.addTree(new DirCacheIterator(index));
+                attributes.setFilter(PathFilterGroup.createFromStrings(files.keySet()));
+                attributes.setRecursive(true);
+                Set<String> stored = new HashSet<>();
+                while (attributes.next()) {
+                    String path = attributes.getPathString();
+                    if (!files.containsKey(path) || !stored.add(path)) {
+                        continue;
+                    }
+                    Attributes attrs = attributes.getAttributes();
+                    refuseConversionsJGitCannotDo(path, attrs);
+                    byte[] blob = checkin(files.get(path), EolStreamTypeUtil.detectStreamType(
+                            TreeWalk.OperationType.CHECKIN_OP, options, attrs), before.get(path), reader);
+                    attributes.getTree(0, DirCacheIterator.class).getDirCacheEntry()
+                            .setObjectId(inserter.insert(Constants.OBJ_BLOB, blob));
+                }
+                if (stored.size() != files.size()) {
+                    throw new GitException("cannot place every file in the new tree: " + files.keySet() + " became " + stored);
+                }
+            }
             ObjectId tree = index.writeTree(inserter);
             inserter.flush();
             return tree.name();
         } catch (IOException e) {
             throw new GitException("cannot write the new tree: " + e.getMessage());
         }
+    }
+
+    private static void refuseConversionsJGitCannotDo(String path, Attributes attrs) throws GitException {
+        for (String key : List.of("filter", "working-tree-encoding", "ident")) {
+            Attribute a = attrs.get(key);
+            if (a != null && a.getState() != Attribute.State.UNSET && a.getState() != Attribute.State.UNSPECIFIED) {
+                String shown = a.getState() == Attribute.State.CUSTOM ? key + "=" + a.getValue() : key;
+                throw new GitException(path + " has the git attribute '" + shown + "' (.gitattributes): harden commits only"
+                        + " what 'git add' would store and cannot run that conversion, so it commits nothing; leave the"
+                        + " file out of the paths you name, or fix it with 'harden fix' and commit it yourself");
+            }
+        }
+    }
+
+    /** The bytes {@code git add} stores for working-tree content, given the line-ending conversion. */
+    private static byte[] checkin(byte[] content, EolStreamType type, ObjectId indexed, ObjectReader reader)
+            throws IOException {
+        if (type == EolStreamType.DIRECT || type == EolStreamType.AUTO_CRLF || type == EolStreamType.TEXT_CRLF) {
+            return content;
+        }
+        // Like git since 2.10: text=auto does not normalise a file the repository already stores with CRs.
+        if (type == EolStreamType.AUTO_LF && indexed != null && !indexed.equals(ObjectId.zeroId())
+                && containsCr(reader.open(indexed, Constants.OBJ_BLOB).getCachedBytes(Integer.MAX_VALUE))) {
+            return content;
+        }
+        try (InputStream in = EolStreamTypeUtil.wrapInputStream(new ByteArrayInputStream(content), type)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static boolean containsCr(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes a commit object (no ref moves) and returns its id. */
@@ -259,7 +385,7 @@ public final class GitRepo implements AutoCloseable {
      */
     public Tip fetchTip(String branch) throws GitException {
         try (Git git = new Git(repository)) {
-            var fetch = git.fetch().setRemote(url()).setCredentialsProvider(provider())
+            var fetch = git.fetch().setRemote(url()).setCredentialsProvider(provider()).setTimeout(timeoutSeconds)
                     .setRefSpecs(new RefSpec(Constants.R_HEADS + branch)).setProgressMonitor(NullProgressMonitor.INSTANCE);
             if (!repository.getObjectDatabase().getShallowCommits().isEmpty()) {
                 fetch.setDepth(1);
@@ -276,7 +402,7 @@ public final class GitRepo implements AutoCloseable {
                 return new Tip(c.name(), c.getTree().name(), identity(committer), identity(author), c.getFullMessage());
             }
         } catch (GitAPIException | IOException | RuntimeException e) {
-            throw new GitException("cannot fetch branch " + branch + " from " + remoteUrl() + ": " + reason(e, credentials));
+            throw new GitException("cannot fetch branch " + branch + " from " + remoteUrl() + ": " + reason(e, redact));
         }
     }
 
@@ -298,6 +424,7 @@ public final class GitRepo implements AutoCloseable {
         ObjectId expected = expectedOld == null ? ObjectId.zeroId() : ObjectId.fromString(expectedOld);
         try (Transport transport = Transport.open(repository, new URIish(url()))) {
             transport.setCredentialsProvider(provider());
+            transport.setTimeout(timeoutSeconds);
             RemoteRefUpdate update = new RemoteRefUpdate(repository, (String) null, ObjectId.fromString(commit),
                     Constants.R_HEADS + branch, true, null, expected);
             PushResult result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
@@ -311,9 +438,9 @@ public final class GitRepo implements AutoCloseable {
             if (remoteLines != null && !remoteLines.isBlank()) {
                 notes.add(remoteLines.strip().replace('\n', ' '));
             }
-            return new Push(answered.getStatus().name(), safe(String.join("; ", notes), credentials));
+            return new Push(answered.getStatus().name(), redact.apply(String.join("; ", notes)));
         } catch (IOException | URISyntaxException | RuntimeException e) {
-            throw new GitException("cannot push to " + remoteUrl() + ": " + reason(e, credentials));
+            throw new GitException("cannot push to " + remoteUrl() + ": " + reason(e, redact));
         }
     }
 
@@ -321,11 +448,7 @@ public final class GitRepo implements AutoCloseable {
         return credentials == null ? null : credentials.provider();
     }
 
-    private static String safe(String text, Credentials credentials) {
-        return credentials == null ? Redact.secret(text, null) : credentials.redact(text);
-    }
-
-    private static String reason(Throwable e, Credentials credentials) {
+    private static String reason(Throwable e, Redact redact) {
         StringBuilder out = new StringBuilder();
         Set<String> seen = new HashSet<>();
         for (Throwable t = e; t != null && seen.add(String.valueOf(t.getMessage())); t = t.getCause()) {
@@ -333,7 +456,7 @@ public final class GitRepo implements AutoCloseable {
                 out.append(out.length() == 0 ? "" : ": ").append(t.getMessage());
             }
         }
-        return safe(out.length() == 0 ? e.getClass().getSimpleName() : out.toString(), credentials);
+        return redact.apply(out.length() == 0 ? e.getClass().getSimpleName() : out.toString());
     }
 
     @Override
@@ -341,6 +464,15 @@ public final class GitRepo implements AutoCloseable {
         repository.close();
         if (temporary != null) {
             delete(temporary);
+            forget(cleanup);
+        }
+    }
+
+    private static void forget(Thread cleanup) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // The JVM is already exiting: the hook runs and finds nothing left to delete.
         }
     }
 

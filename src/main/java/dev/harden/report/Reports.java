@@ -28,12 +28,13 @@ public final class Reports {
                     default -> paint(colour, x.severity() == Severity.ERROR ? "31" : x.severity() == Severity.WARNING ? "33" : "36",
                             x.severity().label());
                 };
-                out.append(x.file()).append(':').append(x.line()).append(':').append(x.column()).append(": ")
-                        .append(label).append(' ').append(paint(colour, "1", x.ruleId()))
-                        .append(x.subject() == null ? "" : " [" + x.subject() + "]")
-                        .append(' ').append(x.message());
+                // File names, service names, messages and reasons come from the manifests: shown, never obeyed.
+                out.append(Terminal.escape(x.file())).append(':').append(x.line()).append(':').append(x.column()).append(": ")
+                        .append(label).append(' ').append(paint(colour, "1", Terminal.escape(x.ruleId())))
+                        .append(x.subject() == null ? "" : " [" + Terminal.escape(x.subject()) + "]")
+                        .append(' ').append(Terminal.escape(x.message()));
                 if (x.status() == Finding.Status.EXEMPTED && x.reason() != null) {
-                    out.append(" (exempted: ").append(x.reason()).append(')');
+                    out.append(" (exempted: ").append(Terminal.escape(x.reason())).append(')');
                 } else if (x.isOpen() && x.fixable()) {
                     out.append(" (fixable)");
                 }

@@ -1,6 +1,7 @@
 package dev.harden.verify;
 
 import dev.harden.report.Json;
+import dev.harden.report.Terminal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,17 +45,18 @@ public final class VerifyReports {
     public static String text(List<ServiceResult> results, String engine) {
         StringBuilder out = new StringBuilder();
         for (ServiceResult r : results) {
-            out.append(r.file()).append(": ").append(r.service());
+            // Names come from manifests and log lines from containers: shown, never obeyed by the terminal.
+            out.append(Terminal.escape(r.file())).append(": ").append(Terminal.escape(r.service()));
             if (r.image() != null) {
-                out.append(" (").append(r.image()).append(')');
+                out.append(" (").append(Terminal.escape(r.image())).append(')');
             }
             out.append(": ").append(r.outcome().label());
             if (!r.culprits().isEmpty()) {
-                out.append(" [").append(String.join(", ", r.culprits())).append(']');
+                out.append(" [").append(Terminal.escape(String.join(", ", r.culprits()))).append(']');
             }
-            out.append('\n').append("    ").append(r.reason()).append('\n');
+            out.append('\n').append("    ").append(Terminal.escape(r.reason())).append('\n');
             if (r.logLine() != null) {
-                out.append("    log: ").append(r.logLine()).append('\n');
+                out.append("    log: ").append(Terminal.escape(r.logLine())).append('\n');
             }
         }
         out.append(summary(results)).append(engine == null ? "" : " on " + engine).append('\n');

@@ -213,4 +213,52 @@ class PrCommandTest {
         assertThatThrownBy(() -> PrCommand.token(Map.<String, String>of()::get, Forge.Kind.GITEA, null, true))
                 .hasMessageContaining("set HARDEN_TOKEN or GITEA_TOKEN, or use --token-file FILE");
     }
+
+    @Test
+    void anInvalidRepoIsABadInputOfOneLineBeforeAnythingIsClonedOrSent() throws Exception {
+        Path tokens = dir.resolve("t");
+        Files.writeString(tokens, TOKEN);
+        for (String repo : List.of("acme", "../acme/shop", "acme/../../user", "acme/shop?per_page=1", "acme/shop#x",
+                "acme/./shop", "acme//shop", "acme/sh op", "acme/shop/", "acme/\u001b[2Jshop", "acme/%2e%2e")) {
+            // a clone URL nobody serves: reaching it would be a different error (exit 4)
+            Result r = harden("pr", "--clone", "http://127.0.0.1:9/nothing.git", "--repo", repo, "--token-file",
+                    tokens.toString(), "--api-url", "http://127.0.0.1:9");
+            assertThat(r.code()).as(repo + ": " + r.all()).isEqualTo(HardenCommand.BAD_INPUT);
+            assertThat(r.err()).as(repo).startsWith("harden: --repo must be OWNER/NAME").doesNotContain("\u001b")
+                    .doesNotContain("cannot clone");
+            assertThat(r.err().strip().lines()).as(repo).hasSize(1);
+        }
+        assertThat(harden("pr", "--repo", "acme/../shop", "--dry-run").code()).isEqualTo(HardenCommand.BAD_INPUT);
+    }
+
+    @Test
+    void aTokenInTheCloneUrlReachesNoOutputNoPullRequestNoCommitAndNoGitFolder() throws Exception {
+        start();
+        String url = server.url("shop").replace("://", "://x-access-token:" + TOKEN + "@");
+        fake.failNext("GET", "/pulls", 400, Map.of(), "{\"message\":\"bad \\u001b[2J\\u0007\\r " + TOKEN + "\"}");
+        String[] args = {"pr", "--clone", url, "--repo", "acme/shop", "--api-url", fake.apiUrl(), "--token-file",
+            tokenFile.toString(), "--write-interval", "0", "-v", "--stacktrace"};
+        Result refused = harden(args);
+        Result r = harden(args);
+
+        assertThat(refused.code()).as(refused.all()).isEqualTo(HardenCommand.REMOTE);
+        assertThat(refused.err()).contains("HTTP 400: bad \\u001b[2J\\u0007\\u000d ***").doesNotContain("\u001b")
+                .doesNotContain("\r");
+        assertThat(r.code()).as(r.all()).isZero();
+        String everything = refused.all() + r.all() + fake.calls() + fake.prs().get(0).title + fake.prs().get(0).body
+                + GitCli.git(bare, "log", "--format=%H%n%an%n%ae%n%B", "--all")
+                + GitCli.git(bare, "cat-file", "--batch-all-objects", "--batch")
+                + GitCli.git(bare, "config", "--list");
+        assertThat(everything).contains("harden/restricted").doesNotContain(TOKEN).doesNotContain(TOKEN.substring(4));
+    }
+
+    @Test
+    void aFileUnderACleanFilterIsRefusedWithExitFourAndNothingIsPushed() throws Exception {
+        start("shop", Map.of(".gitattributes", "deploy/** filter=git-crypt diff=git-crypt\n", "deploy/compose.yaml", COMPOSE));
+        Result r = harden(pr());
+        assertThat(r.code()).as(r.all()).isEqualTo(HardenCommand.REMOTE);
+        assertThat(r.err()).contains("deploy/compose.yaml has the git attribute 'filter=git-crypt' (.gitattributes)");
+        assertThat(GitCli.tip(bare, "harden/restricted")).isNull();
+        assertThat(fake.calls("POST", "/pulls")).isEmpty();
+    }
 }

@@ -224,4 +224,99 @@ class ForgeTest {
         assertThat(fake.calls("POST", "/labels")).hasSize(1);
         assertThat(fake.prs().get(0).labels).containsExactly("bug", "security");
     }
+
+    /** A server that sends headers at once, then its body one byte every half second. */
+    private static java.net.ServerSocket trickling(List<java.net.Socket> held) throws Exception {
+        java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(() -> {
+            try {
+                while (true) {
+                    java.net.Socket s = socket.accept();
+                    held.add(s);
+                    Thread trickle = new Thread(() -> {
+                        try {
+                            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+                            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                                // read the request's headers
+                            }
+                            var out = s.getOutputStream();
+                            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n["
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            out.flush();
+                            for (int i = 0; i < 999; i++) {
+                                Thread.sleep(500);
+                                out.write(' ');
+                                out.flush();
+                            }
+                        } catch (Exception e) {
+                            // the client hung up: what the deadline is for
+                        }
+                    });
+                    trickle.setDaemon(true);
+                    trickle.start();
+                }
+            } catch (java.io.IOException e) {
+                // closed
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        return socket;
+    }
+
+    @Test
+    void aServerTricklingItsAnswerMeetsTheRequestDeadlineInsteadOfHangingPr() throws Exception {
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket server = trickling(held)) {
+            URI api = URI.create("http://127.0.0.1:" + server.getLocalPort());
+            Http http = new Http(api, Forge.Kind.GITHUB, TOKEN, time.pace(), log::add, java.time.Duration.ofSeconds(1));
+            long start = System.nanoTime();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+                assertThatThrownBy(() -> http.send("POST", "/repos/acme/shop/pulls", Map.of("title", "T")))
+                        .isInstanceOf(ForgeException.class)
+                        .hasMessageContaining("POST /repos/acme/shop/pulls: no answer from 127.0.0.1")
+                        .hasMessageContaining("no complete answer within 1s");
+                assertThatThrownBy(() -> http.get("/repos/acme/shop/pulls")).isInstanceOf(ForgeException.class);
+            });
+            // a write is never repeated; a read is tried ATTEMPTS times, each cut off at the deadline
+            assertThat(held).hasSize(1 + Http.ATTEMPTS);
+            assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(20));
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aHugeRetryAfterIsCappedAndGivesUpAtOnceInsteadOfWrappingToNoWait() {
+        Forge forge = forge(Dialect.GITHUB);
+        // 2^64 / 1000 seconds: multiplied into milliseconds it used to wrap round to a negative wait
+        fake.failNext("GET", "/pulls", 429, Map.of("Retry-After", "18446744073709552"), "{}");
+        assertThatThrownBy(() -> forge.byHead("harden/restricted"))
+                .isInstanceOf(ForgeException.class).hasMessageContaining("rate limited (HTTP 429); run again in a day or later");
+        fake.failNext("GET", "/pulls", 429, Map.of("Retry-After", "9".repeat(40)), "{}");
+        assertThatThrownBy(() -> forge.byHead("harden/restricted")).hasMessageContaining("run again in a day or later");
+        assertThat(fake.calls("GET", "/pulls")).hasSize(2);
+        assertThat(time.sleeps()).isEmpty();
+    }
+
+    @Test
+    void aResetFarInTheFutureBlocksTheNextCallForTheLongestWaitNotForeverNorNotAtAll() throws Exception {
+        Forge forge = forge(Dialect.GITHUB);
+        fake.failNext("GET", "/pulls", 200, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "9999999999999999"), "[]");
+        assertThat(forge.byHead("harden/restricted")).isEmpty();
+        assertThat(forge.byHead("harden/restricted")).isEmpty();
+        assertThat(time.sleeps()).containsExactly(15 * 60_000L + 1);
+    }
+
+    @Test
+    void theForgesErrorTextReachesTheUserWithControlCharactersEscaped() {
+        Forge forge = forge(Dialect.GITHUB);
+        fake.failNext("POST", "/pulls", 422, Map.of(), "{\"message\":\"bad\\u001b[2J\\u0007\\rfake line\\u202e\"}");
+        assertThatThrownBy(() -> forge.create(proposal("T", "b", List.of())))
+                .isInstanceOf(ForgeException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("HTTP 422: bad\\u001b[2J\\u0007\\u000dfake line\\u202e")
+                        .doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\r").doesNotContain("\u202e"));
+    }
 }

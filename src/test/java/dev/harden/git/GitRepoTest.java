@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.transport.SshSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
@@ -174,6 +176,202 @@ class GitRepoTest {
         }
     }
 
+    /** A clone whose main holds a CRLF file committed before .gitattributes arrived, then the attributes. */
+    private Path withAttributes(String attributes, Map<String, String> files) throws Exception {
+        Path bare = GitCli.bare(dir, "attrs");
+        GitCli.seed(bare, Map.of("legacy.auto.yaml", "a: 1\r\nb: 2\r\n"));
+        Path work = Files.createTempDirectory(dir, "attrs-work");
+        git(work, "clone", "-q", bare.toUri().toString(), ".");
+        Files.writeString(work.resolve(".gitattributes"), attributes);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Files.createDirectories(work.resolve(f.getKey()).getParent());
+            Files.writeString(work.resolve(f.getKey()), f.getValue());
+        }
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "Attributes");
+        return work;
+    }
+
+    @Test
+    void storesEachFileAsGitAddWouldAfterGitattributesAndAutocrlfLineEndingRules() throws Exception {
+        Path work = withAttributes("""
+                *.crlf.yaml text eol=crlf
+                *.lf.yaml text eol=lf
+                *.auto.yaml text=auto
+                *.raw.yaml -text
+                """, Map.of("a.crlf.yaml", "a: 1\n", "b.lf.yaml", "b: 1\n", "c.auto.yaml", "c: 1\n", "d.raw.yaml", "d: 1\r\n",
+                "e.yaml", "e: 1\n"));
+        git(work, "config", "core.autocrlf", "true");
+        String crlf = "x: 1\r\ny: [2]\r\n";
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        for (String name : List.of("a.crlf.yaml", "b.lf.yaml", "c.auto.yaml", "d.raw.yaml", "e.yaml", "legacy.auto.yaml",
+                "new.crlf.yaml", "sub/new.yaml")) {
+            files.put(name, crlf.getBytes(StandardCharsets.UTF_8));
+        }
+        files.put("mixed.auto.yaml", "x: 1\r\ny: 2\nz: 3\r\n".getBytes(StandardCharsets.UTF_8));
+        files.put("binary.auto.yaml", "x: 1\r\n\0y\r\n".getBytes(StandardCharsets.UTF_8));
+
+        String hardenTree;
+        try (GitRepo repo = GitRepo.open(work, "origin", null)) {
+            hardenTree = repo.tree(repo.head(), files);
+        }
+
+        // the git CLI, as a second opinion: the same bytes in the working tree, then git add
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Files.createDirectories(work.resolve(f.getKey()).getParent());
+            Files.write(work.resolve(f.getKey()), f.getValue());
+        }
+        git(work, "add", "-A");
+        String gitTree = git(work, "write-tree").strip();
+        assertThat(git(work, "diff", "--stat", hardenTree, gitTree)).isEmpty();
+        assertThat(hardenTree).isEqualTo(gitTree);
+        assertThat(git(work, "cat-file", "blob", hardenTree + ":a.crlf.yaml")).isEqualTo("x: 1\ny: [2]\n");
+        assertThat(git(work, "cat-file", "blob", hardenTree + ":d.raw.yaml")).isEqualTo(crlf);
+    }
+
+    @Test
+    void refusesAFileWithACleanFilterNamingTheFileAndTheAttributeAndWritesNoPlaintext() throws Exception {
+        String plaintext = "password: hunter2-plain-" + "Secret";
+        Path work = withAttributes("secrets/*.yaml filter=crypt diff=crypt\n", Map.of("secrets/db.yaml", "x: 1\n"));
+        git(work, "config", "filter.crypt.clean", "tr a-z n-za-m");
+        git(work, "config", "filter.crypt.smudge", "tr a-z n-za-m");
+        // git itself stores the cleaned (here rot13) bytes, never the working-tree plaintext
+        Files.writeString(work.resolve("secrets/db.yaml"), plaintext + "\n");
+        git(work, "add", "secrets/db.yaml");
+        assertThat(git(work, "cat-file", "blob", ":secrets/db.yaml")).doesNotContain("hunter2");
+        git(work, "reset", "-q", "--hard");
+
+        try (GitRepo repo = GitRepo.open(work, "origin", null)) {
+            String head = repo.head();
+            assertThatThrownBy(() -> repo.tree(head, Map.of("compose.yaml", "services: {}\n".getBytes(StandardCharsets.UTF_8),
+                    "secrets/db.yaml", (plaintext + "\n").getBytes(StandardCharsets.UTF_8))))
+                    .isInstanceOf(GitException.class)
+                    .hasMessageContaining("secrets/db.yaml has the git attribute 'filter=crypt' (.gitattributes)")
+                    .hasMessageContaining("commits nothing");
+        }
+        String everyObject = git(work, "cat-file", "--batch-all-objects", "--batch");
+        assertThat(everyObject).doesNotContain("hunter2");
+    }
+
+    @Test
+    void refusesWorkingTreeEncodingAndIdentWhichJGitCannotApply() throws Exception {
+        Path work = withAttributes("u16.yaml working-tree-encoding=UTF-16\nid.yaml ident\nplain.yaml -filter\n",
+                Map.of("plain.yaml", "p: 1\n"));
+        try (GitRepo repo = GitRepo.open(work, "origin", null)) {
+            String head = repo.head();
+            assertThatThrownBy(() -> repo.tree(head, Map.of("u16.yaml", "a: 1\n".getBytes(StandardCharsets.UTF_8))))
+                    .hasMessageContaining("u16.yaml has the git attribute 'working-tree-encoding=UTF-16'");
+            assertThatThrownBy(() -> repo.tree(head, Map.of("id.yaml", "a: 1\n".getBytes(StandardCharsets.UTF_8))))
+                    .hasMessageContaining("id.yaml has the git attribute 'ident'");
+            assertThat(repo.tree(head, Map.of("plain.yaml", "p: 2\n".getBytes(StandardCharsets.UTF_8)))).hasSize(40);
+        }
+    }
+
+    /** Every file under a folder whose bytes contain the text, raw or percent-encoded. */
+    private static List<Path> filesContaining(Path root, String secret) throws Exception {
+        List<String> forms = List.of(secret, java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8));
+        List<Path> found = new java.util.ArrayList<>();
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
+                    throws java.io.IOException {
+                try {
+                    String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                    if (forms.stream().anyMatch(text::contains)) {
+                        found.add(f);
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // a lock file of JGit's background gc, gone already
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, java.io.IOException e) {
+                // JGit's background gc creates and removes lock files while we look
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
+    }
+
+    @Test
+    void aPasswordInTheCloneUrlIsSentAsACredentialAndNeverWrittenToTheClone() throws Exception {
+        assumeTrue(GitServer.available(), "lighttpd or git-http-backend is not installed");
+        String password = "pa/ss@w0rd:" + TOKEN;
+        try (GitServer server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", password)) {
+            Path bare = server.repository("shop");
+            String mainTip = GitCli.seed(bare, Map.of("compose.yaml", "services: {}\n"));
+            String encoded = server.url("shop").replace("://", "://x-access-token:"
+                    + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@");
+            String raw = server.url("shop").replace("://", "://x-access-token:" + password + "@");
+            for (String url : List.of(encoded, raw)) {
+                try (GitRepo repo = GitRepo.cloneShallow(url, null, null)) {
+                    String tree = repo.tree(mainTip, Map.of("compose.yaml", "services:\n  a: {}\n".getBytes()));
+                    String commit = repo.commit(mainTip, tree, BOT, BOT, "Harden\n");
+                    assertThat(repo.push(commit, "harden/x", GitCli.tip(bare, "harden/x")).ok()).isTrue();
+                    assertThat(repo.fetchTip("harden/x").id()).isEqualTo(commit);
+                    assertThat(repo.remoteUrl()).isEqualTo(server.url("shop"));
+                    assertThat(filesContaining(repo.workTree(), TOKEN)).isEmpty();
+                    assertThat(repo.workTree().getFileName().toString()).startsWith("harden-clone-");
+                    // on a shared runner, other users cannot read the clone
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(repo.workTree()))).isEqualTo("rwx------");
+                }
+            }
+            String wrong = server.url("shop").replace("://", "://x-access-token:wrong/" + TOKEN + "@");
+            assertThatThrownBy(() -> GitRepo.cloneShallow(wrong, null, null))
+                    .isInstanceOf(GitException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).contains("cannot clone http://127.0.0.1:")
+                            .doesNotContain(TOKEN).doesNotContain("wrong"));
+        }
+    }
+
+    /** A server that accepts connections and never says a word. */
+    private static java.net.ServerSocket silentServer(List<java.net.Socket> held) throws Exception {
+        java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(() -> {
+            try {
+                while (true) {
+                    held.add(socket.accept());
+                }
+            } catch (java.io.IOException e) {
+                // closed: the test is over
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        return socket;
+    }
+
+    @Test
+    void cloneListAndPushGiveUpOnAServerThatNeverAnswers() throws Exception {
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = silentServer(held)) {
+            String url = "http://127.0.0.1:" + silent.getLocalPort() + "/silent.git";
+            java.time.Duration timeout = java.time.Duration.ofSeconds(1);
+            Path bare = seeded();
+            Path work = Files.createTempDirectory(dir, "local");
+            git(work, "clone", "-q", bare.toUri().toString(), ".");
+            git(work, "remote", "add", "silent", url);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(40), () -> {
+                assertThatThrownBy(() -> GitRepo.cloneShallow(url, null, null, timeout))
+                        .isInstanceOf(GitException.class).hasMessageContaining("cannot clone " + url);
+                try (GitRepo repo = GitRepo.open(work, "silent", null, timeout)) {
+                    assertThatThrownBy(repo::remote).isInstanceOf(GitException.class);
+                    String head = repo.head();
+                    assertThatThrownBy(() -> repo.push(head, "harden/x", null)).isInstanceOf(GitException.class);
+                    assertThatThrownBy(() -> repo.fetchTip("main")).isInstanceOf(GitException.class);
+                }
+            });
+            assertThat(held).isNotEmpty();
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void sshRemotesGoThroughJGitsApacheMinaClient() {
         assertThat(SshSessionFactory.getInstance()).isInstanceOf(SshdSessionFactory.class);
@@ -181,9 +379,8 @@ class GitRepoTest {
 
     @Test
     void redactsTokensAndPasswordsInUrls() {
-        assertThat(Redact.secret("https://bot:s3cr3t-pass@git.example.com/a.git failed with s3cr3t-pass", "s3cr3t-pass"))
-                .isEqualTo("https://bot:***@git.example.com/a.git failed with ***");
-        assertThat(Redact.secret("ssh://git@host/x.git", null)).isEqualTo("ssh://git@host/x.git");
+        assertThat(new Credentials("u", TOKEN).redact("https://bot:" + TOKEN + "@git.example.com/a.git failed with " + TOKEN))
+                .isEqualTo("https://***@git.example.com/a.git failed with ***");
         assertThat(new Credentials("u", TOKEN).toString()).doesNotContain(TOKEN);
     }
 
