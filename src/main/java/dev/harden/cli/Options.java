@@ -31,7 +31,7 @@ final class Options {
     static CommandModel declare(CommandModel command) {
         return command
                 .positionals(Path.class, "PATH",
-                        "Files or folders to read (default: the current folder). Folders are searched for *.yml and *.yaml.")
+                        "Files or folders to read (default: the current folder). Folders are searched for *.yml, *.yaml and *.json.")
                 .option(String.class, "NAME|FILE", null,
                         "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).",
                         "-p", "--profile")
@@ -39,7 +39,7 @@ final class Options {
                         "The repository config (default: the nearest .harden.yaml above the first path).", "--config")
                 .option(String.class, "SIZE", "10MB", "Skip files larger than this (default: ${DEFAULT-VALUE}).",
                         "--max-file-size")
-                .flag("Also list files that were skipped as neither Compose nor Kubernetes.", "-v", "--verbose")
+                .flag("Also list skipped files and folders, and why each file was taken as Compose or Kubernetes.", "-v", "--verbose")
                 .flag("Never colour the output (NO_COLOR does the same).", "--no-color");
     }
 
