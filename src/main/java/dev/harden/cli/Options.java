@@ -23,6 +23,8 @@ final class Options {
     String maxFileSize;
     boolean verbose;
     boolean noColor;
+    /** Where warnings go, such as a misspelt rule id in an exemption. */
+    java.io.PrintWriter err;
 
     private Options() {
     }
@@ -52,6 +54,7 @@ final class Options {
         o.maxFileSize = command.value("--max-file-size");
         o.verbose = command.flag("--verbose");
         o.noColor = command.flag("--no-color");
+        o.err = command.err();
         return o;
     }
 
@@ -68,6 +71,15 @@ final class Options {
             return file.isPresent() ? RepoConfig.load(file.get()) : RepoConfig.none();
         } catch (ProfileException e) {
             throw new UserException(e.getMessage());
+        }
+    }
+
+    /** A misspelt rule id in the config's exemptions exempts nothing: say so, with the closest rule id. */
+    private void warnUnknownRules() {
+        Optional<Path> file = config != null ? Optional.of(config) : RepoConfig.find(paths().get(0));
+        if (file.isPresent() && err != null) {
+            RepoConfig.unknownRules(file.get(), RuleCatalog.builtIn().parameters().keySet())
+                    .forEach(err::println);
         }
     }
 
@@ -104,6 +116,7 @@ final class Options {
 
     Hardener hardener() {
         RepoConfig cfg = repoConfig();
+        warnUnknownRules();
         // Images first: Main's preload thread starts with the rule catalogue and the profile.
         ImageKnowledge images = images(cfg);
         return new Hardener(loadProfile(cfg), images, cfg, limits());

@@ -4,6 +4,8 @@ import dev.harden.engine.Hardener;
 import dev.harden.engine.Targets;
 import dev.harden.manifest.Recognition;
 import dev.harden.report.FileReport;
+import dev.harden.rule.KubernetesHardener;
+import dev.harden.rule.RuleCatalog;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
@@ -46,6 +48,12 @@ final class Run {
                 report = FileReport.failed(name, null, "1:1: cannot read (" + e.getClass().getSimpleName() + ")");
             } catch (OutOfMemoryError e) {
                 report = FileReport.failed(name, null, "1:1: too large to process in this much memory");
+            }
+            if (manifest(report)) {
+                String text = new String(report.original(), java.nio.charset.StandardCharsets.UTF_8);
+                if (text.contains("harden:ignore") || text.contains(KubernetesHardener.IGNORE_ANNOTATION)) {
+                    RuleCatalog.builtIn().unknownIgnores(text).forEach(w -> err.println(name + ":" + w));
+                }
             }
             switch (report.kind()) {
                 case FAILED -> {
