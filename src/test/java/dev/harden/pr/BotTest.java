@@ -295,6 +295,23 @@ class BotTest {
     }
 
     @Test
+    void aPullRequestThatGitHubSaysExistsButDoesNotYetListIsFoundAfterAWaitAndUpdated() throws Exception {
+        start();
+        fake.add("harden/restricted", "main", "Opened a moment ago", "");
+        fake.lagListings(2);
+
+        Outcome outcome = run("restricted");
+
+        assertThat(outcome.action()).isEqualTo(Outcome.Action.UPDATED);
+        assertThat(fake.prs()).singleElement().satisfies(pr -> assertThat(pr.title)
+                .isEqualTo("Harden containers with the restricted profile"));
+        assertThat(fake.calls("POST", "/pulls")).extracting(FakeForge.Call::status).containsExactly(422);
+        assertThat(time.sleeps()).contains(1_000L);
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("the forge says a pull request exists for"
+                + " harden/restricted but does not list it yet; looking again in 1s"));
+    }
+
+    @Test
     void aServerHookThatRejectsOnePushIsRetried() throws Exception {
         start();
         GitServer.rejectPushes(bare, 1);
