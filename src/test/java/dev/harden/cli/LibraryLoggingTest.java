@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.harden.testing.GitCli;
+import dev.harden.testing.Needs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class LibraryLoggingTest {
 
     @Test
     void aPrDryRunPrintsNoSlf4jWarning() throws Exception {
-        assumeTrue(GitCli.available(), "git is not installed (apt-get install git)");
+        assumeTrue(GitCli.available(), Needs.GIT);
         Path bare = GitCli.bare(dir, "shop");
         GitCli.seed(bare, Map.of("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n"));
 
