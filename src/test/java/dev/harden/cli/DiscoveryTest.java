@@ -113,6 +113,16 @@ class DiscoveryTest {
     }
 
     @Test
+    void hardensOwnImageKnowledgeIsNotCheckedAsAKubernetesManifest() {
+        Cli r = Cli.run("check", "-v", "profiles/images.yaml");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("profiles/images.yaml:32:1: skipped: has 'apiVersion' and 'kind' but no 'metadata',"
+                + " so it is not a Kubernetes object (apiVersion harden/v1, kind ImageKnowledge)");
+    }
+
+    @Test
     void aFolderWithoutManifestsSaysSoAndExitsTwo() throws IOException {
         write("docs/mkdocs.yml", "site_name: shop\n");
 
