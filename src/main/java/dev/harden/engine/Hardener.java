@@ -1,6 +1,7 @@
 package dev.harden.engine;
 
 import dev.harden.image.ImageKnowledge;
+import dev.harden.image.Pins;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.KubernetesFile;
 import dev.harden.manifest.Recognition;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -37,6 +39,7 @@ public final class Hardener {
     private final ComposeHardener compose;
     private final KubernetesHardener kubernetes;
     private final Function<Path, Optional<byte[]>> neighbours;
+    private final ImageKnowledge images;
 
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
         this(profile, images, config, limits, Hardener::readIfPresent);
@@ -48,13 +51,24 @@ public final class Hardener {
      */
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                     Function<Path, Optional<byte[]>> neighbours) {
+        this(profile, images, config, limits, neighbours, Pins.none());
+    }
+
+    private Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
+                     Function<Path, Optional<byte[]>> neighbours, Pins pins) {
         this.neighbours = neighbours;
         this.profile = profile;
         this.config = config;
         this.limits = limits;
+        this.images = images;
         RuleCatalog catalog = RuleCatalog.builtIn();
-        this.compose = new ComposeHardener(profile, images, catalog);
-        this.kubernetes = new KubernetesHardener(profile, images, catalog);
+        this.compose = new ComposeHardener(profile, images, catalog, pins);
+        this.kubernetes = new KubernetesHardener(profile, images, catalog, pins);
+    }
+
+    /** The same hardener, resolving image tags through these pins (the lock file, a registry) when the profile pins. */
+    public Hardener withPins(Pins pins) {
+        return new Hardener(profile, images, config, limits, neighbours, pins);
     }
 
     public Profile profile() {
@@ -80,8 +94,20 @@ public final class Hardener {
      * @param extra the reason for exempting a rule for a service or workload, or null
      */
     public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra) {
+        return process(path, name, bytes, fix, extra, (rule, subject) -> true);
+    }
+
+    /**
+     * Fixes one file with only the changes {@code chosen} accepts, each one rule applied to one
+     * subject (a Compose service, a workload, or a workload's container as findings name it); the
+     * others stay open. {@code harden fix --interactive} builds each answer's result this way.
+     *
+     * @param chosen whether a rule may fix a subject
+     */
+    public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra,
+                              BiPredicate<String, String> chosen) {
         try {
-            return processOrThrow(path, name, bytes, fix, extra);
+            return processOrThrow(path, name, bytes, fix, extra, chosen);
         } catch (RuntimeException | StackOverflowError e) {
             // a bug must not take the other files down with it, nor write this one
             return FileReport.failed(name, bytes, "1:1: internal error (" + e + "); the file was left untouched (a bug: please report it)");
@@ -89,7 +115,7 @@ public final class Hardener {
     }
 
     private FileReport processOrThrow(Path path, String name, byte[] bytes, boolean fix,
-                                      BiFunction<String, String, String> extra) {
+                                      BiFunction<String, String, String> extra, BiPredicate<String, String> chosen) {
         YamlFile yaml;
         try {
             yaml = YamlFile.parse(bytes, limits);
@@ -111,11 +137,11 @@ public final class Hardener {
                 return FileReport.failed(name, bytes, malformed.get());
             }
             kind = FileReport.Kind.COMPOSE;
-            findings.addAll(compose.run(composeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
+            findings.addAll(compose.run(composeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
         } else if (recognised.kind() == Recognition.Kind.KUBERNETES) {
             KubernetesFile kubeFile = recognised.kubernetes();
             kind = FileReport.Kind.KUBERNETES;
-            findings.addAll(kubernetes.run(kubeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
+            findings.addAll(kubernetes.run(kubeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
             Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(fileName));
             kubernetes.networkPolicies(kubeFile, fix, name, fileName, neighbours.apply(neighbour).orElse(null),
                     (rule, subject) -> exemption(path, rule, subject, extra), findings::add).ifPresent(generated::add);
