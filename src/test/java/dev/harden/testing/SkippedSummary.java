@@ -69,7 +69,7 @@ public final class SkippedSummary implements TestExecutionListener {
         if (skipped.isEmpty()) {
             return;
         }
-        StringBuilder text = new StringBuilder("\nSkipped on this machine (the reason says what to install or run):\n");
+        StringBuilder text = new StringBuilder("\nSkipped tests, and why (a skip for a missing tool says what to install or run):\n");
         skipped.forEach((suite, reasons) -> reasons.forEach((why, n) -> text.append("  skipped: ").append(suite)
                 .append(" (").append(n).append(n == 1 ? " test" : " tests").append(") \u2014 ").append(why).append('\n')));
         out.print(text);

@@ -73,7 +73,7 @@ class SkippedSummaryTest {
     void listsEachSkippedSuiteWithHowManyTestsAndWhyAtTheEnd() {
         String summary = summaryOf(NeedsAFrobnicator.class, PartlySkipped.class, AllRun.class);
 
-        assertThat(summary).contains("Skipped on this machine (the reason says what to install or run):")
+        assertThat(summary).contains("Skipped tests, and why (a skip for a missing tool says what to install or run):")
                 .contains("  skipped: SkippedSummaryTest$NeedsAFrobnicator (2 tests) \u2014 frobnicator is not installed:"
                         + " apt-get install frobnicator\n")
                 .contains("  skipped: SkippedSummaryTest$PartlySkipped (1 test) \u2014 no engine: run 'source .ci/engine.sh'\n")
