@@ -18,7 +18,8 @@ final class CheckCommand implements Callable<Integer> {
     final CommandModel model = Options.declare(CommandModel.of(this, "check",
                     "Report what a profile would change, without changing anything.",
                     "Each finding is one line: file:line:col: severity rule-id [service] message.",
-                    "Exit 0 when nothing is open, 1 when findings remain, 2 when a file cannot be read or parsed."))
+                    "Exit 0 when nothing is open, 1 when findings remain, 2 when a file cannot be read or parsed"
+                            + " or no Compose file or Kubernetes manifest is found."))
             .option(String.class, "FORMAT", "text", "text, json or sarif (default: ${DEFAULT-VALUE}).", "-f", "--format")
             .option(String.class, "SEVERITY", "note",
                     "The lowest severity that makes the exit code 1: error, warning or note (default: ${DEFAULT-VALUE}).",
@@ -53,11 +54,13 @@ final class CheckCommand implements Callable<Integer> {
             }
             default -> {
                 out.print(Reports.text(run.reports, options.colour(), false));
-                summary(run, hardener, err);
+                if (!run.nothingFound) {
+                    summary(run, hardener, err);
+                }
             }
         }
         out.flush();
-        if (run.badInput) {
+        if (run.badInput || run.nothingFound) {
             return HardenCommand.BAD_INPUT;
         }
         boolean failing = run.reports.stream().flatMap(r -> r.findings().stream())

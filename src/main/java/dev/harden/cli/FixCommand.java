@@ -102,7 +102,7 @@ final class FixCommand implements Callable<Integer> {
         if (!diff) {
             options.writeLock(err);
         }
-        if (!quiet && !diff) {
+        if (!quiet && !diff && !run.nothingFound) {
             err.print(Reports.text(run.reports, options.colour(), !interactive));
             long fixed = run.reports.stream().flatMap(r -> r.findings().stream())
                     .filter(f -> f.status() == Finding.Status.FIXED).count();
@@ -112,7 +112,7 @@ final class FixCommand implements Callable<Integer> {
             err.print(Reports.text(run.reports, options.colour(), false));
         }
         err.flush();
-        return run.badInput ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;
+        return run.badInput || run.nothingFound ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;
     }
 
     /**

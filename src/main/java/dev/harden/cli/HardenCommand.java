@@ -32,7 +32,7 @@ public final class HardenCommand implements Callable<Integer> {
                     "Exit codes:",
                     "  0  clean (check) or done (fix)",
                     "  1  findings remain (check), or hardening broke a service (verify)",
-                    "  2  bad input or usage: a file could not be read or parsed, an unknown option or profile",
+                    "  2  bad input or usage: a file could not be read or parsed, no manifest was found, an unknown option",
                     "  3  internal error (a bug: run again with --stacktrace and report it)",
                     "  4  git or the forge refused (pr): the message says what to do",
                     "  130  interrupted (Ctrl-C) while verifying: its containers are removed, nothing is written",

@@ -33,6 +33,8 @@ final class Options {
     String maxFileSize;
     boolean verbose;
     boolean noColor;
+    /** Where warnings go, such as a misspelt rule id in an exemption. */
+    java.io.PrintWriter err;
     String pin;
     boolean offline;
     boolean refreshPins;
@@ -51,7 +53,7 @@ final class Options {
     static CommandModel declare(CommandModel command) {
         return command
                 .positionals(Path.class, "PATH",
-                        "Files or folders to read (default: the current folder). Folders are searched for *.yml and *.yaml.")
+                        "Files or folders to read (default: the current folder). Folders are searched for *.yml, *.yaml and *.json.")
                 .option(String.class, "NAME|FILE", null,
                         "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).",
                         "-p", "--profile")
@@ -59,7 +61,7 @@ final class Options {
                         "The repository config (default: the nearest .harden.yaml above the first path).", "--config")
                 .option(String.class, "SIZE", "10MB", "Skip files larger than this (default: ${DEFAULT-VALUE}).",
                         "--max-file-size")
-                .flag("Also list files that were skipped as neither Compose nor Kubernetes.", "-v", "--verbose")
+                .flag("Also list skipped files and folders, and why each file was taken as Compose or Kubernetes.", "-v", "--verbose")
                 .option(String.class, "MODE", null,
                         "Pin images: digest (name:tag@sha256:...), tag (a version for a floating tag) or report "
                                 + "(default: the profile's; strict pins digests).", "--pin")
@@ -85,6 +87,7 @@ final class Options {
         o.maxFileSize = command.value("--max-file-size");
         o.verbose = command.flag("--verbose");
         o.noColor = command.flag("--no-color");
+        o.err = command.err();
         o.pin = command.value("--pin");
         o.offline = command.flag("--offline");
         o.refreshPins = command.flag("--refresh-pins");
@@ -107,6 +110,15 @@ final class Options {
             return file.isPresent() ? RepoConfig.load(file.get()) : RepoConfig.none();
         } catch (ProfileException e) {
             throw new UserException(e.getMessage());
+        }
+    }
+
+    /** A misspelt rule id in the config's exemptions exempts nothing: say so, with the closest rule id. */
+    private void warnUnknownRules() {
+        Optional<Path> file = config != null ? Optional.of(config) : RepoConfig.find(paths().get(0));
+        if (file.isPresent() && err != null) {
+            RepoConfig.unknownRules(file.get(), RuleCatalog.builtIn().parameters().keySet())
+                    .forEach(err::println);
         }
     }
 
@@ -143,6 +155,7 @@ final class Options {
 
     Hardener hardener() {
         RepoConfig cfg = repoConfig();
+        warnUnknownRules();
         // Images first: Main's preload thread starts with the rule catalogue and the profile.
         ImageKnowledge images = images(cfg);
         pins = pins(cfg);

@@ -2,8 +2,14 @@ package dev.harden.cli;
 
 import dev.harden.engine.Hardener;
 import dev.harden.engine.Targets;
+import dev.harden.manifest.Recognition;
 import dev.harden.report.FileReport;
 import dev.harden.report.Terminal;
+import dev.harden.rule.KubernetesHardener;
+import dev.harden.rule.RuleCatalog;
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.YamlException;
+import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,6 +22,8 @@ final class Run {
     final List<FileReport> reports = new ArrayList<>();
     final List<Path> paths = new ArrayList<>();
     boolean badInput;
+    /** Nothing under the paths was a Compose file or Kubernetes manifest (and nothing failed). */
+    boolean nothingFound;
 
     static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err) {
         Run run = new Run();
@@ -24,6 +32,9 @@ final class Run {
         for (String problem : found.problems()) {
             err.println(problem);
             run.badInput = true;
+        }
+        if (options.verbose) {
+            found.skipped().forEach(s -> err.println(display(s.path()) + (s.folder() ? "/" : "") + ": skipped: " + s.reason()));
         }
         boolean progress = System.console() != null && found.files().size() > 50;
         int done = 0;
@@ -39,6 +50,12 @@ final class Run {
             } catch (OutOfMemoryError e) {
                 report = FileReport.failed(name, null, "1:1: too large to process in this much memory");
             }
+            if (manifest(report)) {
+                String text = new String(report.original(), java.nio.charset.StandardCharsets.UTF_8);
+                if (text.contains("harden:ignore") || text.contains(KubernetesHardener.IGNORE_ANNOTATION)) {
+                    RuleCatalog.builtIn().unknownIgnores(text).forEach(w -> err.println(Terminal.escape(name + ":" + w)));
+                }
+            }
             switch (report.kind()) {
                 case FAILED -> {
                     err.println(Terminal.escape(name + ":" + report.problem()));
@@ -50,7 +67,11 @@ final class Run {
                         err.println(Terminal.escape(name + ":" + report.problem().replaceFirst("^(\\d+:\\d+: )", "$1skipped: ")));
                     }
                 }
-                default -> { }
+                default -> {
+                    if (options.verbose) {
+                        err.println(Terminal.escape(name + ": " + taken(file, report)));
+                    }
+                }
             }
             run.reports.add(report);
             run.paths.add(file);
@@ -64,7 +85,31 @@ final class Run {
             err.print("\r\u001b[K");
             err.flush();
         }
+        if (!run.badInput && run.reports.stream().noneMatch(Run::manifest)) {
+            run.nothingFound = true;
+            err.println("harden: no Compose file or Kubernetes manifest found in " + String.join(", ", named.stream()
+                    .map(Run::display).toList()) + " (" + found.files().size() + " YAML or JSON "
+                    + (found.files().size() == 1 ? "file was" : "files were") + " neither"
+                    + (options.verbose ? "" : "; --verbose lists them and the folders not searched") + ")");
+        }
         return run;
+    }
+
+    static boolean manifest(FileReport r) {
+        return r.kind() == FileReport.Kind.COMPOSE || r.kind() == FileReport.Kind.KUBERNETES;
+    }
+
+    /** Why a file was taken as Compose or Kubernetes, for --verbose: read again, as only the verbose need it. */
+    private static String taken(Path file, FileReport report) {
+        String fileName = file.getFileName() == null ? report.file() : file.getFileName().toString();
+        try {
+            Recognition r = Recognition.of(YamlFile.parse(report.original(), Limits.DEFAULT.withMaxBytes(Long.MAX_VALUE)),
+                    fileName);
+            return (r.kind() == Recognition.Kind.COMPOSE ? "taken as a Compose file " : "taken as Kubernetes manifests: ")
+                    + r.why();
+        } catch (YamlException e) {
+            return "taken as " + report.kind().name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** How reports and diffs name a file: relative to the working folder when below it. */

@@ -4,6 +4,7 @@ import dev.harden.image.ImageKnowledge;
 import dev.harden.image.Pins;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.KubernetesFile;
+import dev.harden.manifest.Recognition;
 import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
@@ -127,21 +128,25 @@ public final class Hardener {
         List<Finding> findings = new ArrayList<>();
         List<GeneratedFile> generated = new ArrayList<>();
         FileReport.Kind kind;
-        Optional<ComposeFile> composeFile = ComposeFile.detect(yaml);
-        Optional<KubernetesFile> kubeFile = composeFile.isPresent() ? Optional.empty() : KubernetesFile.detect(yaml);
-        if (composeFile.isPresent()) {
+        String fileName = path.getFileName() == null ? name : path.getFileName().toString();
+        Recognition recognised = Recognition.of(yaml, fileName);
+        if (recognised.kind() == Recognition.Kind.COMPOSE) {
+            ComposeFile composeFile = recognised.compose();
+            Optional<String> malformed = composeFile.malformedService();
+            if (malformed.isPresent()) {
+                return FileReport.failed(name, bytes, malformed.get());
+            }
             kind = FileReport.Kind.COMPOSE;
-            findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
-        } else if (kubeFile.isPresent()) {
+            findings.addAll(compose.run(composeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
+        } else if (recognised.kind() == Recognition.Kind.KUBERNETES) {
+            KubernetesFile kubeFile = recognised.kubernetes();
             kind = FileReport.Kind.KUBERNETES;
-            findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
-            String inputName = path.getFileName() == null ? name : path.getFileName().toString();
-            Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(inputName));
-            kubernetes.networkPolicies(kubeFile.get(), fix, name, inputName, neighbours.apply(neighbour).orElse(null),
+            findings.addAll(kubernetes.run(kubeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
+            Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(fileName));
+            kubernetes.networkPolicies(kubeFile, fix, name, fileName, neighbours.apply(neighbour).orElse(null),
                     (rule, subject) -> exemption(path, rule, subject, extra), findings::add).ifPresent(generated::add);
         } else {
-            return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(),
-                    "1:1: neither a Compose file (no top-level 'services') nor Kubernetes manifests (no 'apiVersion' and 'kind')");
+            return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(), recognised.why());
         }
         byte[] fixed = null;
         if (fix && editor.changed()) {

@@ -18,7 +18,10 @@ public final class ComposeFile {
         this.root = root;
     }
 
-    /** A Compose file is one whose (first) document is a mapping with a {@code services} mapping. */
+    /**
+     * The Compose view of a file already known to be one: its (first) document is a mapping with a
+     * {@code services} mapping. Whether an unknown file is one is {@link Recognition}'s question.
+     */
     public static Optional<ComposeFile> detect(YamlFile yaml) {
         if (yaml.documents().isEmpty() || !(yaml.documents().get(0) instanceof Mapping root)) {
             return Optional.empty();
@@ -26,6 +29,28 @@ public final class ComposeFile {
         Optional<Node> services = root.get("services");
         if (services.isPresent() && services.get() instanceof Mapping && root.get("apiVersion").isEmpty()) {
             return Optional.of(new ComposeFile(yaml, root));
+        }
+        return Optional.empty();
+    }
+
+    static ComposeFile of(YamlFile yaml, Mapping root) {
+        return new ComposeFile(yaml, root);
+    }
+
+    /**
+     * {@code line:col: reason} for the first service that is text or a list instead of a mapping,
+     * which Compose refuses ("services.web must be a mapping"); empty when there is none.
+     */
+    public Optional<String> malformedService() {
+        for (Mapping.Entry e : servicesMapping().entries()) {
+            Node value = e.value().resolve();
+            if (e.keyText() != null && !e.keyText().equals(Mapping.MERGE_KEY)
+                    && (value instanceof Scalar s && !s.isNull() || value instanceof dev.harden.yaml.Sequence)) {
+                String shown = value instanceof Scalar s ? "'" + s.value() + "'" : "a list";
+                return Optional.of(yaml.line(e.value().start()) + ":" + yaml.column(e.value().start()) + ": service '"
+                        + e.keyText() + "' is " + shown + ", not a mapping of settings, and Compose refuses it: write"
+                        + " its settings below its name (for example 'image:')");
+            }
         }
         return Optional.empty();
     }

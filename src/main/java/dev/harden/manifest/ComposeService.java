@@ -98,6 +98,21 @@ public final class ComposeService {
         return out;
     }
 
+    /**
+     * How messages name the image: as written, else where it comes from, such as a service in another
+     * file that this one extends.
+     */
+    public String imageDescription() {
+        if (image() != null) {
+            return image();
+        }
+        if (get("build").isPresent()) {
+            return "(built locally)";
+        }
+        Mapping m = mapping();
+        return m != null && m.lookup("extends").isPresent() ? "(set by the service it extends)" : "(none given)";
+    }
+
     public String image() {
         return text("image");
     }

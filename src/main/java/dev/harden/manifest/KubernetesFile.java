@@ -32,7 +32,11 @@ public final class KubernetesFile {
         this.objects = objects;
     }
 
-    /** Kubernetes when at least one document is a mapping with string {@code apiVersion} and {@code kind}. */
+    /**
+     * Kubernetes when at least one document is an object: a mapping with string {@code apiVersion} and
+     * {@code kind}, and a {@code metadata} mapping (or {@code items}, for a {@code List}). Other data
+     * that borrows the two keys, such as harden's own profiles and image knowledge, has no metadata.
+     */
     public static Optional<KubernetesFile> detect(YamlFile yaml) {
         List<Mapping> objects = new ArrayList<>();
         for (Node doc : yaml.documents()) {
@@ -44,6 +48,12 @@ public final class KubernetesFile {
     }
 
     static boolean isObject(Mapping m) {
+        return isTyped(m) && (m.get("metadata").filter(n -> n instanceof Mapping).isPresent()
+                || kind(m).endsWith("List") && m.get("items").filter(n -> n instanceof Sequence).isPresent());
+    }
+
+    /** Whether a mapping has string {@code apiVersion} and {@code kind}. */
+    static boolean isTyped(Mapping m) {
         return m.get("apiVersion").filter(n -> n instanceof Scalar).isPresent()
                 && m.get("kind").filter(n -> n instanceof Scalar).isPresent();
     }
@@ -74,7 +84,7 @@ public final class KubernetesFile {
         Optional<Node> items = object.lookup("items").map(f -> f.value().resolve());
         if (items.isPresent() && items.get() instanceof Sequence s) {
             for (Node item : s.items()) {
-                if (item.resolve() instanceof Mapping m && isObject(m)) {
+                if (item.resolve() instanceof Mapping m && isTyped(m)) {
                     flatten(m, out, depth + 1);
                 }
             }

@@ -22,6 +22,8 @@ import java.util.function.Consumer;
  */
 public final class Bot {
     private static final long PUSH_BACKOFF_MILLIS = 2_000;
+    /** How long to wait for a forge to list a pull request it says exists (GitHub's listing can lag). */
+    private static final long[] LISTING_WAITS_MILLIS = {1_000, 2_000, 4_000, 8_000};
 
     private final Forge forge;
     private final Pace.Sleeper sleeper;
@@ -124,14 +126,31 @@ public final class Bot {
                 throw new PrException(e.getMessage() + (push ? "; the branch is pushed: the next run opens or finishes"
                         + " the pull request" : ""));
             }
-            // Someone (or a parallel run) opened it between our lookup and our create.
-            Optional<PullRequest> now = forge.byHead(branch).stream().filter(p -> p.state() == PullRequest.State.OPEN)
-                    .findFirst();
+            // Someone (or a parallel run) opened it between our lookup and our create, or the forge's
+            // listing lags behind its own refusal: look again for a while before giving up.
+            Optional<PullRequest> now = openByHead(branch);
+            for (int attempt = 0; now.isEmpty() && attempt < LISTING_WAITS_MILLIS.length; attempt++) {
+                long wait = LISTING_WAITS_MILLIS[attempt];
+                log.accept("the forge says a pull request exists for " + branch + " but does not list it yet; looking"
+                        + " again in " + wait / 1000 + "s");
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new PrException("interrupted while waiting for the pull request from " + branch);
+                }
+                now = openByHead(branch);
+            }
             if (now.isEmpty()) {
-                throw new PrException(e.getMessage());
+                throw new PrException(e.getMessage() + "; the forge still lists no open pull request from " + branch
+                        + ": run again in a minute to update it");
             }
             return update(now.get(), proposal, push);
         }
+    }
+
+    private Optional<PullRequest> openByHead(String branch) throws ForgeException {
+        return forge.byHead(branch).stream().filter(p -> p.state() == PullRequest.State.OPEN).findFirst();
     }
 
     private Outcome update(PullRequest pr, Proposal proposal, boolean pushed) throws ForgeException {

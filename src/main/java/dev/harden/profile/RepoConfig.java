@@ -1,9 +1,18 @@
 package dev.harden.profile;
 
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.Mapping;
+import dev.harden.yaml.Node;
+import dev.harden.yaml.Scalar;
+import dev.harden.yaml.Sequence;
+import dev.harden.yaml.YamlException;
+import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +106,39 @@ public record RepoConfig(Path folder, String profile, String imagesFile, List<Ex
         return new RepoConfig(file.toAbsolutePath().getParent(),
                 data.get("profile") == null ? null : String.valueOf(data.get("profile")),
                 data.get("images") == null ? null : String.valueOf(data.get("images")), exemptions);
+    }
+
+    /**
+     * {@code file:line:col: warning: unknown rule ...} for each rule id in the config's exemptions that is not a
+     * rule (nor {@code all}), once per id: such an exemption silently exempts nothing.
+     *
+     * @param known the rule ids there are
+     */
+    public static List<String> unknownRules(Path file, Collection<String> known) {
+        List<String> out = new ArrayList<>();
+        YamlFile yaml;
+        try {
+            yaml = YamlFile.parse(Files.readAllBytes(file), Limits.DEFAULT);
+        } catch (IOException | YamlException e) {
+            return out; // load() has reported it already
+        }
+        if (yaml.documents().isEmpty() || !(yaml.documents().get(0) instanceof Mapping root)
+                || !(root.get("exemptions").orElse(null) instanceof Sequence items)) {
+            return out;
+        }
+        Set<String> seen = new HashSet<>();
+        for (Node item : items.items()) {
+            Node rules = item.resolve() instanceof Mapping m ? m.get("rules").orElse(null) : null;
+            List<Node> ids = rules instanceof Sequence s ? s.items() : rules == null ? List.of() : List.of(rules);
+            for (Node id : ids) {
+                if (id.resolve() instanceof Scalar sc && !sc.value().equals("all") && !known.contains(sc.value())
+                        && seen.add(sc.value())) {
+                    out.add(file + ":" + yaml.line(id.start()) + ":" + yaml.column(id.start()) + ": warning: "
+                            + Suggest.unknownRule(sc.value(), FILE_NAME, known) + " (the exemption does not apply to it)");
+                }
+            }
+        }
+        return out;
     }
 
     /** The exemption that covers a rule for a subject of a file, if any. */

@@ -1,13 +1,19 @@
 package dev.harden.profile;
 
 import java.util.Collection;
+import java.util.Optional;
 
 /** "Did you mean ...?" for misspelt names. */
-final class Suggest {
+public final class Suggest {
     private Suggest() {
     }
 
     static String didYouMean(String wrong, Collection<String> known) {
+        return closest(wrong, known).map(best -> " (did you mean '" + best + "'?)").orElse("");
+    }
+
+    /** The known name closest to a misspelt one, when it is close enough to be what was meant. */
+    public static Optional<String> closest(String wrong, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
@@ -17,7 +23,13 @@ final class Suggest {
                 best = k;
             }
         }
-        return best != null && bestDistance <= Math.max(2, wrong.length() / 3) ? " (did you mean '" + best + "'?)" : "";
+        return best != null && bestDistance <= Math.max(2, wrong.length() / 3) ? Optional.of(best) : Optional.empty();
+    }
+
+    /** {@code unknown rule 'x' in WHERE; did you mean 'y'?}, or without the question when nothing is close. */
+    public static String unknownRule(String id, String where, Collection<String> known) {
+        return "unknown rule '" + id + "' in " + where + closest(id, known).map(b -> "; did you mean '" + b + "'?")
+                .orElse("; 'harden rules' lists the rule ids");
     }
 
     private static int distance(String a, String b) {

@@ -60,7 +60,7 @@ final class ComposeRules {
     }
 
     private static String imageName(ServiceCheck c) {
-        return c.image().map(ImageRef::name).orElse(c.service().image() == null ? "(built locally)" : c.service().image());
+        return c.image().map(ImageRef::name).orElse(c.service().imageDescription());
     }
 
     private static String verifyHint(ServiceCheck c) {

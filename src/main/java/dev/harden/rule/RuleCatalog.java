@@ -59,6 +59,14 @@ public final class RuleCatalog {
         return new RuleCatalog(rules);
     }
 
+    /**
+     * {@code line:col: warning: unknown rule ...} for each misspelt rule id in a manifest's
+     * {@code # harden:ignore} comments and ignore annotations, which would otherwise exempt nothing.
+     */
+    public List<String> unknownIgnores(String text) {
+        return InlineIgnore.unknownRules(text, parameters().keySet());
+    }
+
     public List<RuleInfo> all() {
         return new ArrayList<>(rules.values());
     }

@@ -165,6 +165,11 @@ public final class Editor {
             while (from > keyEnd && (source.text.charAt(from - 1) == ' ' || source.text.charAt(from - 1) == '\t')) {
                 from--;
             }
+            if (from > keyEnd && source.text.charAt(from - 1) == '\n' && value.anchor == null && value.tag == null) {
+                // The value stands on a line of its own (Helm renders "resources:\n  {}"): replace it from the
+                // end of the line before, so that the new entries do not follow an empty line.
+                from = source.lineEnd(from - 1);
+            }
         }
         int lineEnd = source.lineEnd(emptyPlain ? keyEnd : value.end);
         String prefix = replacement.anchor != null && !emptyPlain ? " &" + replacement.anchor : "";

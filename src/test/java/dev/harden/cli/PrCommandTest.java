@@ -8,6 +8,7 @@ import dev.harden.forge.Forge;
 import dev.harden.testing.FakeForge;
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
+import dev.harden.testing.Needs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class PrCommandTest {
 
     /** A git server with one repository acme/NAME holding these files, and a fake GitHub for it. */
     private void start(String name, Map<String, String> files) throws Exception {
-        assumeTrue(GitServer.available(), "lighttpd, git or git-http-backend is not installed (.ci/run installs them)");
+        assumeTrue(GitServer.available(), Needs.GIT_SERVER);
         server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
         bare = server.repository(name);
         GitCli.seed(bare, files);

@@ -13,6 +13,7 @@ import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.testing.Fixtures;
+import dev.harden.testing.Needs;
 import dev.harden.testing.Workloads;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlFile;
@@ -70,7 +71,7 @@ class KubernetesCorpusTest {
 
     static List<Path> files(String folder) throws IOException {
         Path dir = CORPUS.resolve(folder);
-        assumeTrue(Files.isDirectory(dir), "corpus not present at " + dir.toAbsolutePath());
+        assumeTrue(Files.isDirectory(dir), "no corpus at " + dir.toAbsolutePath() + ": " + Needs.CORPUS);
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.ya?ml")).sorted().toList();
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
 import java.nio.charset.StandardCharsets;
+import dev.harden.testing.Needs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ class GitRepoTest {
 
     @BeforeAll
     static void needGit() {
-        assumeTrue(GitCli.available(), "git is not installed");
+        assumeTrue(GitCli.available(), Needs.GIT);
     }
 
     private Path seeded() throws Exception {
@@ -147,7 +148,7 @@ class GitRepoTest {
 
     @Test
     void talksSmartHttpWithATokenAndReportsAHookRejectionAsAStatus() throws Exception {
-        assumeTrue(GitServer.available(), "lighttpd or git-http-backend is not installed");
+        assumeTrue(GitServer.available(), Needs.GIT_SERVER);
         try (GitServer server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN)) {
             Path bare = server.repository("shop");
             String mainTip = GitCli.seed(bare, Map.of("compose.yaml", "services: {}\n"));

@@ -18,6 +18,7 @@ import dev.harden.testing.FakeForge.Dialect;
 import dev.harden.testing.FakeTime;
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
+import dev.harden.testing.Needs;
 import dev.harden.yaml.Limits;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,12 +56,9 @@ class BotTest {
     private Path bare;
     private FakeForge fake;
 
-    @BeforeAll
-    static void needServer() {
-        assumeTrue(GitServer.available(), "lighttpd, git or git-http-backend is not installed (.ci/run installs them)");
-    }
-
     private void start(Dialect d, Map<String, String> files) throws Exception {
+        // per test, not in @BeforeAll: a class-level skip hides how many tests did not run
+        assumeTrue(GitServer.available(), Needs.GIT_SERVER);
         dialect = d;
         server = GitServer.start(Files.createDirectories(dir.resolve("server")), kind().gitUsername(), TOKEN);
         bare = server.repository("shop");
@@ -292,6 +289,23 @@ class BotTest {
         assertThat(outcome.action()).isEqualTo(Outcome.Action.UPDATED);
         assertThat(fake.prs()).singleElement().satisfies(pr -> assertThat(pr.title)
                 .isEqualTo("Harden containers with the restricted profile"));
+    }
+
+    @Test
+    void aPullRequestThatGitHubSaysExistsButDoesNotYetListIsFoundAfterAWaitAndUpdated() throws Exception {
+        start();
+        fake.add("harden/restricted", "main", "Opened a moment ago", "");
+        fake.lagListings(2);
+
+        Outcome outcome = run("restricted");
+
+        assertThat(outcome.action()).isEqualTo(Outcome.Action.UPDATED);
+        assertThat(fake.prs()).singleElement().satisfies(pr -> assertThat(pr.title)
+                .isEqualTo("Harden containers with the restricted profile"));
+        assertThat(fake.calls("POST", "/pulls")).extracting(FakeForge.Call::status).containsExactly(422);
+        assertThat(time.sleeps()).contains(1_000L);
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("the forge says a pull request exists for"
+                + " harden/restricted but does not list it yet; looking again in 1s"));
     }
 
     @Test

@@ -9,7 +9,7 @@ class ComposeSchemaTest {
 
     @Test
     void theSchemaAcceptsWhatHardenWritesAndRejectsANumericUserOrAStringCapDrop() {
-        Assumptions.assumeTrue(ComposeSchema.available(), "no compose-spec schema on this machine");
+        Assumptions.assumeTrue(ComposeSchema.available(), Needs.SCHEMA);
         assertThat(ComposeSchema.errors("""
                 services:
                   app:

@@ -20,14 +20,14 @@ public final class Corpus {
                 return candidate;
             }
         }
-        Assumptions.abort("no shared corpus on this machine");
+        Assumptions.abort(Needs.CORPUS);
         throw new IllegalStateException();
     }
 
     /** Every regular file under a corpus folder ({@code compose}, {@code kubernetes}, ...), sorted. */
     public static List<Path> files(String folder) {
         Path dir = root().resolve(folder);
-        Assumptions.assumeTrue(Files.isDirectory(dir), "no corpus folder " + folder);
+        Assumptions.assumeTrue(Files.isDirectory(dir), "no corpus folder " + folder + ": " + Needs.CORPUS);
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".tsv")).sorted().toList();
         } catch (IOException e) {
@@ -38,7 +38,7 @@ public final class Corpus {
     /** The compose-spec JSON schema, or a skip when it is absent. */
     public static Path composeSchema() {
         Path schema = root().resolveSibling("schemas").resolve("compose-spec.json");
-        Assumptions.assumeTrue(Files.isRegularFile(schema), "no compose-spec schema on this machine");
+        Assumptions.assumeTrue(Files.isRegularFile(schema), Needs.SCHEMA);
         return schema;
     }
 }

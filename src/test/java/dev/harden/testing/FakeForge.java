@@ -70,6 +70,7 @@ public final class FakeForge implements AutoCloseable {
     private final Map<String, Long> labelIds = new LinkedHashMap<>();
     private int pageSize = 100;
     private boolean raceOnCreate;
+    private int laggingListings;
 
     public FakeForge(Dialect dialect, String token, String repo, Predicate<String> branchExists) {
         this.dialect = dialect;
@@ -108,6 +109,15 @@ public final class FakeForge implements AutoCloseable {
     /** The next create finds that someone else opened a pull request for the branch a moment before. */
     public synchronized void raceOnNextCreate() {
         raceOnCreate = true;
+    }
+
+    /**
+     * The next {@code listings} GitHub listings of pull requests answer as if there were none, as
+     * GitHub's can for a while after a pull request is opened, while creating one still answers
+     * 422 "already exists".
+     */
+    public synchronized void lagListings(int listings) {
+        this.laggingListings = listings;
     }
 
     /** Adds a pull request as if a person or an earlier tool had opened it. */
@@ -197,7 +207,10 @@ public final class FakeForge implements AutoCloseable {
         if (path.equals(base + "/pulls") && method.equals("GET")) {
             String state = q.getOrDefault("state", "open");
             String head = q.get("head");
+            boolean lagging = laggingListings > 0;
+            laggingListings = Math.max(0, laggingListings - 1);
             List<Object> items = prs.stream()
+                    .filter(p -> !lagging)
                     .filter(p -> state.equals("all") || p.state.equals(state))
                     .filter(p -> head == null || head.equals(repo.substring(0, repo.indexOf('/')) + ":" + p.head))
                     .sorted(Comparator.comparingLong((Pr p) -> p.number).reversed())

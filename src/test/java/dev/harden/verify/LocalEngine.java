@@ -2,6 +2,7 @@ package dev.harden.verify;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.harden.testing.Needs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,9 @@ import java.util.List;
 final class LocalEngine {
     static final List<String> IMAGES = List.of("local/busybox:static", "local/nginx:deb", "local/nginx:deb-user",
             "local/postgres:deb", "local/postgres:deb-user", "local/redis:deb", "local/redis:deb-user");
+    /** What builds the images by hand. */
+    private static final String ENGINE_IMAGES = "DOCKER_HOST=... sh src/test/docker/build-test-images.sh builds them;"
+            + " it needs debootstrap and busybox-static, which 'source .ci/engine.sh' installs as root";
     private static String host;
     private static String problem;
 
@@ -27,7 +31,7 @@ final class LocalEngine {
         if (host == null && problem == null) {
             prepare();
         }
-        assumeTrue(problem == null, () -> "skipped: " + problem);
+        assumeTrue(problem == null, () -> problem);
         return host;
     }
 
@@ -41,7 +45,7 @@ final class LocalEngine {
             engine = DockerEngine.at(h);
             engine.version();
         } catch (IOException | RuntimeException e) {
-            problem = "no Docker engine answers at " + h + " (" + e.getMessage() + "); .ci/run starts one";
+            problem = "no Docker engine answers at " + h + " (" + e.getMessage() + "): " + Needs.ENGINE;
             return;
         }
         try {
@@ -56,12 +60,13 @@ final class LocalEngine {
                 pb.environment().put("DOCKER_HOST", h);
                 int code = pb.start().waitFor();
                 if (code != 0) {
-                    problem = "the test images could not be built: " + Files.readString(log, StandardCharsets.UTF_8).strip();
+                    problem = "the test images could not be built (" + ENGINE_IMAGES + "): "
+                            + Files.readString(log, StandardCharsets.UTF_8).strip();
                     return;
                 }
             }
         } catch (IOException e) {
-            problem = "the test images could not be built: " + e.getMessage();
+            problem = "the test images could not be built (" + ENGINE_IMAGES + "): " + e.getMessage();
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,6 +8,7 @@ import dev.harden.cli.HardenCommand;
 import dev.harden.testing.FakeForge;
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
+import dev.harden.testing.Needs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class PrVerifyTest {
 
     @Test
     void thePullRequestLeavesOutTheChangeThatBrokeAServiceAndItsBodySaysWhichRuleAndLogLine() throws Exception {
-        assumeTrue(GitServer.available(), "lighttpd, git or git-http-backend is not installed (.ci/run installs them)");
+        assumeTrue(GitServer.available(), Needs.GIT_SERVER);
         String host = LocalEngine.host();
         // Knowledge that forgets where nginx writes: read-only-root-filesystem then breaks web, and only web.
         String wrong = Files.readString(Path.of("examples/compose/local-images.yaml"))

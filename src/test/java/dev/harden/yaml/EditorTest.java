@@ -189,6 +189,27 @@ class EditorTest {
     }
 
     @Test
+    void turnsAnEmptyFlowMappingOnItsOwnLineIntoAMappingWithoutABlankLine() throws Exception {
+        for (String eol : new String[] {"\n", "\r\n"}) {
+            String helm = "resources:\n  {}\nimage: x\n".replace("\n", eol);
+            YamlFile f = YamlFile.parse(helm);
+            Editor e = f.edit();
+            Mapping resources = e.mappingAt(root(f), "resources");
+            e.put(resources, "limits", Mapping.block().with("memory", Scalar.string("512Mi")));
+            assertThat(e.applyText()).as("line breaks %s", eol.length())
+                    .isEqualTo("resources:\n  limits:\n    memory: 512Mi\nimage: x\n".replace("\n", eol));
+        }
+    }
+
+    @Test
+    void anEmptyFlowMappingOnItsOwnLineAfterACommentKeepsTheComment() throws Exception {
+        YamlFile f = YamlFile.parse("resources:  # sized by the chart\n  {}\n");
+        Editor e = f.edit();
+        e.put(e.mappingAt(root(f), "resources"), "cpu", Scalar.string("1"));
+        assertThat(e.applyText()).isEqualTo("resources:  # sized by the chart\n  cpu: \"1\"\n");
+    }
+
+    @Test
     void turnsAnAliasedServiceIntoAMergeSoTheAnchorIsUntouched() throws Exception {
         YamlFile f = YamlFile.parse("x-base: &base\n  image: nginx\nweb: *base\n");
         Editor e = f.edit();
