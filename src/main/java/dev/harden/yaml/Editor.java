@@ -519,10 +519,6 @@ public final class Editor {
     }
 
     private void checkEditable(Node target) throws YamlException {
-        if (target instanceof Mapping m && m.duplicateKey != null) {
-            throw refusal(target, "this mapping has the key '" + m.duplicateKey
-                    + "' twice; tools disagree on which one wins, so harden does not edit it");
-        }
         if (!allowShared && isShared(target)) {
             throw refusal(target, "this node is shared through an anchor; editing it would change every alias");
         }

@@ -304,13 +304,6 @@ class EditorTest {
     }
 
     @Test
-    void refusesMappingsWithDuplicateKeys() throws Exception {
-        YamlFile f = YamlFile.parse("a:\n  x: 1\n  x: 2\n");
-        assertThatThrownBy(() -> f.edit().put(at(root(f), "a"), "y", Scalar.integer(1)))
-                .isInstanceOf(YamlException.class).hasMessageContaining("'x' twice");
-    }
-
-    @Test
     void replacesValuesOfEveryShapeKeepingTheirComments() throws Exception {
         YamlFile f = YamlFile.parse("a:\n  x: ~  # empty\n  y: *z\n  w:\n    - old\n  v: {p: 1}\nz: &z 1\n".replace("*z\n", "1\n"));
         Editor e = f.edit();
