@@ -3,6 +3,7 @@ package dev.harden.engine;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.KubernetesFile;
+import dev.harden.manifest.Variables;
 import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
@@ -17,6 +18,7 @@ import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,7 +103,7 @@ public final class Hardener {
         List<Finding> findings = new ArrayList<>();
         List<GeneratedFile> generated = new ArrayList<>();
         FileReport.Kind kind;
-        Optional<ComposeFile> composeFile = ComposeFile.detect(yaml);
+        Optional<ComposeFile> composeFile = ComposeFile.detect(yaml).map(c -> c.with(projectVariables(path)));
         Optional<KubernetesFile> kubeFile = composeFile.isPresent() ? Optional.empty() : KubernetesFile.detect(yaml);
         if (composeFile.isPresent()) {
             kind = FileReport.Kind.COMPOSE;
@@ -126,6 +128,19 @@ public final class Hardener {
             }
         }
         return new FileReport(name, kind, bytes, fixed, findings, null, fix ? generated : List.of());
+    }
+
+    /**
+     * The variables Compose reads from the {@code .env} file beside the Compose file. harden's own
+     * environment is never used: a check must not depend on who runs it.
+     */
+    private Variables projectVariables(Path path) {
+        try {
+            return neighbours.apply(path.resolveSibling(".env"))
+                    .map(b -> Variables.fromEnvFile(new String(b, StandardCharsets.UTF_8))).orElse(Variables.none());
+        } catch (UncheckedIOException e) {
+            return Variables.none();
+        }
     }
 
     private static Optional<byte[]> readIfPresent(Path file) {

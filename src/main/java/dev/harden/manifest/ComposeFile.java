@@ -12,22 +12,42 @@ import java.util.Optional;
 public final class ComposeFile {
     private final YamlFile yaml;
     private final Mapping root;
+    private final Variables variables;
 
-    private ComposeFile(YamlFile yaml, Mapping root) {
+    private ComposeFile(YamlFile yaml, Mapping root, Variables variables) {
         this.yaml = yaml;
         this.root = root;
+        this.variables = variables;
     }
 
     /** A Compose file is one whose (first) document is a mapping with a {@code services} mapping. */
     public static Optional<ComposeFile> detect(YamlFile yaml) {
+        return detect(yaml, Variables.none());
+    }
+
+    /** Detects a Compose file whose {@code ${X}} references read {@code variables} (the project's {@code .env}). */
+    public static Optional<ComposeFile> detect(YamlFile yaml, Variables variables) {
         if (yaml.documents().isEmpty() || !(yaml.documents().get(0) instanceof Mapping root)) {
             return Optional.empty();
         }
         Optional<Node> services = root.get("services");
         if (services.isPresent() && services.get() instanceof Mapping && root.get("apiVersion").isEmpty()) {
-            return Optional.of(new ComposeFile(yaml, root));
+            return Optional.of(new ComposeFile(yaml, root, variables));
         }
         return Optional.empty();
+    }
+
+    /** The same file read with other variables. */
+    public ComposeFile with(Variables other) {
+        return new ComposeFile(yaml, root, other);
+    }
+
+    /**
+     * Text as Compose reads it once variables are substituted; the text as written when a variable
+     * it uses has no value and no default here.
+     */
+    public String interpolate(String text) {
+        return variables.evaluate(text).orElse(text);
     }
 
     public YamlFile yaml() {

@@ -61,7 +61,7 @@ public final class ComposeHardener {
                 if (service.isFragment()) {
                     continue;
                 }
-                Optional<ImageRef> ref = ImageRef.parse(service.image());
+                Optional<ImageRef> ref = ImageRef.parse(file.interpolate(service.image()));
                 ServiceCheck check = new ServiceCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix,
                         reason(file, service, ruleId, exemption), fileName, findings::add), service, ref.orElse(null),
                         factsOf(service), neighbours);
@@ -76,7 +76,7 @@ public final class ComposeHardener {
     }
 
     private ImageFacts factsOf(ComposeService service) {
-        Optional<ImageRef> ref = ImageRef.parse(service.image());
+        Optional<ImageRef> ref = ImageRef.parse(service.file().interpolate(service.image()));
         return ref.flatMap(images::lookup).orElseGet(() -> ImageFacts.unknown(ref.map(ImageRef::name).orElse("")));
     }
 

@@ -206,6 +206,21 @@ class CliTest {
     }
 
     @Test
+    void variablesComeFromTheEnvFileBesideTheComposeFileNeverFromHardensEnvironment() throws IOException {
+        String compose = "services:\n  job:\n    image: example/job:1.0.0\n    user: ${JOB_USER:-1000}\n"
+                + "  home:\n    image: example/job:1.0.0\n    user: ${HOME:-0}\n";
+        Path withEnv = write("a/compose.yaml", compose);
+        write("a/.env", "# project settings\nJOB_USER=0\n");
+        Path withoutEnv = write("b/compose.yaml", compose);
+        Cli a = Cli.run("check", "--profile", "restricted", "--format", "json", withEnv.toString());
+        Cli b = Cli.run("check", "--profile", "restricted", "--format", "json", withoutEnv.toString());
+        assertThat(System.getenv("HOME")).as("the test needs HOME set in harden's environment").isNotBlank();
+        assertThat(a.out()).contains("runs as root because user: ${JOB_USER:-1000} (= 0) is set explicitly")
+                .contains("runs as root because user: ${HOME:-0} (= 0) is set explicitly");
+        assertThat(b.out()).doesNotContain("${JOB_USER:-1000}").contains("runs as root because user: ${HOME:-0} (= 0)");
+    }
+
+    @Test
     void aMissingPathIsBadInput() {
         Cli r = Cli.run("check", dir.resolve("nope.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);
