@@ -132,10 +132,32 @@ final class ComposeRules {
         return upper.startsWith("CAP_") ? upper.substring(4) : upper;
     }
 
+    /**
+     * A service that sets a root {@code user:} itself runs as root for work of its own (an init job
+     * that chowns folders), unless its image is known to start as root and step down through its own
+     * entrypoint: only then does harden know which capabilities that root work needs.
+     */
+    private static boolean explicitRootWorkUnknown(ServiceCheck c) {
+        String user = c.value("user");
+        if (user == null || !isRoot(user)) {
+            return false;
+        }
+        ImageFacts facts = c.facts();
+        return !(facts.known() && facts.startsAsRoot() && facts.dropsPrivileges() && c.service().get("entrypoint").isEmpty());
+    }
+
     static void capDropAll(ServiceCheck c) throws YamlException {
         ComposeService s = c.service();
         boolean dropsAll = c.list("cap_drop").stream().anyMatch(x -> normaliseCap(x).equals("ALL"));
         if (dropsAll) {
+            return;
+        }
+        Optional<Node> user = s.get("user");
+        if (explicitRootWorkUnknown(c)) {
+            c.open(user.orElse(s.location()), "keeps Docker's default capabilities; not dropped because user: "
+                    + c.quote((Scalar) user.orElseThrow()) + " asks for root, and harden cannot tell which capabilities that"
+                    + " root work needs: drop ALL and add back what it uses (a job that chowns folders needs CHOWN, often"
+                    + " DAC_OVERRIDE and FOWNER)", false);
             return;
         }
         List<String> present = c.list("cap_add").stream().map(ComposeRules::normaliseCap).toList();
