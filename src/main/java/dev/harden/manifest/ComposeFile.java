@@ -1,8 +1,10 @@
 package dev.harden.manifest;
 
+import dev.harden.yaml.Alias;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
+import dev.harden.yaml.Sequence;
 import dev.harden.yaml.YamlFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +88,55 @@ public final class ComposeFile {
             }
         }
         return list;
+    }
+
+    /**
+     * The services that reuse a service's own anchored mapping, as a whole ({@code web-2: *web}) or
+     * through a merge key ({@code <<: *web}); empty when the mapping is not anchored, nothing reuses
+     * it, or something other than a service does.
+     */
+    public List<ComposeService> copiesOf(ComposeService service) {
+        Node anchored = service.node();
+        if (!(anchored instanceof Mapping) || anchored.anchor() == null) {
+            return List.of();
+        }
+        List<ComposeService> copies = new ArrayList<>();
+        int uses = 0;
+        for (ComposeService other : services()) {
+            Node value = other.node();
+            if (value instanceof Alias a && a.target() == anchored) {
+                copies.add(other);
+                uses++;
+            } else if (value instanceof Mapping m) {
+                Optional<Node> merge = m.entry(Mapping.MERGE_KEY).map(Mapping.Entry::value);
+                List<Node> merged = merge.isEmpty() ? List.of()
+                        : merge.get() instanceof Sequence q ? q.items() : List.of(merge.get());
+                long here = merged.stream().filter(n -> n instanceof Alias a && a.target() == anchored).count();
+                if (here > 0) {
+                    copies.add(other);
+                    uses += (int) here;
+                }
+            }
+        }
+        return uses > 0 && uses == aliasesTo(root, anchored) ? copies : List.of();
+    }
+
+    /** How many aliases in a subtree refer to a node. */
+    private static int aliasesTo(Node node, Node target) {
+        if (node instanceof Alias a) {
+            return a.target() == target ? 1 : 0;
+        }
+        int count = 0;
+        if (node instanceof Mapping m) {
+            for (Mapping.Entry e : m.entries()) {
+                count += aliasesTo(e.key(), target) + aliasesTo(e.value(), target);
+            }
+        } else if (node instanceof Sequence q) {
+            for (Node item : q.items()) {
+                count += aliasesTo(item, target);
+            }
+        }
+        return count;
     }
 
     public Optional<ComposeService> service(String name) {

@@ -20,6 +20,11 @@ import java.util.function.BiFunction;
 /** Runs a profile's Compose rules over every service of one Compose file. */
 public final class ComposeHardener {
 
+    /** The keys Compose rules decide their edits by; a copy that sets one itself needs edits of its own. */
+    private static final List<String> EDIT_INPUTS = List.of("image", "build", "user", "entrypoint", "network_mode",
+            "networks", "volumes", "tmpfs", "read_only", "cap_add", "cap_drop", "security_opt", "deploy", "mem_limit",
+            "mem_reservation", "cpus", "cpu_quota", "pids_limit", "logging", "restart", "healthcheck", "extends");
+
     private final Profile profile;
     private final ImageKnowledge images;
     private final RuleCatalog catalog;
@@ -39,6 +44,13 @@ public final class ComposeHardener {
                              BiFunction<String, String, String> exemption) {
         List<Finding> findings = new ArrayList<>();
         List<ComposeService> services = file.services();
+        for (ComposeService service : services) {
+            List<ComposeService> copies = file.copiesOf(service);
+            if (!copies.isEmpty() && copies.stream().allMatch(copy -> sameInputs(service, copy))) {
+                // the copies would get the very same edits, so they get them through the anchor
+                editor.allowAliasesOf(service.node());
+            }
+        }
         for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
             ComposeRule logic = ComposeRules.BY_ID.get(rule.getKey());
             RuleInfo info = catalog.get(rule.getKey()).orElseThrow();
@@ -73,6 +85,21 @@ public final class ComposeHardener {
             }
         }
         return findings;
+    }
+
+    /**
+     * Whether a copy of a service reads every value the rules decide their edits by from the same
+     * place as the service itself, so that hardening the service hardens the copy exactly as well.
+     */
+    private static boolean sameInputs(ComposeService service, ComposeService copy) {
+        for (String key : EDIT_INPUTS) {
+            Optional<Mapping.Entry> a = service.find(key).map(Mapping.Found::entry);
+            Optional<Mapping.Entry> b = copy.find(key).map(Mapping.Found::entry);
+            if (a.isPresent() != b.isPresent() || a.isPresent() && a.get() != b.get()) {
+                return false;
+            }
+        }
+        return service.publishedPorts().isEmpty() == copy.publishedPorts().isEmpty();
     }
 
     private ImageFacts factsOf(ComposeService service) {

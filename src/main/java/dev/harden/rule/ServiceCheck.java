@@ -73,7 +73,14 @@ public final class ServiceCheck extends Check {
 
     /** The service's own mapping, made editable (an empty or aliased service becomes a mapping). */
     public Mapping editable() throws YamlException {
-        return editor.mappingAt(file().servicesMapping(), service.name());
+        Mapping own = editor.mappingAt(file().servicesMapping(), service.name());
+        if (own == service.node() && own.anchor() != null && editor.isShared(own)) {
+            List<String> copies = file().copiesOf(service).stream().map(ComposeService::name).toList();
+            throw new YamlException(YamlException.Kind.EDIT, line(own), column(own), "its mapping is reused "
+                    + (copies.isEmpty() ? "outside services" : "by " + String.join(", ", copies)) + " through *" + own.anchor()
+                    + (copies.isEmpty() ? "" : " with settings of their own") + ", which an edit here would change too");
+        }
+        return own;
     }
 
     /**
