@@ -516,23 +516,12 @@ final class ComposeRules {
     }
 
     static void imageTagPinned(ServiceCheck c) {
-        String written = c.service().image();
-        if (written == null || c.image().isEmpty()) {
+        if (c.service().image() == null || c.image().isEmpty()) {
             return;
         }
         ImageRef ref = c.image().get();
-        Node at = c.service().get("image").orElse(null);
-        if (ref.digest() != null) {
-            return;
-        }
-        if (ref.tag() == null) {
-            c.open(at, "image " + ref.text() + " has no tag, so it floats on 'latest'; pin a version", false);
-            return;
-        }
-        Object floating = c.setting().params().get("floating");
-        if (floating instanceof List<?> tags && tags.contains(ref.tag().toLowerCase(Locale.ROOT))) {
-            c.open(at, "image " + ref.text() + " uses the floating tag '" + ref.tag() + "'; pin a version", false);
-        }
+        ref.floating(ImageTags.moving(c.setting())).ifPresent(why ->
+                c.open(c.service().get("image").orElse(null), ImageTags.message(ref, why), false));
     }
 
     static void healthcheckDefined(ServiceCheck c) {
