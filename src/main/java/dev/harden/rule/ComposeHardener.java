@@ -46,7 +46,8 @@ public final class ComposeHardener {
         List<ComposeService> services = file.services();
         for (ComposeService service : services) {
             List<ComposeService> copies = file.copiesOf(service);
-            if (!copies.isEmpty() && copies.stream().allMatch(copy -> sameInputs(service, copy))) {
+            if (!copies.isEmpty() && copies.stream().allMatch(copy -> sameInputs(service, copy)
+                    && sameExemptions(file, service, copy, exemption))) {
                 // the copies would get the very same edits, so they get them through the anchor
                 editor.allowAliasesOf(service.node());
             }
@@ -100,6 +101,17 @@ public final class ComposeHardener {
             }
         }
         return service.publishedPorts().isEmpty() == copy.publishedPorts().isEmpty();
+    }
+
+    /** Whether a copy is exempted from exactly the rules the service is: an edit through the anchor must not reach an exempted copy. */
+    private boolean sameExemptions(ComposeFile file, ComposeService service, ComposeService copy,
+                                   BiFunction<String, String, String> exemption) {
+        for (String ruleId : profile.rules().keySet()) {
+            if ((reason(file, service, ruleId, exemption) == null) != (reason(file, copy, ruleId, exemption) == null)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ImageFacts factsOf(ComposeService service) {

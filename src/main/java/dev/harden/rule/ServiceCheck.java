@@ -76,9 +76,10 @@ public final class ServiceCheck extends Check {
         Mapping own = editor.mappingAt(file().servicesMapping(), service.name());
         if (own == service.node() && own.anchor() != null && editor.isShared(own)) {
             List<String> copies = file().copiesOf(service).stream().map(ComposeService::name).toList();
-            throw new YamlException(YamlException.Kind.EDIT, line(own), column(own), "its mapping is reused "
-                    + (copies.isEmpty() ? "outside services" : "by " + String.join(", ", copies)) + " through *" + own.anchor()
-                    + (copies.isEmpty() ? "" : " with settings of their own") + ", which an edit here would change too");
+            throw new YamlException(YamlException.Kind.EDIT, line(own), column(own), copies.isEmpty()
+                    ? "its mapping is reused outside services through *" + own.anchor() + ", which an edit here would change too"
+                    : "its mapping is reused by " + String.join(", ", copies) + " through *" + own.anchor()
+                    + ", whose own settings or exemptions an edit here would override");
         }
         return own;
     }
