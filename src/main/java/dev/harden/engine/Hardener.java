@@ -5,6 +5,7 @@ import dev.harden.image.Pins;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.KubernetesFile;
 import dev.harden.manifest.Recognition;
+import dev.harden.manifest.Variables;
 import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
@@ -19,6 +20,7 @@ import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,7 +133,7 @@ public final class Hardener {
         String fileName = path.getFileName() == null ? name : path.getFileName().toString();
         Recognition recognised = Recognition.of(yaml, fileName);
         if (recognised.kind() == Recognition.Kind.COMPOSE) {
-            ComposeFile composeFile = recognised.compose();
+            ComposeFile composeFile = recognised.compose().with(projectVariables(path));
             Optional<String> malformed = composeFile.malformedService();
             if (malformed.isPresent()) {
                 return FileReport.failed(name, bytes, malformed.get());
@@ -157,6 +159,19 @@ public final class Hardener {
             }
         }
         return new FileReport(name, kind, bytes, fixed, findings, null, fix ? generated : List.of());
+    }
+
+    /**
+     * The variables Compose reads from the {@code .env} file beside the Compose file. harden's own
+     * environment is never used: a check must not depend on who runs it.
+     */
+    private Variables projectVariables(Path path) {
+        try {
+            return neighbours.apply(path.resolveSibling(".env"))
+                    .map(b -> Variables.fromEnvFile(new String(b, StandardCharsets.UTF_8))).orElse(Variables.none());
+        } catch (UncheckedIOException e) {
+            return Variables.none();
+        }
     }
 
     private static Optional<byte[]> readIfPresent(Path file) {

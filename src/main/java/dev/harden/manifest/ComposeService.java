@@ -113,6 +113,16 @@ public final class ComposeService {
         return m != null && m.lookup("extends").isPresent() ? "(set by the service it extends)" : "(none given)";
     }
 
+    /** A scalar value as Compose reads it, variables substituted (see {@link ComposeFile#interpolate}), or null. */
+    public String value(String key) {
+        return file.interpolate(text(key));
+    }
+
+    /** The items of a list value as Compose reads them, variables substituted. */
+    public List<String> values(String key) {
+        return list(key).stream().map(file::interpolate).toList();
+    }
+
     public String image() {
         return text("image");
     }
@@ -138,7 +148,7 @@ public final class ComposeService {
         return targets;
     }
 
-    /** A volume or bind mount: where from (may be empty for anonymous volumes) and where to. */
+    /** A volume or bind mount, variables substituted: where from (may be empty for anonymous volumes) and where to. */
     public record Mount(String source, String target, Node node) { }
 
     public List<Mount> mounts() {
@@ -150,11 +160,11 @@ public final class ComposeService {
         for (Node item : s.items()) {
             Node n = item.resolve();
             if (n instanceof Scalar sc) {
-                String[] parts = splitVolume(sc.value());
+                String[] parts = splitVolume(file.interpolate(sc.value()));
                 out.add(new Mount(parts[0], parts[1], item));
             } else if (n instanceof Mapping m) {
-                String source = m.get("source").filter(x -> x instanceof Scalar).map(x -> ((Scalar) x).value()).orElse("");
-                String target = m.get("target").filter(x -> x instanceof Scalar).map(x -> ((Scalar) x).value()).orElse("");
+                String source = file.interpolate(m.get("source").filter(x -> x instanceof Scalar).map(x -> ((Scalar) x).value()).orElse(""));
+                String target = file.interpolate(m.get("target").filter(x -> x instanceof Scalar).map(x -> ((Scalar) x).value()).orElse(""));
                 out.add(new Mount(source, target, item));
             }
         }
@@ -168,7 +178,7 @@ public final class ComposeService {
             return new String[] {"", parts[0]};
         }
         // a Windows drive letter ("C:\\data:/data") splits into one extra part
-        if (parts.length >= 3 && parts[0].length() == 1 && (parts[1].startsWith("\\") || parts[1].startsWith("/"))) {
+        if (parts.length >= 3 && parts[0].length() == 1 && Character.isLetter(parts[0].charAt(0)) && (parts[1].startsWith("\\") || parts[1].startsWith("/"))) {
             return new String[] {parts[0] + ":" + parts[1], parts[2]};
         }
         return new String[] {parts[0], parts[1]};

@@ -22,6 +22,11 @@ import java.util.function.BiPredicate;
 /** Runs a profile's Compose rules over every service of one Compose file. */
 public final class ComposeHardener {
 
+    /** The keys Compose rules decide their edits by; a copy that sets one itself needs edits of its own. */
+    private static final List<String> EDIT_INPUTS = List.of("image", "build", "user", "entrypoint", "network_mode",
+            "networks", "volumes", "tmpfs", "read_only", "cap_add", "cap_drop", "security_opt", "deploy", "mem_limit",
+            "mem_reservation", "cpus", "cpu_quota", "pids_limit", "logging", "restart", "healthcheck", "extends");
+
     private final Profile profile;
     private final ImageKnowledge images;
     private final RuleCatalog catalog;
@@ -44,6 +49,14 @@ public final class ComposeHardener {
                              BiFunction<String, String, String> exemption, BiPredicate<String, String> chosen) {
         List<Finding> findings = new ArrayList<>();
         List<ComposeService> services = file.services();
+        for (ComposeService service : services) {
+            List<ComposeService> copies = file.copiesOf(service);
+            if (!copies.isEmpty() && copies.stream().allMatch(copy -> sameInputs(service, copy)
+                    && sameExemptions(file, service, copy, exemption))) {
+                // the copies would get the very same edits, so they get them through the anchor
+                editor.allowAliasesOf(service.node());
+            }
+        }
         for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
             ComposeRule logic = ComposeRules.BY_ID.get(rule.getKey());
             RuleInfo info = catalog.get(rule.getKey()).orElseThrow();
@@ -66,7 +79,7 @@ public final class ComposeHardener {
                 if (service.isFragment()) {
                     continue;
                 }
-                Optional<ImageRef> ref = ImageRef.parse(service.image());
+                Optional<ImageRef> ref = ImageRef.parse(file.interpolate(service.image()));
                 ServiceCheck check = new ServiceCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix,
                         reason(file, service, ruleId, exemption), fileName, findings::add, chosen, pins), service, ref.orElse(null),
                         factsOf(service), neighbours);
@@ -80,8 +93,34 @@ public final class ComposeHardener {
         return findings;
     }
 
+    /**
+     * Whether a copy of a service reads every value the rules decide their edits by from the same
+     * place as the service itself, so that hardening the service hardens the copy exactly as well.
+     */
+    private static boolean sameInputs(ComposeService service, ComposeService copy) {
+        for (String key : EDIT_INPUTS) {
+            Optional<Mapping.Entry> a = service.find(key).map(Mapping.Found::entry);
+            Optional<Mapping.Entry> b = copy.find(key).map(Mapping.Found::entry);
+            if (a.isPresent() != b.isPresent() || a.isPresent() && a.get() != b.get()) {
+                return false;
+            }
+        }
+        return service.publishedPorts().isEmpty() == copy.publishedPorts().isEmpty();
+    }
+
+    /** Whether a copy is exempted from exactly the rules the service is: an edit through the anchor must not reach an exempted copy. */
+    private boolean sameExemptions(ComposeFile file, ComposeService service, ComposeService copy,
+                                   BiFunction<String, String, String> exemption) {
+        for (String ruleId : profile.rules().keySet()) {
+            if ((reason(file, service, ruleId, exemption) == null) != (reason(file, copy, ruleId, exemption) == null)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private ImageFacts factsOf(ComposeService service) {
-        Optional<ImageRef> ref = ImageRef.parse(service.image());
+        Optional<ImageRef> ref = ImageRef.parse(service.file().interpolate(service.image()));
         return ref.flatMap(images::lookup).orElseGet(() -> ImageFacts.unknown(ref.map(ImageRef::name).orElse("")));
     }
 

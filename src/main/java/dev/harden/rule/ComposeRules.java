@@ -26,6 +26,24 @@ final class ComposeRules {
     /** Values such as MYSQL_ALLOW_EMPTY_PASSWORD=yes or SERVER_TOKENS=off are switches, not secrets. */
     private static final Pattern SWITCH_VALUE = Pattern.compile("(?i)yes|no|true|false|on|off|[01]|\"(yes|no|true|false|on|off|[01])\"");
     private static final Set<String> DOCKER_SOCKETS = Set.of("/var/run/docker.sock", "/run/docker.sock");
+    /** Host folders that hold the Docker socket, so mounting one mounts the socket. */
+    private static final Set<String> SOCKET_FOLDERS = Set.of("/", "/var", "/var/run", "/run");
+    private static final Pattern BLOCK_DEVICE = Pattern.compile(
+            "/dev/((sd|hd|vd|xvd)[a-z]+|nvme[0-9]+(n[0-9]+)?|mmcblk[0-9]+|dm-[0-9]+|md[0-9]+|loop[0-9]+)(p?[0-9]+)?|/dev/(mapper|disk)(/.*)?");
+    /** What the capabilities people add most often beyond Docker's default set allow. */
+    private static final Map<String, String> CAPABILITY_RISKS = Map.ofEntries(
+            Map.entry("ALL", "which grants every capability, as privileged: true does"),
+            Map.entry("SYS_ADMIN", "which allows mounting filesystems and much of what root can do on the host"),
+            Map.entry("SYS_MODULE", "which allows loading modules into the host's kernel"),
+            Map.entry("SYS_RAWIO", "which allows raw access to devices and memory"),
+            Map.entry("SYS_PTRACE", "which allows tracing other processes and reading their memory"),
+            Map.entry("SYS_BOOT", "which allows rebooting the host"),
+            Map.entry("SYS_TIME", "which allows setting the host's clock"),
+            Map.entry("NET_ADMIN", "which allows reconfiguring interfaces, routes and firewall rules"),
+            Map.entry("DAC_READ_SEARCH", "which allows reading any file and opening host files by handle"),
+            Map.entry("BPF", "which allows loading BPF programs into the kernel"),
+            Map.entry("MAC_ADMIN", "which allows changing the AppArmor or SELinux policy"),
+            Map.entry("SYSLOG", "which allows reading the kernel log and its addresses"));
 
     static final Map<String, ComposeRule> BY_ID = Map.ofEntries(
             Map.entry("non-root-user", ComposeRules::nonRootUser),
@@ -34,7 +52,8 @@ final class ComposeRules {
             Map.entry("read-only-root-filesystem", ComposeRules::readOnlyRootFilesystem),
             Map.entry("resource-limits", ComposeRules::resourceLimits),
             Map.entry("pids-limit", ComposeRules::pidsLimit),
-            Map.entry("privileged-disabled", c -> reportValue(c, "privileged", "true", "runs privileged: it holds every capability and host device")),
+            Map.entry("added-capabilities-safe", ComposeRules::addedCapabilitiesSafe),
+            Map.entry("privileged-disabled", ComposeRules::privilegedDisabled),
             Map.entry("host-namespaces-isolated", ComposeRules::hostNamespacesIsolated),
             Map.entry("docker-socket-unmounted", ComposeRules::dockerSocketUnmounted),
             Map.entry("seccomp-runtime-default", c -> reportSecurityOpt(c, "seccomp", "turns Docker's default seccomp profile off")),
@@ -55,7 +74,7 @@ final class ComposeRules {
 
     /** Whether the service's process starts as root: its {@code user:}, else the image's default. */
     static boolean startsAsRoot(ServiceCheck c) {
-        String user = c.service().text("user");
+        String user = c.value("user");
         return user == null ? c.facts().startsAsRoot() : isRoot(user);
     }
 
@@ -69,10 +88,11 @@ final class ComposeRules {
 
     static void nonRootUser(ServiceCheck c) throws YamlException {
         ComposeService s = c.service();
-        String user = s.text("user");
+        String user = c.value("user");
         if (user != null) {
             if (isRoot(user)) {
-                c.open(s.get("user").orElse(null), "runs as root because user: " + user + " is set explicitly", false);
+                Scalar at = (Scalar) s.get("user").orElseThrow();
+                c.open(at, "runs as root because user: " + c.quote(at) + " is set explicitly", false);
             }
             return;
         }
@@ -99,7 +119,7 @@ final class ComposeRules {
         Set<String> caps = new LinkedHashSet<>();
         if (startsAsRoot(c)) {
             caps.addAll(c.facts().rootCapabilities());
-            boolean hostNetwork = "host".equals(c.service().text("network_mode"));
+            boolean hostNetwork = "host".equals(c.value("network_mode"));
             if (hostNetwork && c.facts().ports().stream().anyMatch(p -> p < 1024)) {
                 caps.add("NET_BIND_SERVICE");
             }
@@ -112,10 +132,32 @@ final class ComposeRules {
         return upper.startsWith("CAP_") ? upper.substring(4) : upper;
     }
 
+    /**
+     * A service that sets a root {@code user:} itself runs as root for work of its own (an init job
+     * that chowns folders), unless its image is known to start as root and step down through its own
+     * entrypoint: only then does harden know which capabilities that root work needs.
+     */
+    private static boolean explicitRootWorkUnknown(ServiceCheck c) {
+        String user = c.value("user");
+        if (user == null || !isRoot(user)) {
+            return false;
+        }
+        ImageFacts facts = c.facts();
+        return !(facts.known() && facts.startsAsRoot() && facts.dropsPrivileges() && c.service().get("entrypoint").isEmpty());
+    }
+
     static void capDropAll(ServiceCheck c) throws YamlException {
         ComposeService s = c.service();
         boolean dropsAll = c.list("cap_drop").stream().anyMatch(x -> normaliseCap(x).equals("ALL"));
         if (dropsAll) {
+            return;
+        }
+        Optional<Node> user = s.get("user");
+        if (explicitRootWorkUnknown(c)) {
+            c.open(user.orElse(s.location()), "keeps Docker's default capabilities; not dropped because user: "
+                    + c.quote((Scalar) user.orElseThrow()) + " asks for root, and harden cannot tell which capabilities that"
+                    + " root work needs: drop ALL and add back what it uses (a job that chowns folders needs CHOWN, often"
+                    + " DAC_OVERRIDE and FOWNER)", false);
             return;
         }
         List<String> present = c.list("cap_add").stream().map(ComposeRules::normaliseCap).toList();
@@ -132,6 +174,22 @@ final class ComposeRules {
         });
     }
 
+    /** Capabilities beyond the profile's allowed set (Docker's default set) are reported, never removed. */
+    static void addedCapabilitiesSafe(ServiceCheck c) {
+        Set<String> allowed = new LinkedHashSet<>();
+        if (c.setting().params().get("allowed") instanceof List<?> l) {
+            l.forEach(x -> allowed.add(normaliseCap(String.valueOf(x))));
+        }
+        for (Node item : items(c.service(), "cap_add")) {
+            Scalar s = (Scalar) item;
+            String cap = normaliseCap(c.value(s));
+            if (!allowed.contains(cap)) {
+                c.open(s, "adds capability " + c.quote(s) + ", " + CAPABILITY_RISKS.getOrDefault(cap,
+                        "which Docker does not grant by default"), false);
+            }
+        }
+    }
+
     static void noNewPrivileges(ServiceCheck c) throws YamlException {
         List<String> opts = c.list("security_opt");
         if (opts.stream().anyMatch(o -> NO_NEW_PRIVILEGES.matcher(o.trim()).matches())) {
@@ -139,7 +197,7 @@ final class ComposeRules {
         }
         ComposeService s = c.service();
         Optional<Node> off = items(s, "security_opt").stream()
-                .filter(n -> NO_NEW_PRIVILEGES_OFF.matcher(((Scalar) n).value().trim()).matches()).findFirst();
+                .filter(n -> NO_NEW_PRIVILEGES_OFF.matcher(c.value((Scalar) n).trim()).matches()).findFirst();
         if (off.isPresent()) {
             c.open(off.get(), "turns no-new-privileges off explicitly", false);
             return;
@@ -161,10 +219,10 @@ final class ComposeRules {
         ComposeService s = c.service();
         Optional<Node> ro = s.get("read_only");
         if (ro.isPresent() && ro.get() instanceof Scalar v && !v.isNull()) {
-            if (v.value().equalsIgnoreCase("true")) {
+            if (c.value(v).equalsIgnoreCase("true")) {
                 return;
             }
-            c.open(v, "read_only: " + v.value() + " is set explicitly", false);
+            c.open(v, "read_only: " + c.quote(v) + " is set explicitly", false);
             return;
         }
         ImageFacts facts = c.facts();
@@ -213,10 +271,10 @@ final class ComposeRules {
         String memory = c.setting().param("memory");
         String reservation = c.setting().param("memoryReservation");
         String cpus = c.setting().param("cpus");
-        Long limitBytes = bytes(s.text("mem_limit"));
+        Long limitBytes = bytes(c.value("mem_limit"));
         if (limitBytes == null) {
             limitBytes = limits.flatMap(l -> l.lookup("memory")).map(f -> f.value().resolve())
-                    .filter(n -> n instanceof Scalar).map(n -> bytes(((Scalar) n).value())).orElse(null);
+                    .filter(n -> n instanceof Scalar).map(n -> bytes(c.value((Scalar) n))).orElse(null);
         }
         Long effectiveLimit = hasMemory ? limitBytes : bytes(memory);
         boolean hasReservation = s.get("mem_reservation").isPresent()
@@ -310,8 +368,8 @@ final class ComposeRules {
                     .flatMap(r -> lookupMapping(r, "limits")).flatMap(l -> l.lookup("pids")).map(f -> f.value().resolve());
         }
         if (pids.isPresent()) {
-            if (pids.get() instanceof Scalar v && (v.value().equals("0") || v.value().startsWith("-"))) {
-                c.open(v, "sets an unlimited pids limit (" + v.value() + ")", false);
+            if (pids.get() instanceof Scalar v && (c.value(v).equals("0") || c.value(v).startsWith("-"))) {
+                c.open(v, "sets an unlimited pids limit (" + c.quote(v) + ")", false);
             }
             return;
         }
@@ -322,23 +380,75 @@ final class ComposeRules {
         });
     }
 
-    /** The scalar items of a list value, aliases resolved. */
+    /** The scalar items of a list value, aliases resolved; a single scalar counts as one item. */
     private static List<Node> items(ComposeService s, String key) {
         List<Node> out = new ArrayList<>();
-        s.get(key).filter(n -> n instanceof Sequence).ifPresent(n -> {
-            for (Node item : ((Sequence) n).items()) {
+        Optional<Node> value = s.get(key);
+        if (value.isPresent() && value.get() instanceof Sequence seq) {
+            for (Node item : seq.items()) {
                 if (item.resolve() instanceof Scalar sc) {
                     out.add(sc);
                 }
             }
-        });
+        } else if (value.isPresent() && value.get() instanceof Scalar sc && !sc.isNull()) {
+            out.add(sc);
+        }
         return out;
+    }
+
+    static void privilegedDisabled(ServiceCheck c) {
+        reportValue(c, "privileged", "true", "runs privileged: it holds every capability and host device");
+        Optional<Node> devices = c.service().get("devices");
+        if (devices.isEmpty() || !(devices.get() instanceof Sequence seq)) {
+            return;
+        }
+        for (Node item : seq.items()) {
+            Node n = item.resolve();
+            String spec = n instanceof Scalar s ? c.value(s) : n instanceof Mapping m
+                    ? m.get("source").filter(x -> x instanceof Scalar).map(x -> c.value((Scalar) x)).orElse("") : "";
+            String host = hostPath(spec.split(":", 2)[0]);
+            String reach = host == null ? null : deviceReach(host);
+            if (reach != null) {
+                c.open(item, "gets " + reach + " through device " + spec.split(":", 2)[0], false);
+            }
+        }
+    }
+
+    /** What a host device gives a container that holds it, or null for the usual, harmless ones. */
+    private static String deviceReach(String device) {
+        return switch (device) {
+            case "/dev" -> "every host device";
+            case "/dev/mem", "/dev/kmem" -> "raw access to the host's memory";
+            case "/dev/port" -> "raw access to the host's I/O ports";
+            default -> device.startsWith("/dev/cpu/") || device.equals("/dev/cpu") ? "access to the CPUs' model-specific registers"
+                    : BLOCK_DEVICE.matcher(device).matches() ? "raw access to a host disk" : null;
+        };
+    }
+
+    /** An absolute host path with {@code //}, {@code .}, {@code ..} and a trailing slash resolved; null when relative. */
+    static String hostPath(String path) {
+        String p = path.trim();
+        if (!p.startsWith("/")) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : p.split("/")) {
+            if (part.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                }
+            } else if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        return "/" + String.join("/", parts);
     }
 
     static void reportValue(ServiceCheck c, String key, String bad, String message) {
         Optional<Node> v = c.service().get(key);
-        if (v.isPresent() && v.get() instanceof Scalar s && s.value().equalsIgnoreCase(bad)) {
-            c.open(s, message, false);
+        if (v.isPresent() && v.get() instanceof Scalar s && c.value(s).equalsIgnoreCase(bad)) {
+            boolean variable = !c.value(s).equals(s.value());
+            c.open(s, message + (variable ? " (" + key + ": " + s.value() + " = " + c.value(s) + ")" : ""), false);
         }
     }
 
@@ -354,8 +464,8 @@ final class ComposeRules {
         Optional<Node> opts = c.service().get("security_opt");
         if (opts.isPresent() && opts.get() instanceof Sequence seq) {
             for (Node item : seq.items()) {
-                if (item.resolve() instanceof Scalar s && s.value().trim().matches(option + "[:=]unconfined")) {
-                    c.open(s, message + " (" + s.value() + ")", false);
+                if (item.resolve() instanceof Scalar s && c.value(s).trim().matches(option + "[:=]unconfined")) {
+                    c.open(s, message + " (" + c.quote(s) + ")", false);
                 }
             }
         }
@@ -363,7 +473,12 @@ final class ComposeRules {
 
     static void dockerSocketUnmounted(ServiceCheck c) {
         for (ComposeService.Mount m : c.service().mounts()) {
-            if (DOCKER_SOCKETS.contains(m.source()) || DOCKER_SOCKETS.contains(m.target())) {
+            String source = hostPath(m.source());
+            if (source != null && SOCKET_FOLDERS.contains(source)) {
+                c.open(m.node(), "mounts " + (source.equals("/") ? "the host's root filesystem (" + m.source() + ")"
+                        : "the host folder " + m.source()) + ", which holds the Docker socket and so gives control of the host", false);
+            } else if (source != null && (DOCKER_SOCKETS.contains(source) || source.endsWith("/docker.sock"))
+                    || DOCKER_SOCKETS.contains(String.valueOf(hostPath(m.target())))) {
                 c.open(m.node(), "mounts the Docker socket (" + m.source() + "), which gives control of the host", false);
             }
         }

@@ -4,8 +4,7 @@ import dev.harden.image.ImageRef;
 import dev.harden.image.Pins;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
-import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The image-tag-pinned rule for a Compose service or a Kubernetes container alike: reports floating
@@ -22,13 +21,13 @@ final class ImageTagPinned {
      * @param builtHere whether the image is built from the manifest (Compose {@code build:}), so no registry has it
      */
     static void check(Check c, Pins pins, Node at, String subject, String written, ImageRef ref, boolean builtHere) {
-        boolean floating = ref.tag() == null
-                || c.setting().params().get("floating") instanceof List<?> tags && tags.contains(ref.tag().toLowerCase(Locale.ROOT));
+        Optional<String> why = ref.floating(ImageTags.moving(c.setting()));
+        boolean floating = why.isPresent();
         Pins.Mode mode = pins.mode(Pins.Mode.parse(String.valueOf(c.setting().params().getOrDefault("pin", "report")))
                 .orElse(Pins.Mode.REPORT));
-        String problem = ref.tag() == null ? "image " + ref.text() + " has no tag, so it floats on 'latest'"
-                : floating ? "image " + ref.text() + " uses the floating tag '" + ref.tag() + "'"
+        String problem = floating ? "image " + ref.text() + " floats: " + why.get()
                 : "image " + ref.text() + " is not pinned to a digest";
+        String advice = floating ? "; pin a full version or a digest" : "; pin a digest";
         if (ref.digest() != null) {
             if (mode != Pins.Mode.REPORT && pins.refresh() && ref.tag() != null && !builtHere && !written.contains("$")) {
                 refresh(c, pins, at, subject, ref);
@@ -37,7 +36,7 @@ final class ImageTagPinned {
         }
         if (mode == Pins.Mode.REPORT || builtHere) {
             if (floating) {
-                c.report(at, subject, problem + "; pin a version"
+                c.report(at, subject, ImageTags.message(ref, why.get())
                         + (mode != Pins.Mode.REPORT ? " (not pinned: built here from build:, no registry has it)" : ""), false);
             }
             return;
@@ -46,14 +45,12 @@ final class ImageTagPinned {
             return;
         }
         if (written.contains("$") || !(at instanceof Scalar image)) {
-            c.report(at, subject, problem + (floating ? "; pin a version" : "; pin a digest")
-                    + " where the variable is set (harden does not rewrite interpolated text)", false);
+            c.report(at, subject, problem + advice + " where the variable is set (harden does not rewrite interpolated text)", false);
             return;
         }
         Pins.Result result = pins.resolve(ref, floating);
         if (result instanceof Pins.Unresolved u) {
-            c.report(at, subject, problem + (floating ? "; pin a version" : "; pin a digest") + " (not pinned: "
-                    + u.reason() + ")", false);
+            c.report(at, subject, problem + advice + " (not pinned: " + u.reason() + ")", false);
             return;
         }
         Pins.Pinned pin = (Pins.Pinned) result;
@@ -64,7 +61,7 @@ final class ImageTagPinned {
                 return;
             }
             String text = Pins.written(ref, pin.versionTag(), null);
-            c.fix(at, subject, problem + "; pin a version", () -> {
+            c.fix(at, subject, problem + advice, () -> {
                 c.editor().set(image, Scalar.string(text));
                 return "pinned image " + ref.text() + " to " + text + ", the version its digest " + shortDigest(pin.digest())
                         + " carries (" + pin.source() + ")";
@@ -73,7 +70,7 @@ final class ImageTagPinned {
         }
         String tag = pin.versionTag() != null ? pin.versionTag() : ref.tag();
         String text = Pins.written(ref, tag, pin.digest());
-        c.fix(at, subject, problem + "; pin a digest", () -> {
+        c.fix(at, subject, problem + advice, () -> {
             c.editor().set(image, Scalar.string(text));
             return "pinned image " + ref.text() + " to " + (tag == null ? "" : tag + "@") + shortDigest(pin.digest())
                     + (pin.versionTag() != null && floating ? ", the version its digest carries" : "") + " (" + pin.source() + ")";

@@ -73,7 +73,15 @@ public final class ServiceCheck extends Check {
 
     /** The service's own mapping, made editable (an empty or aliased service becomes a mapping). */
     public Mapping editable() throws YamlException {
-        return editor.mappingAt(file().servicesMapping(), service.name());
+        Mapping own = editor.mappingAt(file().servicesMapping(), service.name());
+        if (own == service.node() && own.anchor() != null && editor.isShared(own)) {
+            List<String> copies = file().copiesOf(service).stream().map(ComposeService::name).toList();
+            throw new YamlException(YamlException.Kind.EDIT, line(own), column(own), copies.isEmpty()
+                    ? "its mapping is reused outside services through *" + own.anchor() + ", which an edit here would change too"
+                    : "its mapping is reused by " + String.join(", ", copies) + " through *" + own.anchor()
+                    + ", whose own settings or exemptions an edit here would override");
+        }
+        return own;
     }
 
     /**
@@ -123,6 +131,10 @@ public final class ServiceCheck extends Check {
             editor.append(seq, item);
             return;
         }
+        if (entry.isPresent() && entry.get().value() instanceof Scalar single && single.value().contains("$")) {
+            throw new YamlException(YamlException.Kind.EDIT, line(single), column(single),
+                    "'" + key + "' is set through a variable (" + single.value() + "); add " + item.value() + " where it is set");
+        }
         if (entry.isPresent() && entry.get().value() instanceof Scalar single && !single.isNull()) {
             editor.replace(own, key, Sequence.block().with(Scalar.string(single.value())).with(item));
             return;
@@ -158,8 +170,24 @@ public final class ServiceCheck extends Check {
         fix(at, service.name(), message, fix);
     }
 
-    /** Items of a list value of the service, as text. */
+    /** Items of a list value of the service, as Compose reads them (variables substituted). */
     public List<String> list(String key) {
-        return service.list(key);
+        return service.values(key);
+    }
+
+    /** A scalar value of the service as Compose reads it (variables substituted), or null. */
+    public String value(String key) {
+        return service.value(key);
+    }
+
+    /** A scalar's text as Compose reads it (variables substituted). */
+    public String value(Scalar scalar) {
+        return file().interpolate(scalar.value());
+    }
+
+    /** How a finding quotes a value: as written, and what it comes to when a variable changes it. */
+    public String quote(Scalar scalar) {
+        String value = value(scalar);
+        return value.equals(scalar.value()) ? scalar.value() : scalar.value() + " (= " + value + ")";
     }
 }

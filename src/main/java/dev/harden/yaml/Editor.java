@@ -41,6 +41,8 @@ public final class Editor {
     private Layout layout;
     private Set<Node> shared;
     private boolean allowShared;
+    /** Anchored nodes whose aliases this batch may change along with them. */
+    private final Set<Node> aliasedOnPurpose = Collections.newSetFromMap(new IdentityHashMap<>());
     private int sequence;
 
     /** A piece of new text replacing {@code [start, end)} of the original, rendered when applied. */
@@ -57,6 +59,17 @@ public final class Editor {
         return this;
     }
 
+    /**
+     * Lets this batch edit one anchored node although aliases refer to it, changing them with it; a
+     * node inside it that other aliases refer to stays protected.
+     */
+    public Editor allowAliasesOf(Node anchored) {
+        if (aliasedOnPurpose.add(anchored)) {
+            shared = null;
+        }
+        return this;
+    }
+
     /** Whether an alias refers to this node or to a node containing it. */
     public boolean isShared(Node node) {
         if (!file.hasAliases()) {
@@ -66,7 +79,7 @@ public final class Editor {
             shared = Collections.newSetFromMap(new IdentityHashMap<>());
             Deque<Node> todo = new ArrayDeque<>();
             walk(n -> {
-                if (n instanceof Alias a) {
+                if (n instanceof Alias a && !aliasedOnPurpose.contains(a.target)) {
                     todo.push(a.target);
                 }
             });
@@ -524,10 +537,6 @@ public final class Editor {
     }
 
     private void checkEditable(Node target) throws YamlException {
-        if (target instanceof Mapping m && m.duplicateKey != null) {
-            throw refusal(target, "this mapping has the key '" + m.duplicateKey
-                    + "' twice; tools disagree on which one wins, so harden does not edit it");
-        }
         if (!allowShared && isShared(target)) {
             throw refusal(target, "this node is shared through an anchor; editing it would change every alias");
         }

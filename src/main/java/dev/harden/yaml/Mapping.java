@@ -45,7 +45,6 @@ public final class Mapping extends Node {
 
     final List<Entry> entries = new ArrayList<>();
     final boolean flow;
-    String duplicateKey;
     /** A key waiting for its value while the parser builds this mapping. */
     Node pendingKey;
 
@@ -77,11 +76,6 @@ public final class Mapping extends Node {
     @Override
     public boolean isFlow() {
         return flow;
-    }
-
-    /** The key that occurs twice in this mapping, or null. */
-    public String duplicateKey() {
-        return duplicateKey;
     }
 
     /** This mapping's own entry for a key, ignoring merge keys. */

@@ -163,7 +163,7 @@ public final class YamlFile {
         }
     }
 
-    /** Turns parser events into nodes, checking depth, duplicate keys and alias expansion. */
+    /** Turns parser events into nodes, refusing duplicate keys and checking depth and alias expansion. */
     private static final class Builder {
         private final Source source;
         private final Limits limits;
@@ -297,8 +297,8 @@ public final class YamlFile {
                 }
                 m.pendingKey = null;
                 m.entries.add(new Mapping.Entry(key, node));
-                if (key instanceof Scalar k && m.duplicateKey == null && isDuplicate(m, k.value)) {
-                    m.duplicateKey = k.value;
+                if (key instanceof Scalar k && isDuplicate(m, k.value)) {
+                    throw duplicate(m, k);
                 }
             }
         }
@@ -330,6 +330,16 @@ public final class YamlFile {
                 keysSeen.put(m, seen);
             }
             return !seen.add(key);
+        }
+
+        /**
+         * Tools disagree on which of two equal keys wins (some take the first, Compose the last, some
+         * refuse), so a file with one cannot be checked or fixed with any confidence.
+         */
+        private YamlException duplicate(Mapping m, Scalar key) {
+            int first = m.entries.stream().filter(e -> key.value.equals(e.keyText())).findFirst().orElseThrow().key.start;
+            return new YamlException(YamlException.Kind.SYNTAX, source.lineNumber(key.start), source.column(key.start) + 1,
+                    "duplicate key '" + key.value + "' (first at line " + source.lineNumber(first) + ")");
         }
 
         private static long sum(long a, long b) {

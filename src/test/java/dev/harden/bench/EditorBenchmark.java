@@ -99,7 +99,7 @@ public final class EditorBenchmark {
         YamlFile file = YamlFile.parse(b, Limits.DEFAULT);
         Editor editor = file.edit();
         for (Node doc : file.documents()) {
-            if (doc instanceof Mapping m && m.duplicateKey() == null && !editor.isShared(m) && m.entry("x-harden-bench").isEmpty()) {
+            if (doc instanceof Mapping m && !editor.isShared(m) && m.entry("x-harden-bench").isEmpty()) {
                 editor.put(m, "x-harden-bench", Scalar.bool(true));
             }
         }

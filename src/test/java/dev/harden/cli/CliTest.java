@@ -184,6 +184,43 @@ class CliTest {
     }
 
     @Test
+    void aDuplicateKeyIsBadInputThatLeavesTheFileUntouchedWhileOthersAreFixed() throws IOException {
+        Path good = write("a/compose.yaml", STACK);
+        Path service = write("b/compose.yaml", "services:\n  web:\n    image: nginx:1.27\n  web:\n    image: nginx:1.27\n");
+        Path services = write("c/compose.yaml", "services:\n  a:\n    image: nginx:1.27\nservices:\n  b:\n    image: nginx:1.27\n");
+        Path containers = write("d/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+                + "    - name: a\n      image: nginx:1.27\n  containers:\n    - name: b\n      image: nginx:1.27\n");
+        byte[] serviceBefore = Files.readAllBytes(service);
+        byte[] servicesBefore = Files.readAllBytes(services);
+        byte[] containersBefore = Files.readAllBytes(containers);
+        Cli r = Cli.run("fix", "--profile", "baseline", dir.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("b/compose.yaml:4:3: duplicate key 'web' (first at line 2)\n")
+                .contains("c/compose.yaml:4:1: duplicate key 'services' (first at line 1)\n")
+                .contains("d/pod.yaml:9:3: duplicate key 'containers' (first at line 6)\n");
+        assertThat(Files.readAllBytes(service)).isEqualTo(serviceBefore);
+        assertThat(Files.readAllBytes(services)).isEqualTo(servicesBefore);
+        assertThat(Files.readAllBytes(containers)).isEqualTo(containersBefore);
+        assertThat(Files.readString(good)).contains("cap_drop");
+        assertThat(Cli.run("check", "--profile", "baseline", service.toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void variablesComeFromTheEnvFileBesideTheComposeFileNeverFromHardensEnvironment() throws IOException {
+        String compose = "services:\n  job:\n    image: example/job:1.0.0\n    user: ${JOB_USER:-1000}\n"
+                + "  home:\n    image: example/job:1.0.0\n    user: ${HOME:-0}\n";
+        Path withEnv = write("a/compose.yaml", compose);
+        write("a/.env", "# project settings\nJOB_USER=0\n");
+        Path withoutEnv = write("b/compose.yaml", compose);
+        Cli a = Cli.run("check", "--profile", "restricted", "--format", "json", withEnv.toString());
+        Cli b = Cli.run("check", "--profile", "restricted", "--format", "json", withoutEnv.toString());
+        assertThat(System.getenv("HOME")).as("the test needs HOME set in harden's environment").isNotBlank();
+        assertThat(a.out()).contains("runs as root because user: ${JOB_USER:-1000} (= 0) is set explicitly")
+                .contains("runs as root because user: ${HOME:-0} (= 0) is set explicitly");
+        assertThat(b.out()).doesNotContain("${JOB_USER:-1000}").contains("runs as root because user: ${HOME:-0} (= 0)");
+    }
+
+    @Test
     void aMissingPathIsBadInput() {
         Cli r = Cli.run("check", dir.resolve("nope.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);

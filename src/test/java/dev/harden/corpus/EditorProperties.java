@@ -169,7 +169,7 @@ class EditorProperties {
             return;
         }
         if (node instanceof Mapping m) {
-            if (m.duplicateKey() == null && !editor.isShared(m) && m.mergedMappings().isEmpty()
+            if (!editor.isShared(m) && m.mergedMappings().isEmpty()
                     && m.entries().stream().allMatch(e -> e.keyText() != null)) {
                 out.add(new Target(doc, List.copyOf(path), m));
             }

@@ -35,6 +35,27 @@ class BadInputTest {
     }
 
     @Test
+    void refusesADuplicateKeyInAnyMappingNamingBothLines() {
+        YamlException nested = refusal("services:\n  web:\n    image: a\n  db:\n    image: b\n  web:\n    image: c\n");
+        assertThat(nested.kind()).isEqualTo(YamlException.Kind.SYNTAX);
+        assertThat(nested.getMessage()).isEqualTo("6:3: duplicate key 'web' (first at line 2)");
+        assertThat(refusal("services: {}\nx: 1\nservices:\n  a: {}\n").getMessage())
+                .isEqualTo("3:1: duplicate key 'services' (first at line 1)");
+        assertThat(refusal("a: {p: 1, q: 2, p: 3}\n").getMessage()).isEqualTo("1:17: duplicate key 'p' (first at line 1)");
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            big.append("k").append(i).append(": ").append(i).append('\n');
+        }
+        assertThat(refusal(big + "k7: again\n").getMessage()).isEqualTo("41:1: duplicate key 'k7' (first at line 8)");
+    }
+
+    @Test
+    void acceptsEqualKeysInDifferentMappingsAndDocuments() throws Exception {
+        YamlFile f = YamlFile.parse("a:\n  x: 1\nb:\n  x: 2\n---\na: 3\n");
+        assertThat(f.documents()).hasSize(2);
+    }
+
+    @Test
     void refusesNestingDeeperThanTheLimit() {
         YamlException e = refusal("a: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
         assertThat(e.kind()).isEqualTo(YamlException.Kind.LIMIT);
