@@ -8,6 +8,7 @@ import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
+import dev.harden.report.Replacement;
 import dev.harden.rule.ComposeHardener;
 import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
@@ -20,7 +21,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -36,6 +40,9 @@ public final class Hardener {
     private final ComposeHardener compose;
     private final KubernetesHardener kubernetes;
     private final Function<Path, Optional<byte[]>> neighbours;
+    private final ImageKnowledge images;
+    /** Hardeners of one rule each, for {@link #fixes}. */
+    private final Map<String, Hardener> single = new HashMap<>();
 
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
         this(profile, images, config, limits, Hardener::readIfPresent);
@@ -48,6 +55,7 @@ public final class Hardener {
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                     Function<Path, Optional<byte[]>> neighbours) {
         this.neighbours = neighbours;
+        this.images = images;
         this.profile = profile;
         this.config = config;
         this.limits = limits;
@@ -126,6 +134,93 @@ public final class Hardener {
             }
         }
         return new FileReport(name, kind, bytes, fixed, findings, null, fix ? generated : List.of());
+    }
+
+    /**
+     * The replacements that fix each open fixable finding of {@code report} (a check of the file at
+     * {@code path}): what {@code harden fix} writes with only the finding's rule, and when the rule
+     * has findings in several services or workloads, only for the finding's one. A rule's changes
+     * in one service or workload go to the last of its findings there that comes before them.
+     * A file the fix would create (a NetworkPolicy file) is a replacement of an empty text.
+     */
+    public Map<Finding, List<Replacement>> fixes(Path path, FileReport report) {
+        Map<Finding, List<Replacement>> out = new LinkedHashMap<>();
+        if (report.original() == null || report.kind() == FileReport.Kind.SKIPPED || report.kind() == FileReport.Kind.FAILED) {
+            return out;
+        }
+        Map<String, Map<String, List<Finding>>> groups = new LinkedHashMap<>();
+        for (Finding f : report.findings()) {
+            if (f.isOpen() && f.fixable()) {
+                groups.computeIfAbsent(f.ruleId(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(isolation(f.subject()), k -> new ArrayList<>()).add(f);
+            }
+        }
+        String text = withoutBom(report.original());
+        for (Map.Entry<String, Map<String, List<Finding>>> rule : groups.entrySet()) {
+            Hardener one = single.computeIfAbsent(rule.getKey(), id -> new Hardener(
+                    new Profile("only-" + id, "", Map.of(id, profile.rules().get(id)), profile.podSpecPaths()),
+                    images, config, limits, neighbours));
+            boolean isolate = rule.getValue().size() > 1;
+            for (Map.Entry<String, List<Finding>> group : rule.getValue().entrySet()) {
+                String key = group.getKey();
+                String name = key.substring(key.indexOf('/') + 1);
+                FileReport fixed = one.process(path, report.file(), report.original(), true,
+                        (id, subject) -> !isolate || subject.equals(key) || subject.equals(name) ? null : "isolated");
+                List<Replacement> changes = new ArrayList<>();
+                if (fixed.changed()) {
+                    changes.addAll(Replacement.between(report.file(), text, withoutBom(fixed.fixed())));
+                }
+                for (GeneratedFile g : fixed.generated()) {
+                    if (neighbours.apply(path.resolveSibling(g.name())).isEmpty()) {
+                        changes.add(new Replacement(sibling(report.file(), g.name()), 0, 0, withoutBom(g.content())));
+                    }
+                }
+                assign(group.getValue(), changes, text, out);
+            }
+        }
+        return out;
+    }
+
+    /** The service, or the workload of a container, whose exemption isolates a finding's fix. */
+    private static String isolation(String subject) {
+        if (subject == null) {
+            return "";
+        }
+        int first = subject.indexOf('/');
+        int second = first < 0 ? -1 : subject.indexOf('/', first + 1);
+        return second < 0 ? subject : subject.substring(0, second);
+    }
+
+    private static void assign(List<Finding> findings, List<Replacement> changes, String text, Map<Finding, List<Replacement>> out) {
+        int[] lineStarts = lineStarts(text);
+        for (Replacement r : changes) {
+            Finding owner = findings.get(0);
+            for (Finding f : findings) {
+                int at = f.line() <= lineStarts.length ? lineStarts[f.line() - 1] + f.column() - 1 : Integer.MAX_VALUE;
+                if (at <= r.offset() && r.file().equals(f.file())) {
+                    owner = f;
+                }
+            }
+            out.computeIfAbsent(owner, k -> new ArrayList<>()).add(r);
+        }
+    }
+
+    private static int[] lineStarts(String text) {
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+            starts.add(i + 1);
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static String withoutBom(byte[] bytes) {
+        String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    }
+
+    private static String sibling(String file, String name) {
+        int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+        return slash < 0 ? name : file.substring(0, slash + 1) + name;
     }
 
     private static Optional<byte[]> readIfPresent(Path file) {
