@@ -3,6 +3,7 @@ package dev.harden.cli;
 import dev.harden.engine.Hardener;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
+import dev.harden.report.Markdown;
 import dev.harden.report.Replacement;
 import dev.harden.report.Sarif;
 import dev.harden.report.Reports;
@@ -26,7 +27,7 @@ final class CheckCommand implements Callable<Integer> {
                     "Report what a profile would change, without changing anything.",
                     "Each finding is one line: file:line:col: severity rule-id [service] message.",
                     "Exit 0 when nothing is open, 1 when findings remain, 2 when a file cannot be read or parsed."))
-            .option(String.class, "FORMAT", "text", "text, json or sarif (default: ${DEFAULT-VALUE}).", "-f", "--format")
+            .option(String.class, "FORMAT", "text", "text, json, sarif or markdown (default: ${DEFAULT-VALUE}).", "-f", "--format")
             .option(String.class, "SEVERITY", "note",
                     "The lowest severity that makes the exit code 1: error, warning or note (default: ${DEFAULT-VALUE}).",
                     "--fail-on");
@@ -38,8 +39,8 @@ final class CheckCommand implements Callable<Integer> {
         Options options = Options.read(model);
         String format = model.value("--format");
         String failOn = model.value("--fail-on");
-        if (!List.of("text", "json", "sarif").contains(format)) {
-            throw new UserException("--format must be text, json or sarif, not '" + format + "'");
+        if (!List.of("text", "json", "sarif", "markdown").contains(format)) {
+            throw new UserException("--format must be text, json, sarif or markdown, not '" + format + "'");
         }
         Severity threshold;
         try {
@@ -52,6 +53,7 @@ final class CheckCommand implements Callable<Integer> {
         switch (format) {
             case "json" -> out.print(Reports.json(run.reports, hardener.profile().name(), HardenCommand.version()));
             case "sarif" -> out.print(sarif(run, hardener));
+            case "markdown" -> out.print(Markdown.summary("check", hardener.profile().name(), run.reports, patch(run, hardener)));
             default -> {
                 out.print(Reports.text(run.reports, options.colour(), false));
                 summary(run, hardener, err);
@@ -90,6 +92,19 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         return Sarif.write(run.reports, new Sarif.Input(docs, levels, HardenCommand.version(), fixes, uris));
+    }
+
+    /** The patch {@code harden fix} would write for the files with fixable findings. */
+    static String patch(Run run, Hardener hardener) {
+        StringBuilder patch = new StringBuilder();
+        for (int i = 0; i < run.reports.size(); i++) {
+            FileReport report = run.reports.get(i);
+            if (report.findings().stream().anyMatch(f -> f.isOpen() && f.fixable())) {
+                FileReport fixed = hardener.process(run.paths.get(i), report.file(), report.original(), true);
+                patch.append(FixCommand.patch(fixed, run.paths.get(i)));
+            }
+        }
+        return patch.toString();
     }
 
     /** Where code scanning's {@code %SRCROOT%} is: the git work tree around the working folder, else the folder. */

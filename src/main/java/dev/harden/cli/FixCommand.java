@@ -5,6 +5,7 @@ import dev.harden.engine.Hardener;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
+import dev.harden.report.Markdown;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.yaml.Limits;
@@ -31,6 +32,9 @@ final class FixCommand implements Callable<Integer> {
             .flag("Print a unified diff instead of writing files.", "-d", "--diff")
             .flag("Ask before each change (y: apply, n: skip, a: apply the rest, q: quit).", "-i", "--interactive")
             .flag("Do not list what was changed or what remains.", "-q", "--quiet")
+            .option(String.class, "FORMAT", "text",
+                    "text, or markdown: a summary with the patch on standard output, for a CI job summary (default: ${DEFAULT-VALUE}).",
+                    "-f", "--format")
             .flag("Start each changed Compose service and Kubernetes container before and after on the local Docker engine,"
                     + " and leave out the changes that stop one from starting (see 'harden verify').", "--verify")
             .option("unix:///PATH", "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
@@ -51,8 +55,16 @@ final class FixCommand implements Callable<Integer> {
         quiet = model.flag("--quiet");
         boolean verify = model.flag("--verify");
         String dockerHost = model.value("--docker-host");
+        String format = model.value("--format");
         if (diff && interactive) {
             throw new UserException("--diff and --interactive do not go together: choose one");
+        }
+        if (!List.of("text", "markdown").contains(format)) {
+            throw new UserException("--format must be text or markdown, not '" + format + "'");
+        }
+        boolean markdown = format.equals("markdown");
+        if (markdown && interactive) {
+            throw new UserException("--format markdown and --interactive do not go together: choose one");
         }
         Hardener hardener = options.hardener();
         Run run = Run.of(options, hardener, true, err);
@@ -62,9 +74,16 @@ final class FixCommand implements Callable<Integer> {
         BufferedReader answers = interactive ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
         boolean applyRest = false;
         int written = 0;
+        StringBuilder patch = new StringBuilder();
         for (int i = 0; i < run.reports.size(); i++) {
             FileReport report = run.reports.get(i);
             Path path = run.paths.get(i);
+            if (markdown) {
+                patch.append(patch(report, path));
+            }
+            if (diff && markdown) {
+                continue;
+            }
             if (diff) {
                 if (report.changed()) {
                     out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
@@ -119,8 +138,13 @@ final class FixCommand implements Callable<Integer> {
             AtomicWrite.write(path, content);
             written++;
         }
+        if (markdown) {
+            out.print(Markdown.summary("fix", hardener.profile().name(), run.reports, patch.toString()));
+        }
         out.flush();
-        if (!quiet && !diff) {
+        if (markdown) {
+            err.flush();
+        } else if (!quiet && !diff) {
             err.print(Reports.text(run.reports, options.colour(), !interactive));
             long fixed = run.reports.stream().flatMap(r -> r.findings().stream())
                     .filter(f -> f.status() == Finding.Status.FIXED).count();
@@ -131,6 +155,20 @@ final class FixCommand implements Callable<Integer> {
         }
         err.flush();
         return run.badInput ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;
+    }
+
+    /** The patch of one report: its changes and the files it would create that do not exist yet. */
+    static String patch(FileReport report, Path path) {
+        StringBuilder out = new StringBuilder();
+        if (report.changed()) {
+            out.append(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
+        }
+        for (GeneratedFile g : report.generated()) {
+            if (!Files.exists(path.resolveSibling(g.name()))) {
+                out.append(UnifiedDiff.created(siblingName(report.file(), g.name()), text(g.content())));
+            }
+        }
+        return out.toString();
     }
 
     /**
