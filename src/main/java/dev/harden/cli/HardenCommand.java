@@ -26,6 +26,7 @@ public final class HardenCommand implements Callable<Integer> {
                     "  harden verify --profile strict .    start each service before and after hardening",
                     "  harden rules read-only-root-filesystem   explain one rule",
                     "  harden pr --repo acme/shop          commit the fix and open a pull request",
+                    "  source <(harden completion bash)    complete commands and options in bash (zsh, fish too)",
                     "",
                     "Exit codes:",
                     "  0  clean (check) or done (fix)",
@@ -43,7 +44,7 @@ public final class HardenCommand implements Callable<Integer> {
     }
 
     /** The subcommands in the order help lists them. */
-    private static final List<String> SUBCOMMANDS = List.of("check", "fix", "verify", "pr", "rules");
+    private static final List<String> SUBCOMMANDS = List.of("check", "fix", "verify", "pr", "rules", "completion");
 
     private static CommandModel subcommand(String name) {
         return switch (name) {
@@ -52,6 +53,7 @@ public final class HardenCommand implements Callable<Integer> {
             case "verify" -> new VerifyCommand().model;
             case "pr" -> new PrCommand().model;
             case "rules" -> new RulesCommand().model;
+            case "completion" -> new CompletionCommand().model;
             default -> throw new IllegalArgumentException(name);
         };
     }
