@@ -127,11 +127,12 @@ public final class HardenCommand implements Callable<Integer> {
         return argv.length == 1 && (argv[0].equals("--version") || argv[0].equals("-V"));
     }
 
-    /** The version from the jar's manifest. */
+    /** The version from the jar's manifest and the commit the build recorded. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"harden " + version(), "Java " + System.getProperty("java.version")};
+            return new String[] {"harden " + version() + " (commit " + BuildInfo.commit() + ")",
+                "Java " + System.getProperty("java.version")};
         }
     }
 
