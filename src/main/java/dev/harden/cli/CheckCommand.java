@@ -55,7 +55,7 @@ final class CheckCommand implements Callable<Integer> {
             case "sarif" -> out.print(sarif(run, hardener));
             case "markdown" -> out.print(Markdown.summary("check", hardener.profile().name(), run.reports, patch(run, hardener)));
             default -> {
-                out.print(Reports.text(run.reports, options.colour(), false));
+                out.print(Reports.text(run.reports, options.colour(false), false));
                 summary(run, hardener, err);
             }
         }

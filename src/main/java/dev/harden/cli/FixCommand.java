@@ -67,7 +67,7 @@ final class FixCommand implements Callable<Integer> {
             throw new UserException("--format markdown and --interactive do not go together: choose one");
         }
         Hardener hardener = options.hardener();
-        Run run = Run.of(options, hardener, true, err);
+        Run run = Run.of(options, hardener, true, err, quiet);
         if (verify) {
             FixVerification.apply(run, options, hardener, dockerHost, err);
         }
@@ -145,13 +145,13 @@ final class FixCommand implements Callable<Integer> {
         if (markdown) {
             err.flush();
         } else if (!quiet && !diff) {
-            err.print(Reports.text(run.reports, options.colour(), !interactive));
+            err.print(Reports.text(run.reports, options.colour(true), !interactive));
             long fixed = run.reports.stream().flatMap(r -> r.findings().stream())
                     .filter(f -> f.status() == Finding.Status.FIXED).count();
             err.println((interactive ? written + " file(s) written" : fixed + " change(s) in " + written + " file(s)")
                     + "; " + run.open() + " finding(s) need a person");
         } else if (!quiet) {
-            err.print(Reports.text(run.reports, options.colour(), false));
+            err.print(Reports.text(run.reports, options.colour(true), false));
         }
         err.flush();
         return run.badInput ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;

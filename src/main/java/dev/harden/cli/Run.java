@@ -17,6 +17,11 @@ final class Run {
     boolean badInput;
 
     static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err) {
+        return of(options, hardener, fix, err, false);
+    }
+
+    /** With {@code quiet}, no progress line even on a terminal. */
+    static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err, boolean quiet) {
         Run run = new Run();
         List<Path> named = options.paths();
         Targets.Found found = Targets.expand(named);
@@ -24,10 +29,16 @@ final class Run {
             err.println(problem);
             run.badInput = true;
         }
-        boolean progress = System.console() != null && found.files().size() > 50;
+        // one file needs no progress line, nor the look at the terminal that deciding it takes
+        Terminal terminal = found.files().size() > 1 ? Terminal.current() : null;
+        Progress progress = terminal != null && terminal.progress(quiet)
+                ? new Progress(err, found.files().size(), terminal.width(), null) : null;
         int done = 0;
         for (Path file : found.files()) {
             String name = display(file);
+            if (progress != null) {
+                progress.next(done, name);
+            }
             boolean explicit = named.contains(file);
             FileReport report;
             try {
@@ -54,14 +65,9 @@ final class Run {
             run.reports.add(report);
             run.paths.add(file);
             done++;
-            if (progress && done % 25 == 0) {
-                err.print("\rharden: " + done + "/" + found.files().size() + " files");
-                err.flush();
-            }
         }
-        if (progress) {
-            err.print("\r\u001b[K");
-            err.flush();
+        if (progress != null) {
+            progress.done();
         }
         return run;
     }
