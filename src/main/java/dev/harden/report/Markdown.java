@@ -6,6 +6,8 @@ import java.util.List;
 public final class Markdown {
     /** GitHub refuses a comment over 65,536 characters; the patch goes first when space runs out. */
     static final int MAX_PATCH = 50_000;
+    /** Rows of the findings table; the rest are counted. */
+    static final int MAX_ROWS = 200;
 
     private Markdown() {
     }
@@ -24,6 +26,7 @@ public final class Markdown {
         int fixed = 0;
         int changed = 0;
         StringBuilder table = new StringBuilder();
+        int rows = 0;
         for (FileReport f : files) {
             if (f.kind() == FileReport.Kind.COMPOSE || f.kind() == FileReport.Kind.KUBERNETES) {
                 checked++;
@@ -31,7 +34,7 @@ public final class Markdown {
             if (f.changed()) {
                 changed++;
             }
-            if (f.kind() == FileReport.Kind.FAILED) {
+            if (f.kind() == FileReport.Kind.FAILED && rows++ < MAX_ROWS) {
                 table.append("| error | `").append(cell(f.file() + ":" + f.problem().replaceFirst(": .*", ""))).append("` | | | ")
                         .append(cell(f.problem().replaceFirst("^\\d+:\\d+: ", ""))).append(" |\n");
             }
@@ -45,6 +48,9 @@ public final class Markdown {
                         open++;
                         if (x.fixable()) {
                             fixable++;
+                        }
+                        if (rows++ >= MAX_ROWS) {
+                            continue;
                         }
                         table.append("| ").append(x.severity().label()).append(" | `").append(cell(x.file() + ":" + x.line() + ":" + x.column()))
                                 .append("` | `").append(x.ruleId()).append("` | ").append(x.subject() == null ? "" : cell(x.subject()))
@@ -69,6 +75,9 @@ public final class Markdown {
         md.append(".\n");
         if (table.length() > 0) {
             md.append("\n| severity | where | rule | subject | finding |\n|---|---|---|---|---|\n").append(table);
+            if (rows > MAX_ROWS) {
+                md.append("\n... and ").append(rows - MAX_ROWS).append(" more: run `harden check` for the full list.\n");
+            }
         }
         if (!patch.isEmpty()) {
             String verb = command.equals("fix") ? "What `harden fix` changed" : "What `harden fix` would change";

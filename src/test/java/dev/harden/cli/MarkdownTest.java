@@ -79,6 +79,24 @@ class MarkdownTest {
     }
 
     @Test
+    void aLongTableStopsAtTwoHundredRowsAndCountsTheRest() throws IOException {
+        StringBuilder many = new StringBuilder("services:\n");
+        for (int i = 0; i < 50; i++) {
+            many.append("  s").append(i).append(":\n    image: nginx:1.27\n");
+        }
+        Path file = dir.resolve("compose.yaml");
+        Files.writeString(file, many);
+        Cli r = Cli.run("check", "--format", "markdown", "--profile", "baseline", file.toString());
+        assertThat(r.out()).contains("**150 open**")
+                .contains("`" + file + ":100:3` | `pids-limit` | s49 |")
+                .doesNotContain("\n... and ");
+        Cli more = Cli.run("check", "--format", "markdown", "--profile", "restricted", file.toString());
+        long rows = more.out().lines().filter(l -> l.startsWith("| error |") || l.startsWith("| warning |") || l.startsWith("| note |")).count();
+        assertThat(rows).isEqualTo(200);
+        assertThat(more.out()).contains("**250 open**", "\n... and 50 more: run `harden check` for the full list.\n");
+    }
+
+    @Test
     void anUnknownFormatIsAUsageError() throws IOException {
         Path file = write();
         assertThat(Cli.run("fix", "--format", "html", file.toString()).err()).contains("--format must be text or markdown, not 'html'");
