@@ -8,9 +8,6 @@ import dev.harden.report.GeneratedFile;
 import dev.harden.report.Markdown;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
-import dev.harden.yaml.Limits;
-import dev.harden.yaml.YamlException;
-import dev.harden.yaml.YamlFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,11 +15,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code harden fix}: writes the hardened files, prints them as a patch, or asks hunk by hunk. */
+/** {@code harden fix}: writes the hardened files, prints them as a patch, or asks change by change. */
 final class FixCommand implements Callable<Integer> {
     final CommandModel model = Options.declare(CommandModel.of(this, "fix",
                     "Harden files in place, touching only the bytes each change needs.",
@@ -30,7 +26,7 @@ final class FixCommand implements Callable<Integer> {
                     "With --interactive each change is shown and applied only if you say yes.",
                     "Findings that cannot be fixed automatically are listed on standard error."))
             .flag("Print a unified diff instead of writing files.", "-d", "--diff")
-            .flag("Ask before each change (y: apply, n: skip, a: apply the rest, q: quit).", "-i", "--interactive")
+            .flag("Ask before each change, one rule for one service or container (y, n, a, d, q, s, ?).", "-i", "--interactive")
             .flag("Do not list what was changed or what remains.", "-q", "--quiet")
             .option(String.class, "FORMAT", "text",
                     "text, or markdown: a summary with the patch on standard output, for a CI job summary (default: ${DEFAULT-VALUE}).",
@@ -71,8 +67,8 @@ final class FixCommand implements Callable<Integer> {
         if (verify) {
             FixVerification.apply(run, options, hardener, dockerHost, err);
         }
-        BufferedReader answers = interactive ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
-        boolean applyRest = false;
+        InteractiveFix asking = interactive ? new InteractiveFix(hardener,
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err, options.colour(false)) : null;
         int written = 0;
         StringBuilder patch = new StringBuilder();
         for (int i = 0; i < run.reports.size(); i++) {
@@ -88,60 +84,39 @@ final class FixCommand implements Callable<Integer> {
                 if (report.changed()) {
                     out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
                 }
-                writeGenerated(report, path, out, answers);
+                writeGenerated(report, path, out);
                 continue;
             }
-            written += writeGenerated(report, path, out, answers);
-            if (!report.changed()) {
-                continue;
-            }
-            byte[] content = report.fixed();
-            if (interactive && !applyRest) {
-                List<UnifiedDiff.Hunk> hunks = UnifiedDiff.hunks(text(report.original()), text(report.fixed()));
-                List<Boolean> accepted = new ArrayList<>();
-                boolean quit = false;
-                for (UnifiedDiff.Hunk hunk : hunks) {
-                    if (quit || applyRest) {
-                        accepted.add(applyRest);
-                        continue;
-                    }
-                    out.print("--- " + report.file() + "\n" + UnifiedDiff.render(hunk));
-                    out.print("Apply this change [y,n,a,q]? ");
-                    out.flush();
-                    String answer = answers.readLine();
-                    String a = answer == null ? "q" : answer.trim().toLowerCase(java.util.Locale.ROOT);
-                    applyRest = a.equals("a");
-                    quit = a.equals("q");
-                    accepted.add(a.equals("y") || applyRest);
-                }
-                if (!accepted.contains(true)) {
-                    if (quit) {
-                        break;
-                    }
+            if (interactive) {
+                if (!report.changed() && report.generated().isEmpty()) {
                     continue;
                 }
-                String partial = UnifiedDiff.applySome(text(report.original()), hunks, accepted);
-                content = reencode(report, partial);
-                try {
-                    YamlFile.parse(content, Limits.DEFAULT.withMaxBytes(Long.MAX_VALUE));
-                } catch (YamlException e) {
-                    err.println(report.file() + ":" + e.line() + ":" + e.column()
-                            + ": the chosen changes alone do not make valid YAML; file left untouched");
-                    continue;
-                }
-                if (quit) {
-                    AtomicWrite.write(path, content);
-                    written++;
+                InteractiveFix.Result result = asking.file(report, path);
+                run.reports.set(i, result.report());
+                if (result.next() == InteractiveFix.Next.QUIT) {
                     break;
                 }
+                continue;
             }
-            AtomicWrite.write(path, content);
-            written++;
+            if (report.changed() && !AtomicWrite.writeIfUnchanged(path, report.original(), report.fixed())) {
+                err.println(report.file() + ": changed since harden read it; nothing written to this file");
+                continue;
+            }
+            written += writeGenerated(report, path, out);
+            if (report.changed()) {
+                written++;
+            }
+        }
+        if (interactive) {
+            written = asking.written();
         }
         if (markdown) {
             out.print(Markdown.summary("fix", hardener.profile().name(), run.reports, patch.toString()));
         }
         out.flush();
+        if (!diff) {
+            options.writeLock(err);
+        }
         if (markdown) {
             err.flush();
         } else if (!quiet && !diff) {
@@ -165,7 +140,7 @@ final class FixCommand implements Callable<Integer> {
         }
         for (GeneratedFile g : report.generated()) {
             if (!Files.exists(path.resolveSibling(g.name()))) {
-                out.append(UnifiedDiff.created(siblingName(report.file(), g.name()), text(g.content())));
+                out.append(UnifiedDiff.created(InteractiveFix.siblingName(report.file(), g.name()), text(g.content())));
             }
         }
         return out.toString();
@@ -173,29 +148,18 @@ final class FixCommand implements Callable<Integer> {
 
     /**
      * Writes (or with --diff prints) the new files a report asks for next to its file, never
-     * replacing a file that exists; in interactive mode only when the user says yes.
+     * replacing a file that exists.
      */
-    private int writeGenerated(FileReport report, Path path, PrintWriter out, BufferedReader answers) throws IOException {
+    private int writeGenerated(FileReport report, Path path, PrintWriter out) throws IOException {
         int count = 0;
         for (GeneratedFile g : report.generated()) {
             Path target = path.resolveSibling(g.name());
-            String shown = siblingName(report.file(), g.name());
-            String content = text(g.content());
             if (diff) {
-                out.print(UnifiedDiff.created(shown, content));
+                out.print(UnifiedDiff.created(InteractiveFix.siblingName(report.file(), g.name()), text(g.content())));
                 continue;
             }
             if (Files.exists(target)) {
                 continue;
-            }
-            if (interactive) {
-                out.print(UnifiedDiff.created(shown, content));
-                out.print("Create " + shown + " [y,n]? ");
-                out.flush();
-                String answer = answers.readLine();
-                if (answer == null || !answer.trim().equalsIgnoreCase("y")) {
-                    continue;
-                }
             }
             AtomicWrite.create(target, g.content(), path);
             count++;
@@ -203,26 +167,8 @@ final class FixCommand implements Callable<Integer> {
         return count;
     }
 
-    /** How reports name a file next to {@code file}. */
-    private static String siblingName(String file, String name) {
-        int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-        return slash < 0 ? name : file.substring(0, slash + 1) + name;
-    }
-
     private static String text(byte[] bytes) {
         String s = new String(bytes, StandardCharsets.UTF_8);
         return s.startsWith("\uFEFF") ? s.substring(1) : s;
-    }
-
-    private static byte[] reencode(FileReport report, String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        boolean bom = report.original().length >= 3 && (report.original()[0] & 0xFF) == 0xEF;
-        if (!bom) {
-            return body;
-        }
-        byte[] all = new byte[body.length + 3];
-        System.arraycopy(report.original(), 0, all, 0, 3);
-        System.arraycopy(body, 0, all, 3, body.length);
-        return all;
     }
 }

@@ -1,10 +1,15 @@
 package dev.harden.cli;
 
+import dev.harden.engine.AtomicWrite;
 import dev.harden.engine.Hardener;
 import dev.harden.image.ImageKnowledge;
+import dev.harden.image.LockFile;
+import dev.harden.image.Pins;
 import dev.harden.profile.Profile;
 import dev.harden.profile.ProfileException;
 import dev.harden.profile.RepoConfig;
+import dev.harden.registry.Logins;
+import dev.harden.registry.Registry;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
@@ -14,6 +19,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.time.Clock;
+import java.time.Duration;
 
 /** Options shared by the commands that read manifests. */
 final class Options {
@@ -23,6 +32,13 @@ final class Options {
     String maxFileSize;
     boolean verbose;
     boolean noColor;
+    String pin;
+    boolean offline;
+    boolean refreshPins;
+    List<String> insecureRegistries;
+    List<String> registryMirrors;
+    Pins pins = Pins.none();
+    Path lockFile;
 
     private Options() {
     }
@@ -40,6 +56,15 @@ final class Options {
                 .option(String.class, "SIZE", "10MB", "Skip files larger than this (default: ${DEFAULT-VALUE}).",
                         "--max-file-size")
                 .flag("Also list files that were skipped as neither Compose nor Kubernetes.", "-v", "--verbose")
+                .option(String.class, "MODE", null,
+                        "Pin images: digest (name:tag@sha256:...), tag (a version for a floating tag) or report "
+                                + "(default: the profile's; strict pins digests).", "--pin")
+                .flag("Resolve image tags from the lock file (.harden.lock) only; ask no registry.", "--offline")
+                .flag("Ask the registry again for pinned tags and update digests whose tag has moved.", "--refresh-pins")
+                .repeatable("HOST[:PORT]", "A registry to reach over plain HTTP (loopback always may).",
+                        "--insecure-registry")
+                .repeatable("REGISTRY=MIRROR", "Ask MIRROR first for REGISTRY's images (docker.io=mirror.example.com).",
+                        "--registry-mirror")
                 .flag("Never colour the output (NO_COLOR does the same).", "--no-color");
     }
 
@@ -52,6 +77,11 @@ final class Options {
         o.maxFileSize = command.value("--max-file-size");
         o.verbose = command.flag("--verbose");
         o.noColor = command.flag("--no-color");
+        o.pin = command.value("--pin");
+        o.offline = command.flag("--offline");
+        o.refreshPins = command.flag("--refresh-pins");
+        o.insecureRegistries = command.values("--insecure-registry");
+        o.registryMirrors = command.values("--registry-mirror");
         return o;
     }
 
@@ -106,7 +136,61 @@ final class Options {
         RepoConfig cfg = repoConfig();
         // Images first: Main's preload thread starts with the rule catalogue and the profile.
         ImageKnowledge images = images(cfg);
-        return new Hardener(loadProfile(cfg), images, cfg, limits());
+        Hardener hardener = new Hardener(loadProfile(cfg), images, cfg, limits());
+        pins = pins(cfg);
+        return hardener.withPins(pins);
+    }
+
+    /**
+     * How image tags resolve in this run: the lock file beside the repository config (or in the
+     * first folder named), then the registry unless {@code --offline}. Nothing is read or asked
+     * until a rule needs a pin.
+     */
+    Pins pins(RepoConfig cfg) {
+        Pins.Mode mode = null;
+        if (pin != null) {
+            mode = Pins.Mode.parse(pin).orElseThrow(() -> new UserException("--pin: '" + pin
+                    + "' is not one of digest, tag, report"));
+        }
+        Path first = paths().get(0).toAbsolutePath().normalize();
+        Path folder = cfg.folder() != null ? cfg.folder() : Files.isDirectory(first) ? first : first.getParent();
+        lockFile = folder == null ? Path.of(LockFile.NAME) : folder.resolve(LockFile.NAME);
+        LockFile lock = LockFile.empty();
+        if (Files.isRegularFile(lockFile)) {
+            try {
+                lock = LockFile.parse(Files.readAllBytes(lockFile));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UserException(lockFile + ": " + e.getMessage() + "; delete it to resolve again");
+            }
+        }
+        Set<String> insecure = Set.copyOf(insecureRegistries == null ? List.of() : insecureRegistries);
+        java.util.Map<String, String> mirrors = new java.util.HashMap<>();
+        for (String m : registryMirrors == null ? List.<String>of() : registryMirrors) {
+            int eq = m.indexOf('=');
+            if (eq <= 0 || eq == m.length() - 1 || !m.substring(eq + 1).matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
+                throw new UserException("--registry-mirror: '" + m + "' is not REGISTRY=HOST[:PORT]");
+            }
+            mirrors.put(m.substring(0, eq), m.substring(eq + 1));
+        }
+        Supplier<Registry> registry = offline ? null
+                : () -> Registry.create(Logins.fromEnvironment(), insecure, Duration.ofSeconds(30), mirrors);
+        return Pins.of(registry, lock, mode, refreshPins, Clock.systemUTC());
+    }
+
+    /** Writes the lock file when this run resolved something new; says so on {@code err}. */
+    void writeLock(java.io.PrintWriter err) {
+        if (pins.lock().changed() && lockFile != null) {
+            try {
+                if (Files.exists(lockFile)) {
+                    AtomicWrite.write(lockFile, pins.lock().render());
+                } else {
+                    Files.write(lockFile, pins.lock().render(), java.nio.file.StandardOpenOption.CREATE_NEW);
+                }
+                err.println("harden: recorded " + pins.lock().entries().size() + " image pin(s) in " + lockFile);
+            } catch (IOException e) {
+                err.println(lockFile + ": cannot write the lock file (" + e.getMessage() + ")");
+            }
+        }
     }
 
     /** Whether text for standard output ({@code toStderr}: standard error) may be coloured. */

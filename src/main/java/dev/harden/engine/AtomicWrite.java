@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /** Writes a file in one step: a temporary file beside it, renamed into place, so no reader sees half of it. */
 public final class AtomicWrite {
@@ -24,6 +26,34 @@ public final class AtomicWrite {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Replaces a file's content only when it still holds {@code expected}, the bytes harden read
+     * (compared by SHA-256), so an edit made meanwhile, while {@code fix --interactive} waited for an
+     * answer or {@code --verify} started containers, is not overwritten.
+     *
+     * @return false, having written nothing, when the file changed since it was read
+     */
+    public static boolean writeIfUnchanged(Path file, byte[] expected, byte[] content) throws IOException {
+        if (!unchanged(file, expected)) {
+            return false;
+        }
+        write(file, content);
+        return true;
+    }
+
+    /** Whether a file still holds {@code expected}, the bytes harden read (compared by SHA-256). */
+    public static boolean unchanged(Path file, byte[] expected) throws IOException {
+        return MessageDigest.isEqual(sha256(Files.readAllBytes(file)), sha256(expected));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.harden.engine;
 
 import dev.harden.image.ImageKnowledge;
+import dev.harden.image.Pins;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.KubernetesFile;
 import dev.harden.profile.Profile;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -41,6 +43,7 @@ public final class Hardener {
     private final KubernetesHardener kubernetes;
     private final Function<Path, Optional<byte[]>> neighbours;
     private final ImageKnowledge images;
+    private final Pins pins;
     /** Hardeners of one rule each, for {@link #fixes}. */
     private final Map<String, Hardener> single = new HashMap<>();
 
@@ -54,14 +57,25 @@ public final class Hardener {
      */
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                     Function<Path, Optional<byte[]>> neighbours) {
+        this(profile, images, config, limits, neighbours, Pins.none());
+    }
+
+    private Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
+                     Function<Path, Optional<byte[]>> neighbours, Pins pins) {
         this.neighbours = neighbours;
-        this.images = images;
+        this.pins = pins;
         this.profile = profile;
         this.config = config;
         this.limits = limits;
+        this.images = images;
         RuleCatalog catalog = RuleCatalog.builtIn();
-        this.compose = new ComposeHardener(profile, images, catalog);
-        this.kubernetes = new KubernetesHardener(profile, images, catalog);
+        this.compose = new ComposeHardener(profile, images, catalog, pins);
+        this.kubernetes = new KubernetesHardener(profile, images, catalog, pins);
+    }
+
+    /** The same hardener, resolving image tags through these pins (the lock file, a registry) when the profile pins. */
+    public Hardener withPins(Pins pins) {
+        return new Hardener(profile, images, config, limits, neighbours, pins);
     }
 
     public Profile profile() {
@@ -87,8 +101,20 @@ public final class Hardener {
      * @param extra the reason for exempting a rule for a service or workload, or null
      */
     public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra) {
+        return process(path, name, bytes, fix, extra, (rule, subject) -> true);
+    }
+
+    /**
+     * Fixes one file with only the changes {@code chosen} accepts, each one rule applied to one
+     * subject (a Compose service, a workload, or a workload's container as findings name it); the
+     * others stay open. {@code harden fix --interactive} builds each answer's result this way.
+     *
+     * @param chosen whether a rule may fix a subject
+     */
+    public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra,
+                              BiPredicate<String, String> chosen) {
         try {
-            return processOrThrow(path, name, bytes, fix, extra);
+            return processOrThrow(path, name, bytes, fix, extra, chosen);
         } catch (RuntimeException | StackOverflowError e) {
             // a bug must not take the other files down with it, nor write this one
             return FileReport.failed(name, bytes, "1:1: internal error (" + e + "); the file was left untouched (a bug: please report it)");
@@ -96,7 +122,7 @@ public final class Hardener {
     }
 
     private FileReport processOrThrow(Path path, String name, byte[] bytes, boolean fix,
-                                      BiFunction<String, String, String> extra) {
+                                      BiFunction<String, String, String> extra, BiPredicate<String, String> chosen) {
         YamlFile yaml;
         try {
             yaml = YamlFile.parse(bytes, limits);
@@ -113,10 +139,10 @@ public final class Hardener {
         Optional<KubernetesFile> kubeFile = composeFile.isPresent() ? Optional.empty() : KubernetesFile.detect(yaml);
         if (composeFile.isPresent()) {
             kind = FileReport.Kind.COMPOSE;
-            findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
+            findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
         } else if (kubeFile.isPresent()) {
             kind = FileReport.Kind.KUBERNETES;
-            findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
+            findings.addAll(kubernetes.run(kubeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
             String inputName = path.getFileName() == null ? name : path.getFileName().toString();
             Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(inputName));
             kubernetes.networkPolicies(kubeFile.get(), fix, name, inputName, neighbours.apply(neighbour).orElse(null),
@@ -138,10 +164,10 @@ public final class Hardener {
 
     /**
      * The replacements that fix each open fixable finding of {@code report} (a check of the file at
-     * {@code path}): what {@code harden fix} writes with only the finding's rule, and when the rule
-     * has findings in several services or workloads, only for the finding's one. A rule's changes
-     * in one service or workload go to the last of its findings there that comes before them.
-     * A file the fix would create (a NetworkPolicy file) is a replacement of an empty text.
+     * {@code path}): what {@code harden fix} writes with only the finding's rule, chosen for only the
+     * finding's subject when the rule has findings for several. Should one subject have several
+     * findings of a rule, each change goes to the last of them that comes before it. A file the fix
+     * would create (a NetworkPolicy file) is a replacement of an empty text.
      */
     public Map<Finding, List<Replacement>> fixes(Path path, FileReport report) {
         Map<Finding, List<Replacement>> out = new LinkedHashMap<>();
@@ -152,20 +178,19 @@ public final class Hardener {
         for (Finding f : report.findings()) {
             if (f.isOpen() && f.fixable()) {
                 groups.computeIfAbsent(f.ruleId(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(isolation(f.subject()), k -> new ArrayList<>()).add(f);
+                        .computeIfAbsent(f.subject() == null ? "" : f.subject(), k -> new ArrayList<>()).add(f);
             }
         }
         String text = withoutBom(report.original());
         for (Map.Entry<String, Map<String, List<Finding>>> rule : groups.entrySet()) {
             Hardener one = single.computeIfAbsent(rule.getKey(), id -> new Hardener(
                     new Profile("only-" + id, "", Map.of(id, profile.rules().get(id)), profile.podSpecPaths()),
-                    images, config, limits, neighbours));
-            boolean isolate = rule.getValue().size() > 1;
+                    images, config, limits, neighbours, pins));
+            boolean every = rule.getValue().size() == 1;
             for (Map.Entry<String, List<Finding>> group : rule.getValue().entrySet()) {
-                String key = group.getKey();
-                String name = key.substring(key.indexOf('/') + 1);
-                FileReport fixed = one.process(path, report.file(), report.original(), true,
-                        (id, subject) -> !isolate || subject.equals(key) || subject.equals(name) ? null : "isolated");
+                String subject = group.getKey();
+                FileReport fixed = one.process(path, report.file(), report.original(), true, (id, s) -> null,
+                        (id, s) -> every || subject.equals(s == null ? "" : s));
                 List<Replacement> changes = new ArrayList<>();
                 if (fixed.changed()) {
                     changes.addAll(Replacement.between(report.file(), text, withoutBom(fixed.fixed())));
@@ -179,16 +204,6 @@ public final class Hardener {
             }
         }
         return out;
-    }
-
-    /** The service, or the workload of a container, whose exemption isolates a finding's fix. */
-    private static String isolation(String subject) {
-        if (subject == null) {
-            return "";
-        }
-        int first = subject.indexOf('/');
-        int second = first < 0 ? -1 : subject.indexOf('/', first + 1);
-        return second < 0 ? subject : subject.substring(0, second);
     }
 
     private static void assign(List<Finding> findings, List<Replacement> changes, String text, Map<Finding, List<Replacement>> out) {

@@ -5,8 +5,9 @@ package dev.harden.report;
  *
  * @param name the new file's name, in the folder of the file that was read
  * @param content its bytes
+ * @param ruleId the rule that wants it
  */
-public record GeneratedFile(String name, byte[] content) {
+public record GeneratedFile(String name, byte[] content, String ruleId) {
     public GeneratedFile {
         if (name == null || name.isBlank() || name.contains("/") || name.contains("\\")) {
             throw new IllegalArgumentException("a generated file is named without a folder, not '" + name + "'");

@@ -3,6 +3,7 @@ package dev.harden.rule;
 import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.image.ImageRef;
+import dev.harden.image.Pins;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.ComposeService;
 import dev.harden.profile.Profile;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 
 /** Runs a profile's Compose rules over every service of one Compose file. */
 public final class ComposeHardener {
@@ -23,20 +25,23 @@ public final class ComposeHardener {
     private final Profile profile;
     private final ImageKnowledge images;
     private final RuleCatalog catalog;
+    private final Pins pins;
 
-    public ComposeHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog) {
+    public ComposeHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog, Pins pins) {
         this.profile = profile;
         this.images = images;
         this.catalog = catalog;
+        this.pins = pins;
     }
 
     /**
      * Checks (and with {@code fix}, fixes through the editor) every service.
      *
      * @param exemption the repository config's reason for exempting a rule for a service, or null
+     * @param chosen whether a rule may fix a subject; the changes not chosen stay open and fixable, and are not made
      */
     public List<Finding> run(ComposeFile file, Editor editor, boolean fix, String fileName,
-                             BiFunction<String, String, String> exemption) {
+                             BiFunction<String, String, String> exemption, BiPredicate<String, String> chosen) {
         List<Finding> findings = new ArrayList<>();
         List<ComposeService> services = file.services();
         for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
@@ -63,7 +68,7 @@ public final class ComposeHardener {
                 }
                 Optional<ImageRef> ref = ImageRef.parse(service.image());
                 ServiceCheck check = new ServiceCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix,
-                        reason(file, service, ruleId, exemption), fileName, findings::add), service, ref.orElse(null),
+                        reason(file, service, ruleId, exemption), fileName, findings::add, chosen, pins), service, ref.orElse(null),
                         factsOf(service), neighbours);
                 try {
                     logic.check(check);

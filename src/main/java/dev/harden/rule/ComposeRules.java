@@ -405,19 +405,8 @@ final class ComposeRules {
         if (written == null || c.image().isEmpty()) {
             return;
         }
-        ImageRef ref = c.image().get();
         Node at = c.service().get("image").orElse(null);
-        if (ref.digest() != null) {
-            return;
-        }
-        if (ref.tag() == null) {
-            c.open(at, "image " + ref.text() + " has no tag, so it floats on 'latest'; pin a version", false);
-            return;
-        }
-        Object floating = c.setting().params().get("floating");
-        if (floating instanceof List<?> tags && tags.contains(ref.tag().toLowerCase(Locale.ROOT))) {
-            c.open(at, "image " + ref.text() + " uses the floating tag '" + ref.tag() + "'; pin a version", false);
-        }
+        ImageTagPinned.check(c, c.pins(), at, c.service().name(), written, c.image().get(), c.service().get("build").isPresent());
     }
 
     static void healthcheckDefined(ServiceCheck c) {

@@ -1,6 +1,7 @@
 package dev.harden.rule;
 
 import dev.harden.image.ImageKnowledge;
+import dev.harden.image.Pins;
 import dev.harden.manifest.KubernetesFile;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Profile;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /** Runs a profile's Kubernetes rules over every workload of a manifest stream. */
@@ -27,11 +29,13 @@ public final class KubernetesHardener {
     private final Profile profile;
     private final ImageKnowledge images;
     private final RuleCatalog catalog;
+    private final Pins pins;
 
-    public KubernetesHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog) {
+    public KubernetesHardener(Profile profile, ImageKnowledge images, RuleCatalog catalog, Pins pins) {
         this.profile = profile;
         this.images = images;
         this.catalog = catalog;
+        this.pins = pins;
     }
 
     /**
@@ -39,9 +43,10 @@ public final class KubernetesHardener {
      * catalogue order, so a later rule sees what an earlier one wrote.
      *
      * @param exemption the repository config's reason for exempting a rule for a workload name, or null
+     * @param chosen whether a rule may fix a subject; the changes not chosen stay open and fixable, and are not made
      */
     public List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
-                             BiFunction<String, String, String> exemption) {
+                             BiFunction<String, String, String> exemption, BiPredicate<String, String> chosen) {
         List<Finding> findings = new ArrayList<>();
         List<Workload> workloads = file.workloads(profile.podSpecPaths());
         Map<Mapping, String> spans = new HashMap<>();
@@ -54,7 +59,7 @@ public final class KubernetesHardener {
             for (Workload w : workloads) {
                 String reason = exemptionReason(file, w, rule.getKey(), exemption, spans);
                 PodCheck check = new PodCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix, reason,
-                        fileName, findings::add), w, images);
+                        fileName, findings::add, chosen, pins), w, images);
                 try {
                     logic.check(check);
                 } catch (YamlException e) {

@@ -608,18 +608,11 @@ final class KubernetesRules {
     }
 
     static void imageTagPinned(PodCheck c) {
-        Object floating = c.setting().params().get("floating");
         for (Workload.Container k : c.containers()) {
             Optional<ImageRef> ref = c.image(k);
-            if (ref.isEmpty() || ref.get().digest() != null) {
-                continue;
-            }
-            Node at = PodCheck.at(k.mapping(), "image").orElse(k.mapping());
-            if (ref.get().tag() == null) {
-                c.open(at, c.subject(k), "image " + ref.get().text() + " has no tag, so it floats on 'latest'; pin a version", false);
-            } else if (floating instanceof List<?> tags && tags.contains(ref.get().tag().toLowerCase(Locale.ROOT))) {
-                c.open(at, c.subject(k), "image " + ref.get().text() + " uses the floating tag '" + ref.get().tag()
-                        + "'; pin a version", false);
+            if (ref.isPresent()) {
+                Node at = PodCheck.at(k.mapping(), "image").orElse(k.mapping());
+                ImageTagPinned.check(c, c.pins(), at, c.subject(k), k.image().orElse(""), ref.get(), false);
             }
         }
     }

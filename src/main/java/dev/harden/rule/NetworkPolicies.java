@@ -137,7 +137,7 @@ final class NetworkPolicies {
         String header = "# Written by harden (" + RULE + ") for " + inputName + ": ingress is denied by default, and allowed"
                 + "\n# on the ports each Service of " + inputName + " exposes. Review, then apply it with the manifests.\n";
         String text = (header + out.substring("---\n".length())).replace("\n", lb);
-        return Optional.of(new GeneratedFile(target, text.getBytes(StandardCharsets.UTF_8)));
+        return Optional.of(new GeneratedFile(target, text.getBytes(StandardCharsets.UTF_8), RULE));
     }
 
     /** Open notes for container ports that no Service of the file sends traffic to: the default deny blocks them. */

@@ -272,7 +272,7 @@ class CliTest {
             System.setIn(new java.io.ByteArrayInputStream("n\ny\n".getBytes(StandardCharsets.UTF_8)));
             Cli r = Cli.run("fix", "--interactive", "--profile", "baseline", file.toString());
             assertThat(r.exit()).isZero();
-            assertThat(r.out()).contains("Apply this change [y,n,a,q]?");
+            assertThat(r.out()).contains("(2/6) Apply this change [y,n,a,d,q,?]?");
         } finally {
             System.setIn(in);
         }

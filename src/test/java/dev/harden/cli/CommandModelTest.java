@@ -55,7 +55,8 @@ class CommandModelTest {
             for (String read : reads) {
                 String how = read.substring(0, read.indexOf(' '));
                 String option = read.substring(read.indexOf(' ') + 1);
-                if ((name.equals("rules") || name.equals("completion")) && List.of("--profile", "--config", "--max-file-size", "--verbose", "--no-color")
+                if ((name.equals("rules") || name.equals("completion")) && List.of("--profile", "--config", "--max-file-size", "--verbose", "--no-color",
+                        "--pin", "--offline", "--refresh-pins", "--insecure-registry", "--registry-mirror")
                         .contains(option)) {
                     continue; // Options.java's, which rules does not take
                 }

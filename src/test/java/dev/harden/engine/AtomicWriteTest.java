@@ -31,6 +31,17 @@ class AtomicWriteTest {
     }
 
     @Test
+    void writeIfUnchangedReplacesAFileThatStillHoldsWhatWasReadAndRefusesOneEditedMeanwhile() throws Exception {
+        Path file = Files.writeString(dir.resolve("compose.yaml"), "read\n");
+        assertThat(AtomicWrite.writeIfUnchanged(file, "read\n".getBytes(), "fixed\n".getBytes())).isTrue();
+        assertThat(Files.readString(file)).isEqualTo("fixed\n");
+        Files.writeString(file, "edited by hand\n");
+        assertThat(AtomicWrite.writeIfUnchanged(file, "fixed\n".getBytes(), "fixed again\n".getBytes())).isFalse();
+        assertThat(Files.readString(file)).isEqualTo("edited by hand\n");
+        assertThat(names()).containsExactly("compose.yaml");
+    }
+
+    @Test
     void throughASymbolicLinkTheLinkedFileChangesAndTheLinkStays() throws Exception {
         Path real = Files.writeString(dir.resolve("real.yaml"), "old\n");
         Path link = Files.createSymbolicLink(dir.resolve("link.yaml"), real.getFileName());

@@ -1,0 +1,59 @@
+package dev.harden.registry;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@code WWW-Authenticate} challenge: its scheme ({@code bearer} or {@code basic}) and parameters
+ * such as {@code realm}, {@code service} and {@code scope}.
+ */
+record Challenge(String scheme, Map<String, String> params) {
+    Challenge {
+        params = Map.copyOf(params);
+    }
+
+    /** Reads the first challenge of a header value; empty when it is not one. */
+    static Optional<Challenge> parse(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        String h = header.strip();
+        int space = h.indexOf(' ');
+        String scheme = (space < 0 ? h : h.substring(0, space)).toLowerCase(Locale.ROOT);
+        if (!scheme.matches("[a-z]+")) {
+            return Optional.empty();
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        int i = space < 0 ? h.length() : space + 1;
+        while (i < h.length()) {
+            while (i < h.length() && (h.charAt(i) == ' ' || h.charAt(i) == ',')) {
+                i++;
+            }
+            int eq = h.indexOf('=', i);
+            if (eq < 0) {
+                break;
+            }
+            String key = h.substring(i, eq).strip().toLowerCase(Locale.ROOT);
+            i = eq + 1;
+            StringBuilder value = new StringBuilder();
+            if (i < h.length() && h.charAt(i) == '"') {
+                i++;
+                while (i < h.length() && h.charAt(i) != '"') {
+                    if (h.charAt(i) == '\\' && i + 1 < h.length()) {
+                        i++;
+                    }
+                    value.append(h.charAt(i++));
+                }
+                i++;
+            } else {
+                while (i < h.length() && h.charAt(i) != ',') {
+                    value.append(h.charAt(i++));
+                }
+            }
+            params.putIfAbsent(key, value.toString().strip());
+        }
+        return Optional.of(new Challenge(scheme, params));
+    }
+}

@@ -1,0 +1,181 @@
+package dev.harden.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.harden.registry.Logins;
+import dev.harden.registry.Registry;
+import dev.harden.testing.RegistryServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Facts read from an image's config and layers, without running it. The layers are made by GNU tar
+ * from folders the test writes (a second opinion on the tar format), owners set with chown.
+ */
+class ImageInspectionTest {
+    @TempDir
+    Path dir;
+
+    private static final String PASSWD = "root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999::/var/lib/postgresql:/bin/sh\n"
+            + "app:x:1001:0::/opt/app:/bin/sh\n";
+    private static final String ENTRYPOINT = """
+            #!/bin/sh
+            set -e
+            # make the data folder ours, then become postgres
+            mkdir -p "$PGDATA"
+            chown -R postgres "$PGDATA"
+            chmod 700 "$PGDATA"
+            exec gosu postgres "$@"
+            """;
+
+    /** A folder tree: {@code path} (ending in / for a folder), owner uid, content. */
+    private record Item(String path, int uid, String content) {
+    }
+
+    private byte[] layer(String name, boolean gzip, Item... items) throws IOException, InterruptedException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "chown of test files needs root (CI runs as root)");
+        Path root = Files.createDirectories(dir.resolve(name));
+        for (Item i : items) {
+            Path p = root.resolve(i.path());
+            if (i.path().endsWith("/")) {
+                Files.createDirectories(p);
+            } else {
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, i.content());
+            }
+            Files.setAttribute(p, "unix:uid", i.uid());
+        }
+        Path out = dir.resolve(name + (gzip ? ".tar.gz" : ".tar"));
+        Process tar = new ProcessBuilder("tar", "--numeric-owner", "-C", root.toString(), gzip ? "-czf" : "-cf", out.toString(), ".")
+                .redirectErrorStream(true).start();
+        String said = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tar.waitFor()).as(said).isZero();
+        return Files.readAllBytes(out);
+    }
+
+    private static ImageFiles stack(ImageConfig config, byte[]... layers) throws IOException {
+        ImageFiles files = new ImageFiles();
+        for (byte[] l : layers) {
+            files.apply(new ByteArrayInputStream(l), p -> ImageInspection.wanted(p, config));
+        }
+        return files;
+    }
+
+    private static ImageConfig config(String json) {
+        return ImageConfig.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final String POSTGRES_CONFIG = """
+            {"architecture":"amd64","os":"linux","config":{"Entrypoint":["docker-entrypoint.sh"],"Cmd":["postgres"],
+             "Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","PGDATA=/var/lib/postgresql/data"],
+             "ExposedPorts":{"5432/tcp":{}},"Volumes":{"/var/lib/postgresql/data":{}},
+             "Labels":{"org.opencontainers.image.base.name":"debian:bookworm-slim"}}}""";
+
+    private byte[][] postgresLayers() throws Exception {
+        byte[] base = layer("base", true,
+                new Item("etc/passwd", 0, "root:x:0:0:root:/root:/bin/sh\n"),
+                new Item("etc/group", 0, "root:x:0:\n"),
+                new Item("tmp/", 0, null),
+                new Item("usr/local/bin/old-tool", 0, "#!/bin/sh\n"));
+        byte[] app = layer("app", true,
+                new Item("etc/passwd", 0, PASSWD),
+                new Item("etc/group", 0, "root:x:0:\npostgres:x:999:\n"),
+                new Item("usr/local/bin/docker-entrypoint.sh", 0, ENTRYPOINT),
+                new Item("usr/local/bin/.wh.old-tool", 0, ""),
+                new Item("var/lib/postgresql/data/", 999, null),
+                new Item("var/run/postgresql/", 999, null));
+        return new byte[][] {base, app};
+    }
+
+    @Test
+    void aPostgresLikeImageStartsAsRootStepsDownWithGosuAndNeedsChownSetuidSetgid() throws Exception {
+        ImageConfig config = config(POSTGRES_CONFIG);
+        byte[][] layers = postgresLayers();
+        ImageFiles files = stack(config, layers);
+
+        ImageFacts f = ImageInspection.derive("team/pg", "sha256:" + "1".repeat(64), config, files);
+
+        assertThat(f.runsAs()).isEqualTo("root");
+        assertThat(f.dropsPrivileges()).isTrue();
+        assertThat(f.nonRootUid()).isNull();
+        assertThat(f.rootCapabilities()).containsExactly("CHOWN", "FOWNER", "SETGID", "SETUID");
+        assertThat(f.dataPaths()).containsExactly("/var/lib/postgresql/data");
+        assertThat(f.writablePaths()).containsExactly("/tmp", "/var/run/postgresql");
+        assertThat(f.sources()).anySatisfy(s -> assertThat(s).contains("steps down with gosu to uid 999"))
+                .anySatisfy(s -> assertThat(s).contains("built from debian:bookworm-slim"));
+        assertThat(files.info("/usr/local/bin/old-tool")).as("whited out by the upper layer").isEmpty();
+        assertThat(files.read("/etc/passwd")).contains(PASSWD);
+    }
+
+    @Test
+    void anImageWithANumericUserRunsAsItAndAFolderWithContentGetsAVolumeNotATmpfs() throws Exception {
+        ImageConfig config = config("""
+                {"config":{"User":"app","Cmd":["/opt/app/bin/server"],"ExposedPorts":{"8080/tcp":{}}}}""");
+        byte[] l = layer("user", false,
+                new Item("etc/passwd", 0, PASSWD),
+                new Item("etc/group", 0, "root:x:0:\n"),
+                new Item("opt/app/", 1001, null),
+                new Item("opt/app/bin/server", 1001, "binary"),
+                new Item("opt/app/" + "deep/".repeat(30) + "file-with-a-name-longer-than-one-hundred-bytes", 1001, "x"),
+                new Item("srv/spool/", 1001, null));
+
+        ImageFacts f = ImageInspection.derive("team/app", null, config, stack(config, l));
+
+        assertThat(f.runsAs()).isEqualTo("1001");
+        assertThat(f.nonRootUid()).isEqualTo("1001:0");
+        assertThat(f.dropsPrivileges()).isFalse();
+        assertThat(f.rootCapabilities()).isEmpty();
+        assertThat(f.dataPaths()).containsExactly("/opt/app");
+        assertThat(f.writablePaths()).containsExactly("/tmp", "/srv/spool");
+    }
+
+    @Test
+    void aLowPortNeedsNetBindService() throws Exception {
+        ImageConfig config = config("{\"config\":{\"Cmd\":[\"nginx\",\"-g\",\"daemon off;\"],\"ExposedPorts\":{\"80/tcp\":{}}}}");
+
+        ImageFacts f = ImageInspection.derive("team/web", null, config,
+                stack(config, layer("web", true, new Item("etc/passwd", 0, PASSWD))));
+
+        assertThat(f.rootCapabilities()).containsExactly("NET_BIND_SERVICE");
+        assertThat(f.sources()).anySatisfy(s -> assertThat(s).contains("exposes port 80"));
+    }
+
+    @Test
+    void theSameFactsComeFromARegistryWithoutRunningAnything(@TempDir Path regRoot) throws Exception {
+        assumeTrue(RegistryServer.available(), "docker-registry is not installed (apt-get install docker-registry; .ci/run does)");
+        byte[][] layers = postgresLayers();
+        try (RegistryServer server = RegistryServer.start(regRoot)) {
+            byte[] cfg = POSTGRES_CONFIG.getBytes(StandardCharsets.UTF_8);
+            String cfgDigest = server.pushBlob("team/pg", cfg);
+            List<String> entries = new ArrayList<>();
+            for (byte[] l : layers) {
+                entries.add("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"%s\",\"size\":%d}"
+                        .formatted(server.pushBlob("team/pg", l), l.length));
+            }
+            server.pushManifest("team/pg", "16.1", "application/vnd.oci.image.manifest.v1+json", """
+                    {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",\
+                    "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},\
+                    "layers":[%s]}""".formatted(cfgDigest, cfg.length, String.join(",", entries)));
+            Registry registry = Registry.create(Logins.none(), Set.of(), Duration.ofSeconds(10));
+
+            ImageFacts f = new RegistryImages(registry).inspect(ImageRef.parse(server.host() + "/team/pg:16.1").orElseThrow(), null);
+
+            ImageFacts local = ImageInspection.derive(server.host() + "/team/pg", null, config(POSTGRES_CONFIG), stack(config(POSTGRES_CONFIG), layers));
+            assertThat(f.rootCapabilities()).isEqualTo(local.rootCapabilities()).contains("CHOWN", "SETUID", "SETGID");
+            assertThat(f.writablePaths()).isEqualTo(local.writablePaths());
+            assertThat(f.dataPaths()).isEqualTo(local.dataPaths());
+            assertThat(f.dropsPrivileges()).isTrue();
+            assertThat(f.sources().get(0)).contains("image config of sha256:");
+        }
+    }
+}
