@@ -1,13 +1,21 @@
 package dev.harden.cli;
 
 import dev.harden.engine.Hardener;
+import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
+import dev.harden.report.Markdown;
+import dev.harden.report.Replacement;
+import dev.harden.report.Sarif;
 import dev.harden.report.Reports;
 import dev.harden.report.RuleDoc;
 import dev.harden.report.Severity;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.rule.RuleInfo;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +28,7 @@ final class CheckCommand implements Callable<Integer> {
                     "Each finding is one line: file:line:col: severity rule-id [service] message.",
                     "Exit 0 when nothing is open, 1 when findings remain, 2 when a file cannot be read or parsed"
                             + " or no Compose file or Kubernetes manifest is found."))
-            .option(String.class, "FORMAT", "text", "text, json or sarif (default: ${DEFAULT-VALUE}).", "-f", "--format")
+            .option(String.class, "FORMAT", "text", "text, json, sarif or markdown (default: ${DEFAULT-VALUE}).", "-f", "--format")
             .option(String.class, "SEVERITY", "note",
                     "The lowest severity that makes the exit code 1: error, warning or note (default: ${DEFAULT-VALUE}).",
                     "--fail-on");
@@ -32,8 +40,8 @@ final class CheckCommand implements Callable<Integer> {
         Options options = Options.read(model);
         String format = model.value("--format");
         String failOn = model.value("--fail-on");
-        if (!List.of("text", "json", "sarif").contains(format)) {
-            throw new UserException("--format must be text, json or sarif, not '" + format + "'");
+        if (!List.of("text", "json", "sarif", "markdown").contains(format)) {
+            throw new UserException("--format must be text, json, sarif or markdown, not '" + format + "'");
         }
         Severity threshold;
         try {
@@ -45,15 +53,10 @@ final class CheckCommand implements Callable<Integer> {
         Run run = Run.of(options, hardener, false, err);
         switch (format) {
             case "json" -> out.print(Reports.json(run.reports, hardener.profile().name(), HardenCommand.version()));
-            case "sarif" -> {
-                Map<String, Severity> levels = new LinkedHashMap<>();
-                hardener.profile().rules().forEach((id, s) -> levels.put(id, s.severity()));
-                List<RuleDoc> docs = RuleCatalog.builtIn().all().stream().filter(r -> levels.containsKey(r.id()))
-                        .map(RuleInfo::doc).toList();
-                out.print(Reports.sarif(run.reports, docs, levels, HardenCommand.version()));
-            }
+            case "sarif" -> out.print(sarif(run, hardener));
+            case "markdown" -> out.print(Markdown.summary("check", hardener.profile().name(), run.reports, patch(run, hardener)));
             default -> {
-                out.print(Reports.text(run.reports, options.colour(), false));
+                out.print(Reports.text(run.reports, options.colour(false), false));
                 if (!run.nothingFound) {
                     summary(run, hardener, err);
                 }
@@ -66,6 +69,70 @@ final class CheckCommand implements Callable<Integer> {
         boolean failing = run.reports.stream().flatMap(r -> r.findings().stream())
                 .anyMatch(f -> f.isOpen() && f.severity().ordinal() <= threshold.ordinal());
         return failing ? HardenCommand.FINDINGS : HardenCommand.CLEAN;
+    }
+
+    /** SARIF with each fixable finding's fix and the files named relative to the repository's root. */
+    static String sarif(Run run, Hardener hardener) {
+        Map<String, Severity> levels = new LinkedHashMap<>();
+        hardener.profile().rules().forEach((id, s) -> levels.put(id, s.severity()));
+        List<RuleDoc> docs = RuleCatalog.builtIn().all().stream().filter(r -> levels.containsKey(r.id()))
+                .map(RuleInfo::doc).toList();
+        Path root = sourceRoot();
+        Map<Finding, List<Replacement>> fixes = new LinkedHashMap<>();
+        Map<String, String> uris = new LinkedHashMap<>();
+        for (int i = 0; i < run.reports.size(); i++) {
+            FileReport report = run.reports.get(i);
+            Path path = run.paths.get(i);
+            uris.put(report.file(), uri(root, path));
+            Map<Finding, List<Replacement>> own = hardener.fixes(path, report);
+            fixes.putAll(own);
+            for (List<Replacement> list : own.values()) {
+                for (Replacement r : list) {
+                    if (!r.file().equals(report.file())) {
+                        uris.put(r.file(), uri(root, path.resolveSibling(Path.of(r.file()).getFileName().toString())));
+                    }
+                }
+            }
+        }
+        return Sarif.write(run.reports, new Sarif.Input(docs, levels, HardenCommand.version(), fixes, uris));
+    }
+
+    /** The patch {@code harden fix} would write for the files with fixable findings. */
+    static String patch(Run run, Hardener hardener) {
+        StringBuilder patch = new StringBuilder();
+        for (int i = 0; i < run.reports.size(); i++) {
+            FileReport report = run.reports.get(i);
+            if (report.findings().stream().anyMatch(f -> f.isOpen() && f.fixable())) {
+                FileReport fixed = hardener.process(run.paths.get(i), report.file(), report.original(), true);
+                patch.append(FixCommand.patch(fixed, run.paths.get(i)));
+            }
+        }
+        return patch.toString();
+    }
+
+    /** Where code scanning's {@code %SRCROOT%} is: the git work tree around the working folder, else the folder. */
+    static Path sourceRoot() {
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path p = cwd; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve(".git"))) {
+                return p;
+            }
+        }
+        return cwd;
+    }
+
+    /** A file as a URI relative to {@code root}, or an absolute file URI when it lies outside. */
+    static String uri(Path root, Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (abs.startsWith(root)) {
+            String relative = root.relativize(abs).toString().replace('\\', '/');
+            try {
+                return new URI(null, null, relative, null).toASCIIString();
+            } catch (URISyntaxException e) {
+                // a first segment with a colon would read as a scheme: fall through to the absolute URI
+            }
+        }
+        return abs.toUri().toASCIIString();
     }
 
     private static void summary(Run run, Hardener hardener, PrintWriter err) {

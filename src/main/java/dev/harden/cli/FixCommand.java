@@ -5,6 +5,7 @@ import dev.harden.engine.Hardener;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
+import dev.harden.report.Markdown;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.verify.Verifier;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code harden fix}: writes the hardened files, prints them as a patch, or asks change by change. */
@@ -27,6 +29,9 @@ final class FixCommand implements Callable<Integer> {
             .flag("Print a unified diff instead of writing files.", "-d", "--diff")
             .flag("Ask before each change, one rule for one service or container (y, n, a, d, q, s, ?).", "-i", "--interactive")
             .flag("Do not list what was changed or what remains.", "-q", "--quiet")
+            .option(String.class, "FORMAT", "text",
+                    "text, or markdown: a summary with the patch on standard output, for a CI job summary (default: ${DEFAULT-VALUE}).",
+                    "-f", "--format")
             .flag("Start each changed Compose service and Kubernetes container before and after on the local Docker engine,"
                     + " and leave out the changes that stop one from starting (see 'harden verify').", "--verify")
             .option("unix:///PATH", "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
@@ -49,11 +54,19 @@ final class FixCommand implements Callable<Integer> {
         boolean verify = model.flag("--verify");
         String dockerHost = model.value("--docker-host");
         VerifyOptions.requireVerify(model, verify);
+        String format = model.value("--format");
         if (diff && interactive) {
             throw new UserException("--diff and --interactive do not go together: choose one");
         }
+        if (!List.of("text", "markdown").contains(format)) {
+            throw new UserException("--format must be text or markdown, not '" + format + "'");
+        }
+        boolean markdown = format.equals("markdown");
+        if (markdown && interactive) {
+            throw new UserException("--format markdown and --interactive do not go together: choose one");
+        }
         Hardener hardener = options.hardener();
-        Run run = Run.of(options, hardener, true, err);
+        Run run = Run.of(options, hardener, true, err, quiet);
         if (verify) {
             int stop = FixVerification.apply(run, options, hardener, dockerHost,
                     VerifyOptions.settings(model, Verifier.Settings.defaults()), err);
@@ -63,11 +76,18 @@ final class FixCommand implements Callable<Integer> {
             }
         }
         InteractiveFix asking = interactive ? new InteractiveFix(hardener,
-                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err, options.colour()) : null;
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err, options.colour(false)) : null;
         int written = 0;
+        StringBuilder patch = new StringBuilder();
         for (int i = 0; i < run.reports.size(); i++) {
             FileReport report = run.reports.get(i);
             Path path = run.paths.get(i);
+            if (markdown) {
+                patch.append(patch(report, path));
+            }
+            if (diff && markdown) {
+                continue;
+            }
             if (diff) {
                 if (report.changed()) {
                     out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
@@ -98,21 +118,40 @@ final class FixCommand implements Callable<Integer> {
         if (interactive) {
             written = asking.written();
         }
+        if (markdown) {
+            out.print(Markdown.summary("fix", hardener.profile().name(), run.reports, patch.toString()));
+        }
         out.flush();
         if (!diff) {
             options.writeLock(err);
         }
-        if (!quiet && !diff && !run.nothingFound) {
-            err.print(Reports.text(run.reports, options.colour(), !interactive));
+        if (markdown) {
+            err.flush();
+        } else if (!quiet && !diff && !run.nothingFound) {
+            err.print(Reports.text(run.reports, options.colour(true), !interactive));
             long fixed = run.reports.stream().flatMap(r -> r.findings().stream())
                     .filter(f -> f.status() == Finding.Status.FIXED).count();
             err.println((interactive ? written + " file(s) written" : fixed + " change(s) in " + written + " file(s)")
                     + "; " + run.open() + " finding(s) need a person");
         } else if (!quiet) {
-            err.print(Reports.text(run.reports, options.colour(), false));
+            err.print(Reports.text(run.reports, options.colour(true), false));
         }
         err.flush();
         return run.badInput || run.nothingFound ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;
+    }
+
+    /** The patch of one report: its changes and the files it would create that do not exist yet. */
+    static String patch(FileReport report, Path path) {
+        StringBuilder out = new StringBuilder();
+        if (report.changed()) {
+            out.append(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
+        }
+        for (GeneratedFile g : report.generated()) {
+            if (!Files.exists(path.resolveSibling(g.name()))) {
+                out.append(UnifiedDiff.created(InteractiveFix.siblingName(report.file(), g.name()), text(g.content())));
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -28,6 +28,7 @@ public final class HardenCommand implements Callable<Integer> {
                     "  harden verify --profile strict .    start each service before and after hardening",
                     "  harden rules read-only-root-filesystem   explain one rule",
                     "  harden pr --repo acme/shop          commit the fix and open a pull request",
+                    "  source <(harden completion bash)    complete commands and options in bash (zsh, fish too)",
                     "",
                     "Exit codes:",
                     "  0  clean (check) or done (fix)",
@@ -46,7 +47,7 @@ public final class HardenCommand implements Callable<Integer> {
     }
 
     /** The subcommands in the order help lists them. */
-    private static final List<String> SUBCOMMANDS = List.of("check", "fix", "verify", "pr", "rules");
+    private static final List<String> SUBCOMMANDS = List.of("check", "fix", "verify", "pr", "rules", "completion");
 
     private static CommandModel subcommand(String name) {
         return switch (name) {
@@ -55,6 +56,7 @@ public final class HardenCommand implements Callable<Integer> {
             case "verify" -> new VerifyCommand().model;
             case "pr" -> new PrCommand().model;
             case "rules" -> new RulesCommand().model;
+            case "completion" -> new CompletionCommand().model;
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -128,11 +130,12 @@ public final class HardenCommand implements Callable<Integer> {
         return argv.length == 1 && (argv[0].equals("--version") || argv[0].equals("-V"));
     }
 
-    /** The version from the jar's manifest. */
+    /** The version from the jar's manifest and the commit the build recorded. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"harden " + version(), "Java " + System.getProperty("java.version")};
+            return new String[] {"harden " + version() + " (commit " + BuildInfo.commit() + ")",
+                "Java " + System.getProperty("java.version")};
         }
     }
 

@@ -230,8 +230,9 @@ final class Options {
         }
     }
 
-    boolean colour() {
-        return !noColor && System.getenv("NO_COLOR") == null && System.console() != null;
+    /** Whether text for standard output ({@code toStderr}: standard error) may be coloured. */
+    boolean colour(boolean toStderr) {
+        return Terminal.current().colour(noColor, toStderr);
     }
 
     static long parseSize(String text) {

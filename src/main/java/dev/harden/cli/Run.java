@@ -4,7 +4,6 @@ import dev.harden.engine.Hardener;
 import dev.harden.engine.Targets;
 import dev.harden.manifest.Recognition;
 import dev.harden.report.FileReport;
-import dev.harden.report.Terminal;
 import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.yaml.Limits;
@@ -26,6 +25,11 @@ final class Run {
     boolean nothingFound;
 
     static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err) {
+        return of(options, hardener, fix, err, false);
+    }
+
+    /** With {@code quiet}, no progress line even on a terminal. */
+    static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err, boolean quiet) {
         Run run = new Run();
         List<Path> named = options.paths();
         Targets.Found found = Targets.expand(named);
@@ -36,10 +40,16 @@ final class Run {
         if (options.verbose) {
             found.skipped().forEach(s -> err.println(display(s.path()) + (s.folder() ? "/" : "") + ": skipped: " + s.reason()));
         }
-        boolean progress = System.console() != null && found.files().size() > 50;
+        // one file needs no progress line, nor the look at the terminal that deciding it takes
+        Terminal terminal = found.files().size() > 1 ? Terminal.current() : null;
+        Progress progress = terminal != null && terminal.progress(quiet)
+                ? new Progress(err, found.files().size(), terminal.width(), null) : null;
         int done = 0;
         for (Path file : found.files()) {
             String name = display(file);
+            if (progress != null) {
+                progress.next(done, name);
+            }
             boolean explicit = named.contains(file);
             FileReport report;
             try {
@@ -53,37 +63,32 @@ final class Run {
             if (manifest(report)) {
                 String text = new String(report.original(), java.nio.charset.StandardCharsets.UTF_8);
                 if (text.contains("harden:ignore") || text.contains(KubernetesHardener.IGNORE_ANNOTATION)) {
-                    RuleCatalog.builtIn().unknownIgnores(text).forEach(w -> err.println(Terminal.escape(name + ":" + w)));
+                    RuleCatalog.builtIn().unknownIgnores(text).forEach(w -> err.println(dev.harden.report.Terminal.escape(name + ":" + w)));
                 }
             }
             switch (report.kind()) {
                 case FAILED -> {
-                    err.println(Terminal.escape(name + ":" + report.problem()));
+                    err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem()));
                     run.badInput = true;
                 }
                 case SKIPPED -> {
                     boolean template = report.problem() != null && report.problem().contains("template");
                     if (template || explicit || options.verbose) {
-                        err.println(Terminal.escape(name + ":" + report.problem().replaceFirst("^(\\d+:\\d+: )", "$1skipped: ")));
+                        err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem().replaceFirst("^(\\d+:\\d+: )", "$1skipped: ")));
                     }
                 }
                 default -> {
                     if (options.verbose) {
-                        err.println(Terminal.escape(name + ": " + taken(file, report)));
+                        err.println(dev.harden.report.Terminal.escape(name + ": " + taken(file, report)));
                     }
                 }
             }
             run.reports.add(report);
             run.paths.add(file);
             done++;
-            if (progress && done % 25 == 0) {
-                err.print("\rharden: " + done + "/" + found.files().size() + " files");
-                err.flush();
-            }
         }
-        if (progress) {
-            err.print("\r\u001b[K");
-            err.flush();
+        if (progress != null) {
+            progress.done();
         }
         if (!run.badInput && run.reports.stream().noneMatch(Run::manifest)) {
             run.nothingFound = true;

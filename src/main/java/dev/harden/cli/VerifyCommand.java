@@ -32,7 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
                     "are refused unless --allow-host-access.",
                     "Exit 0 when hardening broke nothing, 1 when it broke a service, 2 on bad input or refused host",
                     "access, 130 when interrupted."))
-            .option(String.class, "FORMAT", "text", "text or json (default: ${DEFAULT-VALUE}).", "-f", "--format")
+            .option(String.class, "FORMAT", "text", "text, json or markdown (default: ${DEFAULT-VALUE}).", "-f", "--format")
             .option("unix:///PATH", "The engine's socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
                     "--docker-host")
             .option(int.class, "SECONDS", "60",
@@ -57,8 +57,8 @@ final class VerifyCommand implements Callable<Integer> {
         int timeout = model.value("--timeout");
         int settle = model.value("--settle");
         int logLines = model.value("--log-lines");
-        if (!List.of("text", "json").contains(format)) {
-            throw new UserException("--format must be text or json, not '" + format + "'");
+        if (!List.of("text", "json", "markdown").contains(format)) {
+            throw new UserException("--format must be text, json or markdown, not '" + format + "'");
         }
         if (timeout < 1 || settle < 0 || logLines < 1) {
             throw new UserException("--timeout and --log-lines must be at least 1 and --settle not negative");
@@ -112,7 +112,10 @@ final class VerifyCommand implements Callable<Integer> {
                 tails(results, err);
             }
             String engine = verifier.engine().orElse(null);
-            if (format.equals("json")) {
+            if (format.equals("markdown")) {
+                out.print("## harden verify: " + VerifyReports.summary(results) + "\n\n"
+                        + VerifyReports.markdown(results, List.of(), engine));
+            } else if (format.equals("json")) {
                 out.print(VerifyReports.json(results, engine, hardener.profile().name(), HardenCommand.version()));
             } else {
                 out.print(VerifyReports.text(results, engine));

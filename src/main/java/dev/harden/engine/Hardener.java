@@ -11,6 +11,7 @@ import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
+import dev.harden.report.Replacement;
 import dev.harden.rule.ComposeHardener;
 import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
@@ -24,7 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
@@ -42,6 +46,9 @@ public final class Hardener {
     private final KubernetesHardener kubernetes;
     private final Function<Path, Optional<byte[]>> neighbours;
     private final ImageKnowledge images;
+    private final Pins pins;
+    /** Hardeners of one rule each, for {@link #fixes}. */
+    private final Map<String, Hardener> single = new HashMap<>();
 
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
         this(profile, images, config, limits, Hardener::readIfPresent);
@@ -59,6 +66,7 @@ public final class Hardener {
     private Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                      Function<Path, Optional<byte[]>> neighbours, Pins pins) {
         this.neighbours = neighbours;
+        this.pins = pins;
         this.profile = profile;
         this.config = config;
         this.limits = limits;
@@ -172,6 +180,82 @@ public final class Hardener {
         } catch (UncheckedIOException e) {
             return Variables.none();
         }
+    }
+
+    /**
+     * The replacements that fix each open fixable finding of {@code report} (a check of the file at
+     * {@code path}): what {@code harden fix} writes with only the finding's rule, chosen for only the
+     * finding's subject when the rule has findings for several. Should one subject have several
+     * findings of a rule, each change goes to the last of them that comes before it. A file the fix
+     * would create (a NetworkPolicy file) is a replacement of an empty text.
+     */
+    public Map<Finding, List<Replacement>> fixes(Path path, FileReport report) {
+        Map<Finding, List<Replacement>> out = new LinkedHashMap<>();
+        if (report.original() == null || report.kind() == FileReport.Kind.SKIPPED || report.kind() == FileReport.Kind.FAILED) {
+            return out;
+        }
+        Map<String, Map<String, List<Finding>>> groups = new LinkedHashMap<>();
+        for (Finding f : report.findings()) {
+            if (f.isOpen() && f.fixable()) {
+                groups.computeIfAbsent(f.ruleId(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(f.subject() == null ? "" : f.subject(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        String text = withoutBom(report.original());
+        for (Map.Entry<String, Map<String, List<Finding>>> rule : groups.entrySet()) {
+            Hardener one = single.computeIfAbsent(rule.getKey(), id -> new Hardener(
+                    new Profile("only-" + id, "", Map.of(id, profile.rules().get(id)), profile.podSpecPaths()),
+                    images, config, limits, neighbours, pins));
+            boolean every = rule.getValue().size() == 1;
+            for (Map.Entry<String, List<Finding>> group : rule.getValue().entrySet()) {
+                String subject = group.getKey();
+                FileReport fixed = one.process(path, report.file(), report.original(), true, (id, s) -> null,
+                        (id, s) -> every || subject.equals(s == null ? "" : s));
+                List<Replacement> changes = new ArrayList<>();
+                if (fixed.changed()) {
+                    changes.addAll(Replacement.between(report.file(), text, withoutBom(fixed.fixed())));
+                }
+                for (GeneratedFile g : fixed.generated()) {
+                    if (neighbours.apply(path.resolveSibling(g.name())).isEmpty()) {
+                        changes.add(new Replacement(sibling(report.file(), g.name()), 0, 0, withoutBom(g.content())));
+                    }
+                }
+                assign(group.getValue(), changes, text, out);
+            }
+        }
+        return out;
+    }
+
+    private static void assign(List<Finding> findings, List<Replacement> changes, String text, Map<Finding, List<Replacement>> out) {
+        int[] lineStarts = lineStarts(text);
+        for (Replacement r : changes) {
+            Finding owner = findings.get(0);
+            for (Finding f : findings) {
+                int at = f.line() <= lineStarts.length ? lineStarts[f.line() - 1] + f.column() - 1 : Integer.MAX_VALUE;
+                if (at <= r.offset() && r.file().equals(f.file())) {
+                    owner = f;
+                }
+            }
+            out.computeIfAbsent(owner, k -> new ArrayList<>()).add(r);
+        }
+    }
+
+    private static int[] lineStarts(String text) {
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+            starts.add(i + 1);
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static String withoutBom(byte[] bytes) {
+        String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    }
+
+    private static String sibling(String file, String name) {
+        int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+        return slash < 0 ? name : file.substring(0, slash + 1) + name;
     }
 
     private static Optional<byte[]> readIfPresent(Path file) {

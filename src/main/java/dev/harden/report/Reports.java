@@ -5,10 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Findings rendered as text for people, JSON for scripts and SARIF for code-scanning tools. */
+/** Findings rendered as text for people and JSON for scripts (SARIF is {@link Sarif}). */
 public final class Reports {
-    private static final String SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-
     private Reports() {
     }
 
@@ -82,76 +80,5 @@ public final class Reports {
         root.put("files", fileList);
         root.put("findings", findings);
         return Json.write(root);
-    }
-
-    /** SARIF 2.1.0 with one run; exempted findings carry an external suppression with the reason. */
-    public static String sarif(List<FileReport> files, List<RuleDoc> rules, Map<String, Severity> levels, String version) {
-        List<Object> ruleList = new ArrayList<>();
-        Map<String, Integer> index = new LinkedHashMap<>();
-        for (RuleDoc r : rules) {
-            index.put(r.id(), ruleList.size());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", r.id());
-            m.put("name", camel(r.id()));
-            m.put("shortDescription", Map.of("text", r.title()));
-            m.put("fullDescription", Map.of("text", r.description()));
-            Map<String, Object> help = new LinkedHashMap<>();
-            help.put("text", r.remediation());
-            help.put("markdown", r.remediation());
-            m.put("help", help);
-            m.put("helpUri", r.helpUri());
-            m.put("defaultConfiguration", Map.of("level", levels.getOrDefault(r.id(), Severity.WARNING).label()));
-            ruleList.add(m);
-        }
-        List<Object> results = new ArrayList<>();
-        for (FileReport f : files) {
-            for (Finding x : f.findings()) {
-                if (x.status() == Finding.Status.FIXED) {
-                    continue;
-                }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("ruleId", x.ruleId());
-                if (index.containsKey(x.ruleId())) {
-                    m.put("ruleIndex", index.get(x.ruleId()));
-                }
-                m.put("level", x.severity().label());
-                m.put("message", Map.of("text", (x.subject() == null ? "" : x.subject() + ": ") + x.message()));
-                Map<String, Object> region = new LinkedHashMap<>();
-                region.put("startLine", x.line());
-                region.put("startColumn", x.column());
-                Map<String, Object> physical = new LinkedHashMap<>();
-                physical.put("artifactLocation", Map.of("uri", x.file().replace('\\', '/')));
-                physical.put("region", region);
-                m.put("locations", List.of(Map.of("physicalLocation", physical)));
-                if (x.exempted()) {
-                    Map<String, Object> suppression = new LinkedHashMap<>();
-                    suppression.put("kind", "external");
-                    suppression.put("justification", x.reason() == null ? "exempted" : x.reason());
-                    m.put("suppressions", List.of(suppression));
-                }
-                results.add(m);
-            }
-        }
-        Map<String, Object> driver = new LinkedHashMap<>();
-        driver.put("name", "harden");
-        driver.put("version", version);
-        driver.put("informationUri", "https://github.com/harden-dev/harden");
-        driver.put("rules", ruleList);
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("tool", Map.of("driver", driver));
-        run.put("results", results);
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("$schema", SARIF_SCHEMA);
-        root.put("version", "2.1.0");
-        root.put("runs", List.of(run));
-        return Json.write(root);
-    }
-
-    private static String camel(String id) {
-        StringBuilder out = new StringBuilder();
-        for (String part : id.split("-")) {
-            out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-        }
-        return out.toString();
     }
 }

@@ -29,6 +29,7 @@ class CommandModelTest {
             case "verify" -> ((VerifyCommand) command).model;
             case "pr" -> ((PrCommand) command).model;
             case "rules" -> ((RulesCommand) command).model;
+            case "completion" -> ((CompletionCommand) command).model;
             default -> throw new IllegalArgumentException(args[0]);
         };
     }
@@ -47,7 +48,7 @@ class CommandModelTest {
 
     @Test
     void everyOptionACommandReadsIsDeclaredAsWhatItIsReadAsAndEveryDeclaredOptionIsRead() throws Exception {
-        for (String name : List.of("check", "fix", "verify", "pr", "rules")) {
+        for (String name : List.of("check", "fix", "verify", "pr", "rules", "completion")) {
             String source = Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Command.java";
             // the commands that start containers read --env and --allow-host-access through VerifyOptions
             Set<String> reads = List.of("fix", "verify", "pr").contains(name)
@@ -56,7 +57,7 @@ class CommandModelTest {
             for (String read : reads) {
                 String how = read.substring(0, read.indexOf(' '));
                 String option = read.substring(read.indexOf(' ') + 1);
-                if (name.equals("rules") && List.of("--profile", "--config", "--max-file-size", "--verbose", "--no-color",
+                if ((name.equals("rules") || name.equals("completion")) && List.of("--profile", "--config", "--max-file-size", "--verbose", "--no-color",
                         "--pin", "--offline", "--refresh-pins", "--insecure-registry", "--registry-mirror", "--image-facts")
                         .contains(option)) {
                     continue; // Options.java's, which rules does not take
@@ -128,7 +129,7 @@ class CommandModelTest {
 
     @Test
     void everySubcommandAnswersVersion() {
-        for (String name : List.of("check", "fix", "verify", "pr", "rules")) {
+        for (String name : List.of("check", "fix", "verify", "pr", "rules", "completion")) {
             Cli r = Cli.run(name, "--version");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).startsWith("harden ").contains("Java ");
