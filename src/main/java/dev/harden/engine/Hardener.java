@@ -36,6 +36,7 @@ public final class Hardener {
     private final ComposeHardener compose;
     private final KubernetesHardener kubernetes;
     private final Function<Path, Optional<byte[]>> neighbours;
+    private final Kustomize kustomize = new Kustomize();
 
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
         this(profile, images, config, limits, Hardener::readIfPresent);
@@ -103,6 +104,10 @@ public final class Hardener {
         FileReport.Kind kind;
         Optional<ComposeFile> composeFile = ComposeFile.detect(yaml);
         Optional<KubernetesFile> kubeFile = composeFile.isPresent() ? Optional.empty() : KubernetesFile.detect(yaml);
+        Optional<Kustomize.Patch> patch = composeFile.isPresent() ? Optional.empty() : kustomize.patch(path, kubeFile);
+        if (patch.isPresent()) {
+            return patchReport(path, name, bytes, kubeFile, patch.get(), extra);
+        }
         if (composeFile.isPresent()) {
             kind = FileReport.Kind.COMPOSE;
             findings.addAll(compose.run(composeFile.get(), editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra)));
@@ -126,6 +131,26 @@ public final class Hardener {
             }
         }
         return new FileReport(name, kind, bytes, fixed, findings, null, fix ? generated : List.of());
+    }
+
+    /**
+     * A Kustomize patch is partial: the base decides what the patch leaves out, so harden adds nothing
+     * to it (a container without an image there would get a uid that overrides the base's), and only
+     * reports what it sets. A JSON 6902 patch is never read as manifests.
+     */
+    private FileReport patchReport(Path path, String name, byte[] bytes, Optional<KubernetesFile> kubeFile,
+                                   Kustomize.Patch patch, BiFunction<String, String, String> extra) {
+        Path folder = path.toAbsolutePath().normalize().getParent();
+        String listedIn = folder == null ? patch.kustomization().toString()
+                : folder.relativize(patch.kustomization()).toString().replace('\\', '/');
+        if (patch.json() || kubeFile.isEmpty()) {
+            return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(), "1:1: a Kustomize JSON patch (listed in "
+                    + listedIn + "); harden never edits JSON patches: it hardens the base");
+        }
+        List<Finding> findings = kubernetes.runPatch(kubeFile.get(), name, (rule, subject) -> exemption(path, rule, subject, extra));
+        return new FileReport(name, FileReport.Kind.KUBERNETES, bytes, null, findings, "1:1: a Kustomize patch of " + patch.base()
+                + " (listed in " + listedIn + "): harden adds nothing to patches, it hardens the base and reports what the"
+                + " patch sets");
     }
 
     private static Optional<byte[]> readIfPresent(Path file) {

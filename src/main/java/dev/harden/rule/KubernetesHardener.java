@@ -42,13 +42,26 @@ public final class KubernetesHardener {
      */
     public List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
                              BiFunction<String, String, String> exemption) {
+        return run(file, editor, fix, fileName, exemption, false);
+    }
+
+    /**
+     * Checks a Kustomize patch: only the rules that report values written in the manifest run, since
+     * what the patch leaves out comes from its base; nothing is edited.
+     */
+    public List<Finding> runPatch(KubernetesFile file, String fileName, BiFunction<String, String, String> exemption) {
+        return run(file, file.yaml().edit(), false, fileName, exemption, true);
+    }
+
+    private List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
+                              BiFunction<String, String, String> exemption, boolean patch) {
         List<Finding> findings = new ArrayList<>();
         List<Workload> workloads = file.workloads(profile.podSpecPaths());
         Map<Mapping, String> spans = new HashMap<>();
         for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
             KubernetesRules.PodRule logic = KubernetesRules.BY_ID.get(rule.getKey());
             RuleInfo info = catalog.get(rule.getKey()).orElseThrow();
-            if (logic == null || !info.targets().contains("kubernetes")) {
+            if (logic == null || !info.targets().contains("kubernetes") || patch && !KubernetesRules.REPORT_ONLY.contains(info.id())) {
                 continue;
             }
             for (Workload w : workloads) {

@@ -55,6 +55,11 @@ final class KubernetesRules {
             Map.entry("sysctls-safe", KubernetesRules::sysctlsSafe),
             Map.entry("selinux-options-default", KubernetesRules::selinuxOptionsDefault));
 
+    /** The rules that only report values a manifest writes, and never add anything: all that runs on a Kustomize patch. */
+    static final Set<String> REPORT_ONLY = Set.of("privileged-disabled", "host-namespaces-isolated", "apparmor-enforced",
+            "image-tag-pinned", "host-path-volumes-absent", "volume-types-restricted", "host-ports-unused", "proc-mount-default",
+            "sysctls-safe", "selinux-options-default");
+
     private KubernetesRules() {
     }
 

@@ -2,14 +2,23 @@ package dev.harden.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.harden.engine.Hardener;
+import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Profile;
+import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.testing.Fixtures;
 import dev.harden.testing.Workloads;
+import dev.harden.yaml.Limits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Kubernetes cases reported from the field: what harden says about the users it picks, and Windows pods. */
 class KubernetesFieldReportsTest {
@@ -110,5 +119,108 @@ class KubernetesFieldReportsTest {
             assertThat(Workloads.restrictedViolations(w)).isEmpty();
             Workloads.assertRestrictedOrReported(w, remaining, false);
         }
+    }
+
+    /** A base with a known image and an overlay with a merge patch, a patch through {@code patches:} and a JSON patch. */
+    static Path kustomizeTree(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("base"));
+        Files.createDirectories(dir.resolve("overlays/prod/patches"));
+        Files.writeString(dir.resolve("base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+        Files.writeString(dir.resolve("base/deployment.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: cache
+                spec:
+                  selector:
+                    matchLabels: {app: cache}
+                  template:
+                    metadata:
+                      labels: {app: cache}
+                    spec:
+                      containers:
+                        - name: cache
+                          image: redis:7.4
+                """);
+        Files.writeString(dir.resolve("overlays/prod/kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - ../../base
+                patchesStrategicMerge:
+                  - memory.yaml
+                patches:
+                  - path: patches/debug.yaml
+                patchesJson6902:
+                  - target: {group: apps, version: v1, kind: Deployment, name: cache}
+                    path: patches/replicas.yaml
+                """);
+        Files.writeString(dir.resolve("overlays/prod/memory.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: cache
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: cache
+                          resources:
+                            limits: {memory: 2Gi}
+                """);
+        Files.writeString(dir.resolve("overlays/prod/patches/debug.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: cache
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: cache
+                          securityContext:
+                            privileged: true
+                """);
+        Files.writeString(dir.resolve("overlays/prod/patches/replicas.yaml"), "- op: replace\n  path: /spec/replicas\n  value: 3\n");
+        return dir;
+    }
+
+    private static FileReport harden(Path file, boolean fix) throws IOException {
+        Hardener hardener = new Hardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
+        return hardener.process(file, file.getFileName().toString(), Files.readAllBytes(file), fix);
+    }
+
+    @Test
+    void aKustomizeBaseIsHardenedWithItsImagesUser(@TempDir Path dir) throws IOException {
+        FileReport base = harden(kustomizeTree(dir).resolve("base/deployment.yaml"), true);
+        assertThat(base.problem()).isNull();
+        assertThat(new String(base.fixed(), StandardCharsets.UTF_8)).contains("runAsUser: 999").contains("runAsNonRoot: true");
+    }
+
+    @Test
+    void aStrategicMergePatchGetsNothingAddedAndIsNamedAsAPatchOfItsBase(@TempDir Path dir) throws IOException {
+        FileReport patch = harden(kustomizeTree(dir).resolve("overlays/prod/memory.yaml"), true);
+        assertThat(patch.kind()).isEqualTo(FileReport.Kind.KUBERNETES);
+        assertThat(patch.changed()).isFalse();
+        assertThat(patch.findings()).isEmpty();
+        assertThat(patch.problem()).isEqualTo("1:1: a Kustomize patch of ../../base/deployment.yaml (Deployment/cache) (listed in"
+                + " kustomization.yaml): harden adds nothing to patches, it hardens the base and reports what the patch sets");
+    }
+
+    @Test
+    void aPatchStillReportsWhatItSetsItself(@TempDir Path dir) throws IOException {
+        FileReport patch = harden(kustomizeTree(dir).resolve("overlays/prod/patches/debug.yaml"), true);
+        assertThat(patch.changed()).isFalse();
+        assertThat(patch.findings()).extracting(Finding::ruleId).containsExactly("privileged-disabled");
+        assertThat(patch.problem()).contains("a Kustomize patch of ../../../base/deployment.yaml (Deployment/cache)")
+                .contains("listed in ../kustomization.yaml");
+    }
+
+    @Test
+    void aJsonPatchIsNeverEdited(@TempDir Path dir) throws IOException {
+        FileReport patch = harden(kustomizeTree(dir).resolve("overlays/prod/patches/replicas.yaml"), true);
+        assertThat(patch.kind()).isEqualTo(FileReport.Kind.SKIPPED);
+        assertThat(patch.problem()).isEqualTo("1:1: a Kustomize JSON patch (listed in ../kustomization.yaml); harden never edits"
+                + " JSON patches: it hardens the base");
     }
 }
