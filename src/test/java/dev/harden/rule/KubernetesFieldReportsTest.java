@@ -223,4 +223,48 @@ class KubernetesFieldReportsTest {
         assertThat(patch.problem()).isEqualTo("1:1: a Kustomize JSON patch (listed in ../kustomization.yaml); harden never edits"
                 + " JSON patches: it hardens the base");
     }
+
+    @Test
+    void strictNeverDeniesIngressToAWholeNamespaceFromAFileWithOneAddOn() {
+        String addOn = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: metrics-agent
+                  namespace: kube-system
+                spec:
+                  selector:
+                    matchLabels: {app: metrics-agent}
+                  template:
+                    metadata:
+                      labels: {app: metrics-agent, version: "1.4"}
+                    spec:
+                      containers:
+                        - name: agent
+                          image: example/metrics-agent:1.4
+                """;
+        FileReport r = Fixtures.fix(Fixtures.profile("strict"), addOn);
+        String policies = new String(r.generated().get(0).content(), StandardCharsets.UTF_8);
+        assertThat(policies).doesNotContain("podSelector: {}").contains("""
+                metadata:
+                  name: deny-ingress-to-metrics-agent
+                  namespace: kube-system
+                spec:
+                  podSelector:
+                    matchLabels:
+                      app: metrics-agent
+                  policyTypes:
+                    - Ingress
+                """);
+        Fixtures.assertIdempotentAndClean(Fixtures.profile("strict"), Fixtures.fixed(Fixtures.profile("strict"), addOn));
+    }
+
+    @Test
+    void podsWithoutLabelsAreReportedInsteadOfIsolatingTheirNamespace() {
+        FileReport r = Fixtures.fix(Fixtures.profile("strict"), POD.formatted("example/tool:1.0"));
+        assertThat(r.generated()).isEmpty();
+        assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("network-policy-default-deny")).singleElement()
+                .satisfies(f -> assertThat(f.fixable()).isFalse())
+                .satisfies(f -> assertThat(f.message()).contains("they have no labels, so no policy can select them alone"));
+    }
 }
