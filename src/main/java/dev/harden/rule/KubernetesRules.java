@@ -455,6 +455,13 @@ final class KubernetesRules {
             needed.removeAll(present);
             List<String> addBack = needed.stream().filter(allowed::contains).toList();
             List<String> refused = needed.stream().filter(x -> !allowed.contains(x)).toList();
+            String keepsRoot = rootReason(c, k);
+            if (keepsRoot != null && !refused.isEmpty()) {
+                c.open(k.mapping(), c.subject(k), "keeps the runtime's default capabilities: " + keepsRoot + ", and as root"
+                        + " it needs " + String.join(", ", refused) + ", which the profile does not allow, so dropping ALL"
+                        + " would stop it", false);
+                continue;
+            }
             c.fix(k.mapping(), c.subject(k), "keeps the runtime's default capabilities", () -> {
                 Mapping caps = c.editableIn(c.securityContext(k), "capabilities");
                 c.append(caps, "drop", Scalar.plain("ALL"));

@@ -88,7 +88,7 @@ class CliTest {
         assertThat(first.err()).doesNotContain("internal error");
         assertThat(first.exit()).isZero();
         Path policies = manifest.resolveSibling("api.network-policies.yaml");
-        assertThat(Files.readString(policies)).contains("kind: NetworkPolicy", "name: default-deny-ingress");
+        assertThat(Files.readString(policies)).contains("kind: NetworkPolicy", "name: deny-ingress-to-api");
         byte[] both = (Files.readString(manifest) + Files.readString(policies)).getBytes(StandardCharsets.UTF_8);
 
         Cli second = Cli.run("fix", "--profile", "strict", manifest.getParent().toString());

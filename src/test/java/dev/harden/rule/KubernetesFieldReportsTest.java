@@ -76,9 +76,21 @@ class KubernetesFieldReportsTest {
             assertThat(r.findings()).as(image).filteredOn(f -> f.ruleId().equals("non-root-user")).singleElement()
                     .satisfies(f -> assertThat(f.status()).isEqualTo(Finding.Status.OPEN))
                     .satisfies(f -> assertThat(f.message()).contains("listens on port 80 as root"));
-            assertThat(new String(r.fixed(), java.nio.charset.StandardCharsets.UTF_8)).as(image)
-                    .doesNotContain("runAsUser").doesNotContain("runAsNonRoot").contains("NET_BIND_SERVICE");
+            assertThat(new String(r.fixed(), StandardCharsets.UTF_8)).as(image).doesNotContain("runAsUser").doesNotContain("runAsNonRoot");
         }
+    }
+
+    @Test
+    void aRootImageOnALowPortGetsNetBindServiceBackUnlessItNeedsCapabilitiesTheProfileRefuses() {
+        String traefik = Fixtures.fixed(RESTRICTED, POD.formatted("traefik:v3.3"));
+        assertThat(traefik).contains("- ALL").contains("NET_BIND_SERVICE");
+        FileReport nginx = Fixtures.fix(RESTRICTED, POD.formatted("nginx:1.27"));
+        assertThat(new String(nginx.fixed(), StandardCharsets.UTF_8)).doesNotContain("capabilities");
+        assertThat(nginx.findings()).filteredOn(f -> f.ruleId().equals("cap-drop-all")).singleElement()
+                .satisfies(f -> assertThat(f.fixable()).isFalse())
+                .satisfies(f -> assertThat(f.message()).contains("it needs CHOWN, SETUID, SETGID, which the profile does not allow"));
+        String baseline = Fixtures.fixed(Fixtures.profile("baseline"), POD.formatted("nginx:1.27"));
+        assertThat(baseline).contains("- ALL").contains("CHOWN").contains("NET_BIND_SERVICE");
     }
 
     @Test
