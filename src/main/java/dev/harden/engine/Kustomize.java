@@ -33,7 +33,8 @@ final class Kustomize {
      *
      * @param kustomization the kustomization that lists it
      * @param json whether it is a JSON 6902 patch (a list of operations), which harden never edits
-     * @param base the base file and object it patches when found among the resources ({@code base.yaml (Deployment/web)}), else the objects it names
+     * @param base the base file and object it patches when found among the resources
+     *     ({@code base.yaml (Deployment/web)}), else the object it names
      */
     record Patch(Path kustomization, boolean json, String base) { }
 

@@ -98,7 +98,7 @@ final class NetworkPolicies {
             if (isolated(policies, namespace, null)) {
                 continue;
             }
-            Map<Map<String, String>, Workload> denied = new LinkedHashMap<>();
+            Map<Map<String, String>, List<Workload>> denied = new LinkedHashMap<>();
             for (Workload w : ns.getValue()) {
                 String exempt = exemptions.apply(w, RULE);
                 if (isolated(policies, namespace, w.podLabels())) {
@@ -118,27 +118,37 @@ final class NetworkPolicies {
                 } else if (!setting.fix()) {
                     emit(w, message, false, Finding.Status.OPEN, null);
                 } else {
-                    denied.putIfAbsent(selector, w);
-                    emit(w, fixRun ? "denied ingress to the pods of " + w.label() + " (in " + target + "), except on the"
-                            + " ports of the Services that select them; other pods of " + where + " are not affected"
-                            : message, true, fixRun ? Finding.Status.FIXED : Finding.Status.OPEN, null);
+                    denied.computeIfAbsent(selector, k -> new ArrayList<>()).add(w);
                 }
             }
+            if (denied.isEmpty()) {
+                continue;
+            }
+            StringBuilder chunk = new StringBuilder();
             Set<String> names = new java.util.HashSet<>();
-            for (Map.Entry<Map<String, String>, Workload> d : denied.entrySet()) {
-                String name = trim("deny-ingress-to-" + d.getValue().name());
+            for (Map.Entry<Map<String, String>, List<Workload>> d : denied.entrySet()) {
+                Workload first = d.getValue().get(0);
+                String name = trim("deny-ingress-to-" + first.name());
                 if (!names.add(name)) {
-                    name = trim("deny-ingress-to-" + d.getValue().kind().toLowerCase(Locale.ROOT) + "-" + d.getValue().name());
+                    name = trim("deny-ingress-to-" + first.kind().toLowerCase(Locale.ROOT) + "-" + first.name());
                     names.add(name);
                 }
-                out.append(policy(name, namespace, d.getKey(), List.of()));
-                wrote = true;
+                chunk.append(policy(name, namespace, d.getKey(), List.of()));
             }
             for (Service s : services) {
-                boolean selectsDenied = denied.values().stream().anyMatch(w -> selects(s.selector(), w.podLabels()));
+                boolean selectsDenied = denied.values().stream().flatMap(List::stream)
+                        .anyMatch(w -> selects(s.selector(), w.podLabels()));
                 if (s.namespace().equals(namespace) && !s.ports().isEmpty() && selectsDenied) {
-                    out.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports()));
+                    chunk.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports()));
                 }
+            }
+            out.append(chunk);
+            wrote = true;
+            for (Workload w : denied.values().stream().flatMap(List::stream).toList()) {
+                emit(w, fixRun ? "denied ingress to the pods of " + w.label() + " (in " + target + "), except on the"
+                        + " ports of the Services that select them; other pods of " + where + " are not affected"
+                        : "the pods of " + w.label() + " accept connections from every pod of the cluster (no NetworkPolicy"
+                        + " selects them)", true, fixRun ? Finding.Status.FIXED : Finding.Status.OPEN, null);
             }
         }
         if (!wrote) {
