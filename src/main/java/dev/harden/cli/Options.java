@@ -39,7 +39,7 @@ final class Options {
                         "The repository config (default: the nearest .harden.yaml above the first path).", "--config")
                 .option(String.class, "SIZE", "10MB", "Skip files larger than this (default: ${DEFAULT-VALUE}).",
                         "--max-file-size")
-                .flag("Also list files that were skipped as neither Compose nor Kubernetes, and Kustomize patches.", "-v", "--verbose")
+                .flag("Also list files that were skipped as neither Compose nor Kubernetes.", "-v", "--verbose")
                 .flag("Never colour the output (NO_COLOR does the same).", "--no-color");
     }
 

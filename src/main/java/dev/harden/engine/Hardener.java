@@ -133,6 +133,25 @@ public final class Hardener {
         return new FileReport(name, kind, bytes, fixed, findings, null, fix ? generated : List.of());
     }
 
+    private static Optional<byte[]> readIfPresent(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String exemption(Path path, String rule, String subject, BiFunction<String, String, String> extra) {
+        String reason = extra.apply(rule, subject);
+        if (reason != null) {
+            return reason;
+        }
+        return config.exemption(rule, path, subject).map(e -> e.reason()).orElse(null);
+    }
+
     /**
      * A Kustomize patch is partial: the base decides what the patch leaves out, so harden adds nothing
      * to it (a container without an image there would get a uid that overrides the base's), and only
@@ -151,24 +170,5 @@ public final class Hardener {
         return new FileReport(name, FileReport.Kind.KUBERNETES, bytes, null, findings, "1:1: a Kustomize patch of " + patch.base()
                 + " (listed in " + listedIn + "): harden adds nothing to patches, it hardens the base and reports what the"
                 + " patch sets");
-    }
-
-    private static Optional<byte[]> readIfPresent(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String exemption(Path path, String rule, String subject, BiFunction<String, String, String> extra) {
-        String reason = extra.apply(rule, subject);
-        if (reason != null) {
-            return reason;
-        }
-        return config.exemption(rule, path, subject).map(e -> e.reason()).orElse(null);
     }
 }

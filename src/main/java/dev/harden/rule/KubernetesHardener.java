@@ -42,26 +42,13 @@ public final class KubernetesHardener {
      */
     public List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
                              BiFunction<String, String, String> exemption) {
-        return run(file, editor, fix, fileName, exemption, false);
-    }
-
-    /**
-     * Checks a Kustomize patch: only the rules that report values written in the manifest run, since
-     * what the patch leaves out comes from its base; nothing is edited.
-     */
-    public List<Finding> runPatch(KubernetesFile file, String fileName, BiFunction<String, String, String> exemption) {
-        return run(file, file.yaml().edit(), false, fileName, exemption, true);
-    }
-
-    private List<Finding> run(KubernetesFile file, Editor editor, boolean fix, String fileName,
-                              BiFunction<String, String, String> exemption, boolean patch) {
         List<Finding> findings = new ArrayList<>();
         List<Workload> workloads = file.workloads(profile.podSpecPaths());
         Map<Mapping, String> spans = new HashMap<>();
         for (Map.Entry<String, RuleSetting> rule : profile.rules().entrySet()) {
             KubernetesRules.PodRule logic = KubernetesRules.BY_ID.get(rule.getKey());
             RuleInfo info = catalog.get(rule.getKey()).orElseThrow();
-            if (logic == null || !info.targets().contains("kubernetes") || patch && !KubernetesRules.REPORT_ONLY.contains(info.id())) {
+            if (logic == null || !info.targets().contains("kubernetes")) {
                 continue;
             }
             for (Workload w : workloads) {
@@ -76,6 +63,21 @@ public final class KubernetesHardener {
             }
         }
         return findings;
+    }
+
+    /**
+     * Checks a Kustomize patch: only the rules that report values written in the manifest run, since
+     * what the patch leaves out comes from its base; nothing is edited.
+     */
+    public List<Finding> runPatch(KubernetesFile file, String fileName, BiFunction<String, String, String> exemption) {
+        Map<String, RuleSetting> reportOnly = new java.util.LinkedHashMap<>();
+        profile.rules().forEach((id, setting) -> {
+            if (KubernetesRules.REPORT_ONLY.contains(id)) {
+                reportOnly.put(id, setting);
+            }
+        });
+        Profile partial = new Profile(profile.name(), profile.description(), reportOnly, profile.podSpecPaths());
+        return new KubernetesHardener(partial, images, catalog).run(file, file.yaml().edit(), false, fileName, exemption);
     }
 
     /**
