@@ -30,13 +30,14 @@ import java.util.function.Function;
  * edits into the text and verify them. Never throws for bad input: the report says what happened.
  */
 public final class Hardener {
+    /** What the kustomizations around each file make of it; kept across files, as they share folders. */
+    private final Kustomize kustomize = new Kustomize();
     private final Profile profile;
     private final RepoConfig config;
     private final Limits limits;
     private final ComposeHardener compose;
     private final KubernetesHardener kubernetes;
     private final Function<Path, Optional<byte[]>> neighbours;
-    private final Kustomize kustomize = new Kustomize();
 
     public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
         this(profile, images, config, limits, Hardener::readIfPresent);
