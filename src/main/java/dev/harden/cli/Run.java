@@ -81,6 +81,9 @@ final class Run {
                     if (options.verbose) {
                         err.println(dev.harden.report.Terminal.escape(name + ": " + taken(file, report)));
                     }
+                    if (report.problem() != null && (explicit || options.verbose)) {
+                        err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem()));
+                    }
                 }
             }
             run.reports.add(report);

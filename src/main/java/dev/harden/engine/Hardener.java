@@ -39,6 +39,8 @@ import java.util.function.Function;
  * edits into the text and verify them. Never throws for bad input: the report says what happened.
  */
 public final class Hardener {
+    /** What the kustomizations around each file make of it; kept across files, as they share folders. */
+    private final Kustomize kustomize = new Kustomize();
     private final Profile profile;
     private final RepoConfig config;
     private final Limits limits;
@@ -140,6 +142,14 @@ public final class Hardener {
         FileReport.Kind kind;
         String fileName = path.getFileName() == null ? name : path.getFileName().toString();
         Recognition recognised = Recognition.of(yaml, fileName);
+        if (recognised.kind() != Recognition.Kind.COMPOSE) {
+            Optional<KubernetesFile> kubeFile = recognised.kind() == Recognition.Kind.KUBERNETES
+                    ? Optional.of(recognised.kubernetes()) : Optional.empty();
+            Optional<Kustomize.Patch> patch = kustomize.patch(path, kubeFile);
+            if (patch.isPresent()) {
+                return patchReport(path, name, bytes, kubeFile, patch.get(), extra);
+            }
+        }
         if (recognised.kind() == Recognition.Kind.COMPOSE) {
             ComposeFile composeFile = recognised.compose().with(projectVariables(path));
             Optional<String> malformed = composeFile.malformedService();
@@ -275,5 +285,25 @@ public final class Hardener {
             return reason;
         }
         return config.exemption(rule, path, subject).map(e -> e.reason()).orElse(null);
+    }
+
+    /**
+     * A Kustomize patch is partial: the base decides what the patch leaves out, so harden adds nothing
+     * to it (a container without an image there would get a uid that overrides the base's), and only
+     * reports what it sets. A JSON 6902 patch is never read as manifests.
+     */
+    private FileReport patchReport(Path path, String name, byte[] bytes, Optional<KubernetesFile> kubeFile,
+                                   Kustomize.Patch patch, BiFunction<String, String, String> extra) {
+        Path folder = path.toAbsolutePath().normalize().getParent();
+        String listedIn = folder == null ? patch.kustomization().toString()
+                : folder.relativize(patch.kustomization()).toString().replace('\\', '/');
+        if (patch.json() || kubeFile.isEmpty()) {
+            return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(), "1:1: a Kustomize JSON patch (listed in "
+                    + listedIn + "); harden never edits JSON patches: it hardens the base");
+        }
+        List<Finding> findings = kubernetes.runPatch(kubeFile.get(), name, (rule, subject) -> exemption(path, rule, subject, extra));
+        return new FileReport(name, FileReport.Kind.KUBERNETES, bytes, null, findings, "1:1: a Kustomize patch of " + patch.base()
+                + " (listed in " + listedIn + "): harden adds nothing to patches, it hardens the base and reports what the"
+                + " patch sets");
     }
 }

@@ -71,6 +71,22 @@ public final class KubernetesHardener {
     }
 
     /**
+     * Checks a Kustomize patch: only the rules that report values written in the manifest run, since
+     * what the patch leaves out comes from its base; nothing is edited.
+     */
+    public List<Finding> runPatch(KubernetesFile file, String fileName, BiFunction<String, String, String> exemption) {
+        Map<String, RuleSetting> reportOnly = new java.util.LinkedHashMap<>();
+        profile.rules().forEach((id, setting) -> {
+            if (KubernetesRules.REPORT_ONLY.contains(id)) {
+                reportOnly.put(id, setting);
+            }
+        });
+        Profile partial = new Profile(profile.name(), profile.description(), reportOnly, profile.podSpecPaths());
+        return new KubernetesHardener(partial, images, catalog, pins).run(file, file.yaml().edit(), false, fileName, exemption,
+                (rule, subject) -> true);
+    }
+
+    /**
      * With the strict profile's network-policy-default-deny: the NetworkPolicies this file's
      * workloads need, as a new file next to it, unless that file or the manifests already isolate
      * each namespace.

@@ -26,6 +26,8 @@ final class KubernetesRules {
     private static final Set<String> PSS_VOLUME_TYPES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
             "persistentVolumeClaim", "projected", "secret");
     private static final String APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
+    private static final String WINDOWS_ADMIN = "ContainerAdministrator";
+    private static final String WINDOWS_USER = "ContainerUser";
 
     /** The logic of one rule for one workload. */
     @FunctionalInterface
@@ -53,6 +55,11 @@ final class KubernetesRules {
             Map.entry("sysctls-safe", KubernetesRules::sysctlsSafe),
             Map.entry("selinux-options-default", KubernetesRules::selinuxOptionsDefault));
 
+    /** The rules that only report values a manifest writes, and never add anything: all that runs on a Kustomize patch. */
+    static final Set<String> REPORT_ONLY = Set.of("privileged-disabled", "host-namespaces-isolated", "apparmor-enforced",
+            "image-tag-pinned", "host-path-volumes-absent", "volume-types-restricted", "host-ports-unused", "proc-mount-default",
+            "sysctls-safe", "selinux-options-default");
+
     private KubernetesRules() {
     }
 
@@ -66,6 +73,9 @@ final class KubernetesRules {
 
     /** Whether a container is known to run as a non-zero numeric uid (what runAsNonRoot needs). */
     static boolean knownNonRoot(PodCheck c, Workload.Container k) {
+        if (c.windows()) {
+            return windowsUser(c, k).filter(u -> !u.equalsIgnoreCase(WINDOWS_ADMIN)).isPresent();
+        }
         Optional<Scalar> uid = runAsUser(c, k);
         if (uid.isPresent()) {
             Long n = PodCheck.number(uid);
@@ -85,11 +95,87 @@ final class KubernetesRules {
         return c.facts(k).startsAsRoot();
     }
 
+    /** The Windows user a container runs as when the manifest names one: its own, else the pod's. */
+    private static Optional<String> windowsUser(PodCheck c, Workload.Container k) {
+        return PodCheck.scalar(k.mapping(), "securityContext", "windowsOptions", "runAsUserName")
+                .or(() -> PodCheck.scalar(c.podSpec(), "securityContext", "windowsOptions", "runAsUserName")).map(Scalar::value);
+    }
+
+    /**
+     * The lowest port below 1024 that a container's image is known to listen on as root, with no
+     * non-root user harden knows of; null when there is none, or when the container declares only
+     * ports above 1023 (its configuration moved it). Without root, or without NET_BIND_SERVICE on
+     * runtimes that keep ports below 1024 privileged, it cannot bind that port.
+     */
+    static Integer rootPort(PodCheck c, Workload.Container k) {
+        ImageFacts facts = c.facts(k);
+        if (!facts.known() || !facts.startsAsRoot()) {
+            return null;
+        }
+        Optional<Integer> low = facts.ports().stream().filter(p -> p > 0 && p < 1024).min(Integer::compare);
+        if (low.isEmpty()) {
+            return null;
+        }
+        List<Long> declared = new ArrayList<>();
+        Optional<Node> ports = PodCheck.at(k.mapping(), "ports");
+        if (ports.isPresent() && ports.get() instanceof Sequence s) {
+            for (Node item : s.items()) {
+                if (item.resolve() instanceof Mapping p) {
+                    Long n = PodCheck.number(PodCheck.scalar(p, "containerPort"));
+                    if (n != null) {
+                        declared.add(n);
+                    }
+                }
+            }
+        }
+        return !declared.isEmpty() && declared.stream().allMatch(p -> p >= 1024) ? null : low.get();
+    }
+
+    /**
+     * Why a container keeps root whatever harden sets, or null: it is privileged, it asks for root
+     * itself, or its image listens on a low port as root with no known non-root user. A pod-level
+     * user would apply to it too, so such a pod gets none.
+     */
+    static String rootReason(PodCheck c, Workload.Container k) {
+        if (PodCheck.privileged(k)) {
+            return "it runs privileged";
+        }
+        Optional<Scalar> own = PodCheck.scalar(k.mapping(), "securityContext", "runAsUser");
+        if (own.isPresent() && Long.valueOf(0).equals(PodCheck.number(own))) {
+            return "it sets runAsUser: 0";
+        }
+        if (PodCheck.isFalse(PodCheck.scalar(k.mapping(), "securityContext", "runAsNonRoot"))) {
+            return "it sets runAsNonRoot: false";
+        }
+        Integer port = runAsUser(c, k).isPresent() || c.facts(k).nonRootUid() != null ? null : rootPort(c, k);
+        if (port != null) {
+            return "image " + c.imageName(k) + " listens on port " + port + " as root and harden knows no non-root user for it"
+                    + " (use an unprivileged variant, or move it to a port above 1023 and declare that containerPort)";
+        }
+        return null;
+    }
+
     private static String verifyHint(PodCheck c, Workload.Container k) {
         return c.facts(k).known() ? "" : "; image " + c.imageName(k) + " is unknown to harden: check it still starts (harden verify)";
     }
 
+    /** Where a uid harden writes comes from, said as a fact harden has. */
+    private static String uidSource(PodCheck c, Workload.Container k, String uid) {
+        ImageFacts facts = c.facts(k);
+        String n = uid.split(":")[0];
+        if (facts.known() && uid.equals(facts.nonRootUid())) {
+            return " (the image's non-root user, uid " + n + " from images.yaml)";
+        }
+        return "; uid " + n + " is the profile's choice: " + (facts.known() ? "image " + c.imageName(k)
+                + " starts as root and harden knows no non-root user for it" : "the user of image " + c.imageName(k)
+                + " is unknown to harden") + "; check it still starts (harden verify)";
+    }
+
     static void nonRootUser(PodCheck c) throws YamlException {
+        if (c.windows()) {
+            windowsNonRootUser(c);
+            return;
+        }
         Optional<Scalar> podUid = PodCheck.scalar(c.podSpec(), "securityContext", "runAsUser");
         if (podUid.isPresent() && Long.valueOf(0).equals(PodCheck.number(podUid))) {
             c.open(podUid.get(), c.subject(), "runs as root because runAsUser: 0 is set explicitly", false);
@@ -97,7 +183,12 @@ final class KubernetesRules {
         List<Workload.Container> needing = new ArrayList<>();
         List<String> uids = new ArrayList<>();
         boolean othersUnset = false;
+        String keepsRoot = null;
         for (Workload.Container k : c.containers()) {
+            String reason = rootReason(c, k);
+            if (reason != null && keepsRoot == null) {
+                keepsRoot = k.name();
+            }
             Optional<Scalar> own = PodCheck.scalar(k.mapping(), "securityContext", "runAsUser");
             if (own.isPresent()) {
                 if (Long.valueOf(0).equals(PodCheck.number(own))) {
@@ -106,6 +197,11 @@ final class KubernetesRules {
                 continue;
             }
             if (podUid.isPresent()) {
+                continue;
+            }
+            if (reason != null) {
+                c.open(k.mapping(), c.subject(k), "may run as root: " + reason + "; harden sets no user for it, nor for"
+                        + " its pod (a pod-level user would apply to it too)", false);
                 continue;
             }
             ImageFacts facts = c.facts(k);
@@ -128,15 +224,15 @@ final class KubernetesRules {
         if (needing.isEmpty()) {
             return;
         }
-        boolean podLevel = !othersUnset && uids.stream().distinct().count() == 1;
+        boolean podLevel = keepsRoot == null && !othersUnset && uids.stream().distinct().count() == 1;
         if (podLevel) {
-            Workload.Container first = needing.get(0);
             String uid = uids.get(0);
+            Workload.Container chosen = needing.stream().filter(k -> !uid.equals(c.facts(k).nonRootUid())).findFirst()
+                    .orElse(needing.get(0));
             c.fix(c.location(), c.subject(), "may run as root", () -> {
                 Mapping sc = c.podSecurityContext();
                 String done = setUser(c, sc, uid, true);
-                return done + (needing.stream().allMatch(k -> c.facts(k).known()) ? " (the image's non-root user)" : verifyHint(c,
-                        needing.stream().filter(k -> !c.facts(k).known()).findFirst().orElse(first)));
+                return done + uidSource(c, chosen, uid);
             });
             return;
         }
@@ -152,9 +248,46 @@ final class KubernetesRules {
                     c.set(c.podSecurityContext(), "fsGroup", Scalar.integer(Long.parseLong(gid)));
                     done += " and the pod's fsGroup: " + gid;
                 }
-                return done + (c.facts(k).known() ? " (the image's non-root user)" : verifyHint(c, k));
+                return done + uidSource(c, k, uid);
             });
         }
+    }
+
+    /**
+     * A Windows pod has no numeric users: the API server rejects runAsUser there. Its non-root user is
+     * {@code windowsOptions.runAsUserName}, and {@code ContainerUser} is the one every Windows base
+     * image has besides {@code ContainerAdministrator}.
+     */
+    private static void windowsNonRootUser(PodCheck c) throws YamlException {
+        boolean hostProcess = PodCheck.isTrue(PodCheck.scalar(c.podSpec(), "securityContext", "windowsOptions", "hostProcess"));
+        boolean unnamed = false;
+        for (Workload.Container k : c.containers()) {
+            Optional<Scalar> own = PodCheck.scalar(k.mapping(), "securityContext", "windowsOptions", "runAsUserName");
+            hostProcess |= PodCheck.isTrue(PodCheck.scalar(k.mapping(), "securityContext", "windowsOptions", "hostProcess"));
+            if (own.isPresent() && own.get().value().equalsIgnoreCase(WINDOWS_ADMIN)) {
+                c.open(own.get(), c.subject(k), "runs as " + WINDOWS_ADMIN + " because windowsOptions.runAsUserName says so", false);
+            }
+            unnamed |= own.isEmpty();
+        }
+        Optional<Scalar> pod = PodCheck.scalar(c.podSpec(), "securityContext", "windowsOptions", "runAsUserName");
+        if (pod.isPresent()) {
+            if (pod.get().value().equalsIgnoreCase(WINDOWS_ADMIN)) {
+                c.open(pod.get(), c.subject(), "runs as " + WINDOWS_ADMIN + " because windowsOptions.runAsUserName says so", false);
+            }
+            return;
+        }
+        if (!unnamed || c.containers().isEmpty()) {
+            return;
+        }
+        if (hostProcess) {
+            c.open(c.location(), c.subject(), "is a Windows HostProcess pod, which runs as a node account; harden sets no user", false);
+            return;
+        }
+        c.fix(c.location(), c.subject(), "runs as the image's Windows user, which may be " + WINDOWS_ADMIN, () -> {
+            c.set(c.editableIn(c.podSecurityContext(), "windowsOptions"), "runAsUserName", Scalar.string(WINDOWS_USER));
+            return "set windowsOptions.runAsUserName: " + WINDOWS_USER + " (Windows pods take no runAsUser; " + WINDOWS_USER
+                    + " is the non-administrator user of Windows base images); check it still starts (harden verify)";
+        });
     }
 
     private static String group(String uid) {
@@ -200,6 +333,11 @@ final class KubernetesRules {
         if (explicitOff || PodCheck.isTrue(pod) || allContainers && !c.containers().isEmpty()) {
             return;
         }
+        Optional<Workload.Container> rooted = c.containers().stream().filter(k -> rootReason(c, k) != null).findFirst();
+        if (rooted.isPresent()) {
+            runAsNonRootPerContainer(c, rooted.get());
+            return;
+        }
         List<String> unknown = c.containers().stream().filter(k -> !knownNonRoot(c, k)).map(Workload.Container::name).toList();
         if (!unknown.isEmpty()) {
             c.open(c.location(), c.subject(), "does not set runAsNonRoot: true, and " + String.join(", ", unknown)
@@ -210,6 +348,28 @@ final class KubernetesRules {
             c.set(c.podSecurityContext(), "runAsNonRoot", Scalar.bool(true));
             return "set runAsNonRoot: true";
         });
+    }
+
+    /** runAsNonRoot on each container that can take it, when another of the pod keeps root. */
+    private static void runAsNonRootPerContainer(PodCheck c, Workload.Container rooted) {
+        for (Workload.Container k : c.containers()) {
+            if (PodCheck.isTrue(PodCheck.scalar(k.mapping(), "securityContext", "runAsNonRoot"))) {
+                continue;
+            }
+            String reason = rootReason(c, k);
+            if (reason != null) {
+                c.open(k.mapping(), c.subject(k), "does not set runAsNonRoot: true: " + reason + ", so harden sets it neither"
+                        + " here nor for the pod", false);
+            } else if (!knownNonRoot(c, k)) {
+                c.open(k.mapping(), c.subject(k), "does not set runAsNonRoot: true, and may run as root or as a user name the"
+                        + " kubelet cannot check; set runAsUser first (non-root-user)", false);
+            } else {
+                c.fix(k.mapping(), c.subject(k), "does not set runAsNonRoot: true", () -> {
+                    c.set(c.securityContext(k), "runAsNonRoot", Scalar.bool(true));
+                    return "set runAsNonRoot: true on the container (not on the pod: " + rooted.name() + " keeps root)";
+                });
+            }
+        }
     }
 
     /** A value written against the rule: replaced when the profile overrides, else reported. */
@@ -252,6 +412,9 @@ final class KubernetesRules {
      * compare them exactly: {@code all} or {@code CAP_NET_RAW} do not count, unlike in Compose.
      */
     static void capDropAll(PodCheck c) throws YamlException {
+        if (c.windows()) {
+            return;
+        }
         Set<String> allowed = new HashSet<>(listParam(c, "allowedAdd"));
         for (Workload.Container k : c.containers()) {
             List<Scalar> added = PodCheck.items(k.mapping(), "securityContext", "capabilities", "add");
@@ -262,6 +425,12 @@ final class KubernetesRules {
             }
             List<Scalar> dropped = PodCheck.items(k.mapping(), "securityContext", "capabilities", "drop");
             if (dropped.stream().anyMatch(d -> d.value().equals("ALL"))) {
+                continue;
+            }
+            if (PodCheck.privileged(k)) {
+                c.open(PodCheck.scalar(k.mapping(), "securityContext", "privileged").orElseThrow(), c.subject(k),
+                        "runs privileged, which grants every capability whatever capabilities.drop says, so harden drops"
+                        + " none: remove privileged: true and add only the capabilities it needs", false);
                 continue;
             }
             Optional<Scalar> misspelt = dropped.stream().filter(d -> normaliseCap(d.value()).equals("ALL")).findFirst();
@@ -276,12 +445,23 @@ final class KubernetesRules {
             Set<String> present = new HashSet<>();
             added.forEach(a -> present.add(normaliseCap(a.value())));
             Set<String> needed = new LinkedHashSet<>();
+            Integer port = startsAsRoot(c, k) ? rootPort(c, k) : null;
             if (startsAsRoot(c, k)) {
                 needed.addAll(c.facts(k).rootCapabilities());
+                if (port != null) {
+                    needed.add("NET_BIND_SERVICE");
+                }
             }
             needed.removeAll(present);
             List<String> addBack = needed.stream().filter(allowed::contains).toList();
             List<String> refused = needed.stream().filter(x -> !allowed.contains(x)).toList();
+            String keepsRoot = rootReason(c, k);
+            if (keepsRoot != null && !refused.isEmpty()) {
+                c.open(k.mapping(), c.subject(k), "keeps the runtime's default capabilities: " + keepsRoot + ", and as root"
+                        + " it needs " + String.join(", ", refused) + ", which the profile does not allow, so dropping ALL"
+                        + " would stop it", false);
+                continue;
+            }
             c.fix(k.mapping(), c.subject(k), "keeps the runtime's default capabilities", () -> {
                 Mapping caps = c.editableIn(c.securityContext(k), "capabilities");
                 c.append(caps, "drop", Scalar.plain("ALL"));
@@ -290,7 +470,7 @@ final class KubernetesRules {
                 }
                 return "dropped all capabilities"
                         + (addBack.isEmpty() ? "" : " and added back " + String.join(", ", addBack) + ", which "
-                        + c.imageName(k) + " needs to start as root and step down")
+                        + c.imageName(k) + " needs " + needsFor(addBack, c.facts(k).rootCapabilities(), port))
                         + (refused.isEmpty() ? "" : "; it may also need " + String.join(", ", refused)
                         + ", which the profile does not allow: run it as its non-root user")
                         + verifyHint(c, k);
@@ -298,7 +478,19 @@ final class KubernetesRules {
         }
     }
 
+    /** Why an image needs the capabilities added back: to step down from root, to bind a low port, or both. */
+    private static String needsFor(List<String> addBack, List<String> rootCapabilities, Integer port) {
+        boolean stepDown = addBack.stream().anyMatch(rootCapabilities::contains);
+        boolean bind = port != null && addBack.contains("NET_BIND_SERVICE");
+        String stepping = "to start as root and step down";
+        String binding = "to bind port " + port + " on runtimes that keep ports below 1024 privileged";
+        return stepDown && bind ? stepping + " and " + binding : bind ? binding : stepping;
+    }
+
     static void noPrivilegeEscalation(PodCheck c) throws YamlException {
+        if (c.windows()) {
+            return;
+        }
         for (Workload.Container k : c.containers()) {
             Optional<Scalar> ape = PodCheck.scalar(k.mapping(), "securityContext", "allowPrivilegeEscalation");
             if (PodCheck.isFalse(ape)) {
@@ -362,6 +554,9 @@ final class KubernetesRules {
     // ---- filesystem ------------------------------------------------------------------------
 
     static void readOnlyRootFilesystem(PodCheck c) throws YamlException {
+        if (c.windows()) {
+            return;
+        }
         for (Workload.Container k : c.containers()) {
             if (k.field().equals("ephemeralContainers")) {
                 continue;
@@ -549,6 +744,9 @@ final class KubernetesRules {
     // ---- profiles and labels ---------------------------------------------------------------
 
     static void seccompRuntimeDefault(PodCheck c) throws YamlException {
+        if (c.windows()) {
+            return;
+        }
         Optional<Scalar> pod = PodCheck.scalar(c.podSpec(), "securityContext", "seccompProfile", "type");
         boolean podUnconfined = pod.isPresent() && pod.get().value().equals("Unconfined");
         if (podUnconfined) {

@@ -26,14 +26,14 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * network-policy-default-deny: a default-deny ingress NetworkPolicy for each namespace the file's
- * workloads use, and an allow rule for the ports each of its Services exposes, written as a new file.
+ * network-policy-default-deny: an ingress-denying NetworkPolicy for the pods of each workload of the
+ * file (never a whole namespace, whose other pods harden does not see), and an allow rule for the ports
+ * each of its Services exposes, written as a new file.
  */
 final class NetworkPolicies {
     static final String RULE = "network-policy-default-deny";
     /** What the new file's name ends with: {@code app.yaml} gets {@code app.network-policies.yaml}. */
     static final String SUFFIX = ".network-policies.yaml";
-    private static final String DEFAULT_DENY = "default-deny-ingress";
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z][A-Za-z0-9._/-]*");
     private static final Set<String> YAML11_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
 
@@ -90,54 +90,91 @@ final class NetworkPolicies {
             byNamespace.computeIfAbsent(w.namespace().orElse(""), n -> new ArrayList<>()).add(w);
         }
         StringBuilder out = new StringBuilder();
-        List<String> written = new ArrayList<>();
+        boolean wrote = false;
         for (Map.Entry<String, List<Workload>> ns : byNamespace.entrySet()) {
             String namespace = ns.getKey();
-            List<Workload> members = ns.getValue();
             String where = namespace.isEmpty() ? "the namespace these manifests are applied to" : "namespace " + namespace;
-            reportUnexposedPorts(members, services);
-            if (isolated(policies, namespace)) {
+            reportUnexposedPorts(ns.getValue(), services);
+            if (isolated(policies, namespace, null)) {
                 continue;
             }
-            List<String> reasons = members.stream().map(w -> exemptions.apply(w, RULE)).toList();
-            if (reasons.stream().allMatch(r -> r != null)) {
-                emit(members.get(0), "pods in " + where + " accept connections from every pod of the cluster", false,
-                        Finding.Status.EXEMPTED, reasons.get(0));
-                continue;
-            }
-            String message = "pods in " + where + " accept connections from every pod of the cluster (no default-deny NetworkPolicy)";
-            if (existing != null) {
-                emit(members.get(0), message + "; add one to " + target + ", which harden does not overwrite", false,
-                        Finding.Status.OPEN, null);
-                continue;
-            }
-            if (!setting.fix()) {
-                emit(members.get(0), message, false, Finding.Status.OPEN, null);
-                continue;
-            }
-            List<String> allowed = new ArrayList<>();
-            out.append(policy(DEFAULT_DENY, namespace, Map.of(), List.of()));
-            for (Service s : services) {
-                if (s.namespace().equals(namespace) && !s.ports().isEmpty()) {
-                    out.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports()));
-                    allowed.add(s.name());
+            Map<Map<String, String>, List<Workload>> denied = new LinkedHashMap<>();
+            for (Workload w : ns.getValue()) {
+                String exempt = exemptions.apply(w, RULE);
+                if (isolated(policies, namespace, w.podLabels())) {
+                    continue;
+                }
+                String message = "the pods of " + w.label() + " accept connections from every pod of the cluster (no"
+                        + " NetworkPolicy selects them)";
+                Map<String, String> selector = selector(w);
+                if (exempt != null) {
+                    emit(w, message, false, Finding.Status.EXEMPTED, exempt);
+                } else if (selector.isEmpty()) {
+                    emit(w, message + "; they have no labels, so no policy can select them alone: label them, or isolate"
+                            + " every pod of " + where + " yourself if that is what you want", false, Finding.Status.OPEN, null);
+                } else if (existing != null) {
+                    emit(w, message + "; add a policy for them to " + target + ", which harden does not overwrite", false,
+                            Finding.Status.OPEN, null);
+                } else if (!setting.fix()) {
+                    emit(w, message, false, Finding.Status.OPEN, null);
+                } else {
+                    denied.computeIfAbsent(selector, k -> new ArrayList<>()).add(w);
                 }
             }
-            written.add(where);
-            String done = "denied ingress by default in " + where + " (in " + target + ")"
-                    + (allowed.isEmpty() ? "" : " and allowed the ports of Service " + String.join(", ", allowed))
-                    + (namespace.isEmpty() ? "; it applies to every pod of that namespace, also ones not in this file"
-                    : "; it applies to every pod of " + namespace + ", also ones not in this file");
-            emit(members.get(0), fixRun ? done : message, true, fixRun ? Finding.Status.FIXED : Finding.Status.OPEN, null);
+            if (denied.isEmpty()) {
+                continue;
+            }
+            StringBuilder chunk = new StringBuilder();
+            Set<String> names = new java.util.HashSet<>();
+            for (Map.Entry<Map<String, String>, List<Workload>> d : denied.entrySet()) {
+                Workload first = d.getValue().get(0);
+                String name = trim("deny-ingress-to-" + first.name());
+                if (!names.add(name)) {
+                    name = trim("deny-ingress-to-" + first.kind().toLowerCase(Locale.ROOT) + "-" + first.name());
+                    names.add(name);
+                }
+                chunk.append(policy(name, namespace, d.getKey(), List.of()));
+            }
+            for (Service s : services) {
+                boolean selectsDenied = denied.values().stream().flatMap(List::stream)
+                        .anyMatch(w -> selects(s.selector(), w.podLabels()));
+                if (s.namespace().equals(namespace) && !s.ports().isEmpty() && selectsDenied) {
+                    chunk.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports()));
+                }
+            }
+            out.append(chunk);
+            wrote = true;
+            for (Workload w : denied.values().stream().flatMap(List::stream).toList()) {
+                emit(w, fixRun ? "denied ingress to the pods of " + w.label() + " (in " + target + "), except on the"
+                        + " ports of the Services that select them; other pods of " + where + " are not affected"
+                        : "the pods of " + w.label() + " accept connections from every pod of the cluster (no NetworkPolicy"
+                        + " selects them)", true, fixRun ? Finding.Status.FIXED : Finding.Status.OPEN, null);
+            }
         }
-        if (written.isEmpty()) {
+        if (!wrote) {
             return Optional.empty();
         }
         String lb = file.yaml().text().contains("\r\n") ? "\r\n" : "\n";
-        String header = "# Written by harden (" + RULE + ") for " + inputName + ": ingress is denied by default, and allowed"
-                + "\n# on the ports each Service of " + inputName + " exposes. Review, then apply it with the manifests.\n";
+        String header = "# Written by harden (" + RULE + ") for " + inputName + ": ingress to the pods of its workloads is"
+                + "\n# denied, and allowed on the ports each Service of " + inputName + " exposes; other pods of the namespace"
+                + "\n# are not affected. Review, then apply it with the manifests.\n";
         String text = (header + out.substring("---\n".length())).replace("\n", lb);
         return Optional.of(new GeneratedFile(target, text.getBytes(StandardCharsets.UTF_8), RULE));
+    }
+
+    /**
+     * The labels a policy selects a workload's pods by: its own selector's {@code matchLabels} (what
+     * identifies its pods, and stays when a release label of the template changes), else the pod labels.
+     */
+    private static Map<String, String> selector(Workload w) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        Optional<Mapping> spec = PodCheck.mapping(w.object(), "spec");
+        Optional<Mapping> own = spec.flatMap(m -> PodCheck.mapping(m, "selector", "matchLabels"))
+                .or(() -> spec.flatMap(m -> PodCheck.mapping(m, "selector")).filter(m -> w.kind().equals("ReplicationController")));
+        own.ifPresent(m -> m.effectiveKeys().forEach(k -> PodCheck.scalar(m, k).ifPresent(v -> labels.put(k, v.value()))));
+        Map<String, String> pod = w.podLabels();
+        boolean usable = !labels.isEmpty() && labels.entrySet().stream().allMatch(e -> e.getValue().equals(pod.get(e.getKey())));
+        return usable ? labels : pod;
     }
 
     /** Open notes for container ports that no Service of the file sends traffic to: the default deny blocks them. */
@@ -215,25 +252,70 @@ final class NetworkPolicies {
         return all.stream().filter(o -> KubernetesFile.kind(o).equals(kind)).toList();
     }
 
-    /** Whether a NetworkPolicy already selects every pod of the namespace for ingress. */
-    private static boolean isolated(List<Mapping> policies, String namespace) {
+    /**
+     * Whether a NetworkPolicy of the namespace already isolates pods for ingress: every pod when
+     * {@code labels} is null, else a pod with these labels (any policy that selects a pod for ingress
+     * isolates it).
+     */
+    private static boolean isolated(List<Mapping> policies, String namespace, Map<String, String> labels) {
         for (Mapping p : policies) {
             String ns = PodCheck.scalar(p, "metadata", "namespace").map(Scalar::value).orElse("");
             if (!ns.equals(namespace)) {
                 continue;
             }
             Optional<Node> selector = PodCheck.at(p, "spec", "podSelector");
-            boolean all = selector.isPresent() && (selector.get() instanceof Mapping m && m.effectiveKeys().isEmpty()
-                    || selector.get() instanceof Mapping m2 && m2.effectiveKeys().stream().allMatch(k ->
-                    PodCheck.at(m2, k).filter(v -> v instanceof Mapping mm && mm.effectiveKeys().isEmpty()
-                            || v instanceof Sequence s && s.items().isEmpty()).isPresent()));
+            if (selector.isEmpty() || !(selector.get() instanceof Mapping m)) {
+                continue;
+            }
             List<String> types = PodCheck.items(p, "spec", "policyTypes").stream().map(Scalar::value).toList();
             boolean ingress = types.isEmpty() || types.contains("Ingress");
-            if (all && ingress) {
+            if (ingress && (labels == null ? selectsAll(m) : labels.isEmpty() ? selectsAll(m) : selectsPod(m, labels))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean selectsAll(Mapping selector) {
+        return selector.effectiveKeys().stream().allMatch(k -> PodCheck.at(selector, k).filter(v -> v instanceof Mapping mm
+                && mm.effectiveKeys().isEmpty() || v instanceof Sequence s && s.items().isEmpty() || v instanceof Scalar sc
+                && sc.isNull()).isPresent());
+    }
+
+    /** Whether a label selector selects a pod with these labels; false for what it cannot read. */
+    private static boolean selectsPod(Mapping selector, Map<String, String> labels) {
+        for (String key : selector.effectiveKeys()) {
+            Optional<Node> value = PodCheck.at(selector, key);
+            if (key.equals("matchLabels") && value.isPresent() && value.get() instanceof Mapping m) {
+                for (String label : m.effectiveKeys()) {
+                    if (!PodCheck.scalar(m, label).map(Scalar::value).orElse("\0").equals(labels.get(label))) {
+                        return false;
+                    }
+                }
+            } else if (key.equals("matchExpressions") && value.isPresent() && value.get() instanceof Sequence s) {
+                for (Node item : s.items()) {
+                    if (!(item.resolve() instanceof Mapping e) || !matches(e, labels)) {
+                        return false;
+                    }
+                }
+            } else if (value.isPresent() && !(value.get() instanceof Scalar sc && sc.isNull())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean matches(Mapping expression, Map<String, String> labels) {
+        String key = PodCheck.scalar(expression, "key").map(Scalar::value).orElse("");
+        String operator = PodCheck.scalar(expression, "operator").map(Scalar::value).orElse("");
+        List<String> values = PodCheck.items(expression, "values").stream().map(Scalar::value).toList();
+        return switch (operator) {
+            case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
+            case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
+            case "Exists" -> labels.containsKey(key);
+            case "DoesNotExist" -> !labels.containsKey(key);
+            default -> false;
+        };
     }
 
     /** One NetworkPolicy document, starting with {@code ---}. */

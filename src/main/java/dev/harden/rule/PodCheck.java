@@ -58,6 +58,19 @@ final class PodCheck extends Check {
         return image(c).map(ImageRef::name).orElse(c.image().orElse("(no image)"));
     }
 
+    /** Whether a container sets {@code privileged: true}. */
+    static boolean privileged(Workload.Container c) {
+        return isTrue(scalar(c.mapping(), "securityContext", "privileged"));
+    }
+
+    /**
+     * Whether the pod declares {@code spec.os.name: windows}: the API server then rejects the Linux
+     * fields (user and group ids, capabilities, seccomp, read-only root, privilege escalation).
+     */
+    boolean windows() {
+        return scalar(podSpec(), "os", "name").filter(s -> s.value().equals("windows")).isPresent();
+    }
+
     // ---- reading ---------------------------------------------------------------------------
 
     /** The value at a path of keys below a mapping, merges followed and aliases resolved. */

@@ -88,7 +88,7 @@ class CliTest {
         assertThat(first.err()).doesNotContain("internal error");
         assertThat(first.exit()).isZero();
         Path policies = manifest.resolveSibling("api.network-policies.yaml");
-        assertThat(Files.readString(policies)).contains("kind: NetworkPolicy", "name: default-deny-ingress");
+        assertThat(Files.readString(policies)).contains("kind: NetworkPolicy", "name: deny-ingress-to-api");
         byte[] both = (Files.readString(manifest) + Files.readString(policies)).getBytes(StandardCharsets.UTF_8);
 
         Cli second = Cli.run("fix", "--profile", "strict", manifest.getParent().toString());
@@ -333,5 +333,18 @@ class CliTest {
         Path file = write("compose.yaml", "services:\n  api:\n    image: acme/api:2.0\n");
         Cli r = Cli.run("fix", "--diff", file.toString());
         assertThat(r.out()).contains("+    user: \"1000:1000\"", "+      - /var/cache/api");
+    }
+
+    @Test
+    void verboseSaysWhichFilesAreKustomizePatches() throws Exception {
+        write("app/kustomization.yaml", "resources: [deployment.yaml]\npatches:\n  - path: memory.yaml\n");
+        write("app/deployment.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
+                + "    - {name: web, image: example/web:1.0}\n");
+        Path patch = write("app/memory.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
+                + "    - {name: web, resources: {limits: {memory: 1Gi}}}\n");
+        Cli r = Cli.run("fix", "-v", "--profile", "baseline", dir.resolve("app").toString());
+        assertThat(r.err()).contains("memory.yaml:1:1: a Kustomize patch of deployment.yaml (Pod/web) (listed in kustomization.yaml)");
+        assertThat(Files.readString(patch)).doesNotContain("securityContext");
+        assertThat(Files.readString(dir.resolve("app/deployment.yaml"))).contains("securityContext");
     }
 }

@@ -252,7 +252,8 @@ class InteractiveFixTest {
                   cap-drop-all: {severity: error, fix: true}
                   network-policy-default-deny: {severity: warning, fix: true}
                 """);
-        String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+        // labelled: strict's policies select the pods of a workload, and an unlabelled pod is only reported
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: p\nspec:\n  containers:\n"
                 + "    - name: app\n      image: example/app:1\n";
         Path file = write("pod.yaml", pod);
         Cli r = fix("y\ny\n", "--profile", profile.toString(), file.toString());

@@ -121,7 +121,7 @@ class PrCommandTest {
         String files = GitCli.git(bare, "show", "--name-status", "--format=", "harden/strict");
         assertThat(files.lines().toList()).containsExactly("A\tdeploy/api.network-policies.yaml", "M\tdeploy/api.yaml");
         assertThat(GitCli.git(bare, "show", "harden/strict:deploy/api.network-policies.yaml"))
-                .contains("name: default-deny-ingress", "namespace: shop");
+                .contains("name: deny-ingress-to-api", "namespace: shop");
         Result again = harden(args);
         assertThat(again.out()).as(again.all()).startsWith("left as it was: ");
     }

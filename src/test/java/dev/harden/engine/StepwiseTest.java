@@ -78,7 +78,7 @@ class StepwiseTest {
             }
         }
         assertThat(asked).contains("read-only-root-filesystem Deployment/web/nginx", "read-only-root-filesystem Deployment/web/side",
-                "cap-drop-all Deployment/web/nginx");
+                "cap-drop-all Deployment/web/side");
         String result = text(steps.result());
         assertThat(result).contains("readOnlyRootFilesystem: true", "mountPath: /var/cache/nginx", "- name: var-cache-nginx")
                 .doesNotContain("capabilities", "mountPath: /tmp", "- name: tmp\n");

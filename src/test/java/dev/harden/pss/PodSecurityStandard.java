@@ -48,11 +48,17 @@ public final class PodSecurityStandard {
         PodSecurityStandard s = new PodSecurityStandard(podSpec, podAnnotations);
         s.baselineControls();
         s.volumeTypes();
-        s.privilegeEscalation();
+        // the standard exempts Windows pods (spec.os.name: windows) from these three controls
+        boolean windows = s.pod.get("os") instanceof Map<?, ?> os && "windows".equals(os.get("name"));
+        if (!windows) {
+            s.privilegeEscalation();
+        }
         s.runningAsNonRoot();
         s.runningAsNonRootUser();
-        s.seccompRestricted();
-        s.capabilitiesRestricted();
+        if (!windows) {
+            s.seccompRestricted();
+            s.capabilitiesRestricted();
+        }
         return s.violations;
     }
 

@@ -59,6 +59,21 @@ class PodSecurityStandardTest {
     }
 
     @Test
+    void aWindowsPodIsExemptFromPrivilegeEscalationSeccompAndCapabilities() {
+        String windows = """
+                os: {name: windows}
+                securityContext:
+                  runAsNonRoot: true
+                containers:
+                  - name: app
+                    image: example/app:1.0
+                """;
+        assertThat(restricted(windows)).isEmpty();
+        assertThat(restricted(windows.replace("windows", "linux"))).containsExactlyInAnyOrder(Control.PRIVILEGE_ESCALATION,
+                Control.SECCOMP_RESTRICTED, Control.CAPABILITIES_RESTRICTED);
+    }
+
+    @Test
     void hostNamespacesFailOnHostNetworkPidOrIpc() {
         assertThat(restricted(with("hostPID: true\nhostNetwork: false\n", ""))).containsExactly(Control.HOST_NAMESPACES);
     }

@@ -146,15 +146,18 @@ class KubernetesHardeningTest {
         assertThat(r.generated()).hasSize(1);
         assertThat(r.generated().get(0).name()).isEqualTo("fixture.network-policies.yaml");
         assertThat(new String(r.generated().get(0).content(), StandardCharsets.UTF_8)).isEqualTo("""
-                # Written by harden (network-policy-default-deny) for fixture.yaml: ingress is denied by default, and allowed
-                # on the ports each Service of fixture.yaml exposes. Review, then apply it with the manifests.
+                # Written by harden (network-policy-default-deny) for fixture.yaml: ingress to the pods of its workloads is
+                # denied, and allowed on the ports each Service of fixture.yaml exposes; other pods of the namespace
+                # are not affected. Review, then apply it with the manifests.
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
                 metadata:
-                  name: default-deny-ingress
+                  name: deny-ingress-to-api
                   namespace: shop
                 spec:
-                  podSelector: {}
+                  podSelector:
+                    matchLabels:
+                      app: api
                   policyTypes:
                     - Ingress
                 ---
@@ -176,18 +179,19 @@ class KubernetesHardeningTest {
                 """);
         assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("network-policy-default-deny") && f.status() == Finding.Status.FIXED)
                 .singleElement().extracting(Finding::message).asString()
-                .startsWith("denied ingress by default in namespace shop (in fixture.network-policies.yaml)"
-                        + " and allowed the ports of Service api");
+                .isEqualTo("denied ingress to the pods of Deployment/api (in fixture.network-policies.yaml), except on the"
+                        + " ports of the Services that select them; other pods of namespace shop are not affected");
     }
 
     @Test
     void anExistingPolicyFileIsNeverOverwrittenButReportedWhenItLacksTheDefaultDeny(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.network-policies.yaml"), "apiVersion: v1\nkind: List\nitems: []\n");
         Hardener hardener = new Hardener(Fixtures.profile("strict"), ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
-        FileReport r = hardener.process(dir.resolve("app.yaml"), "app.yaml", POD.formatted("").getBytes(StandardCharsets.UTF_8), true);
+        FileReport r = hardener.process(dir.resolve("app.yaml"), "app.yaml", POD.formatted("  labels: {app: tool}")
+                .getBytes(StandardCharsets.UTF_8), true);
         assertThat(r.generated()).isEmpty();
         assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("network-policy-default-deny")).singleElement()
-                .satisfies(f -> assertThat(f.message()).endsWith("add one to app.network-policies.yaml, which harden does not overwrite"))
+                .satisfies(f -> assertThat(f.message()).endsWith("add a policy for them to app.network-policies.yaml, which harden does not overwrite"))
                 .satisfies(f -> assertThat(f.fixable()).isFalse());
     }
 

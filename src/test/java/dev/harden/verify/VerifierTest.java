@@ -142,7 +142,7 @@ class VerifierTest {
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.service()).isEqualTo("Pod/web/nginx");
             assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER);
-            assertThat(r.changes()).contains("non-root-user", "read-only-root-filesystem", "seccomp-runtime-default");
+            assertThat(r.changes()).contains("read-only-root-filesystem", "seccomp-runtime-default");
         });
         assertThat(engine.starts).isEqualTo(2);
         assertThat(engine.live).isEmpty();
