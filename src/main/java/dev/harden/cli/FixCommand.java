@@ -40,6 +40,8 @@ final class FixCommand implements Callable<Integer> {
     private boolean diff;
     private boolean interactive;
     private boolean quiet;
+    private final java.time.Instant started = java.time.Instant.now();
+    private final java.util.Set<Path> cleaned = new java.util.HashSet<>();
 
     @Override
     public Integer call() throws IOException {
@@ -69,10 +71,10 @@ final class FixCommand implements Callable<Integer> {
                 if (report.changed()) {
                     out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
                 }
-                writeGenerated(report, path, out, answers);
+                writeGenerated(run, report, path, out, answers, err);
                 continue;
             }
-            written += writeGenerated(report, path, out, answers);
+            written += writeGenerated(run, report, path, out, answers, err);
             if (!report.changed()) {
                 continue;
             }
@@ -111,13 +113,11 @@ final class FixCommand implements Callable<Integer> {
                     continue;
                 }
                 if (quit) {
-                    AtomicWrite.write(path, content);
-                    written++;
+                    written += write(run, i, path, content, err) ? 1 : 0;
                     break;
                 }
             }
-            AtomicWrite.write(path, content);
-            written++;
+            written += write(run, i, path, content, err) ? 1 : 0;
         }
         out.flush();
         if (!quiet && !diff) {
@@ -137,7 +137,8 @@ final class FixCommand implements Callable<Integer> {
      * Writes (or with --diff prints) the new files a report asks for next to its file, never
      * replacing a file that exists; in interactive mode only when the user says yes.
      */
-    private int writeGenerated(FileReport report, Path path, PrintWriter out, BufferedReader answers) throws IOException {
+    private int writeGenerated(Run run, FileReport report, Path path, PrintWriter out, BufferedReader answers,
+                               PrintWriter err) throws IOException {
         int count = 0;
         for (GeneratedFile g : report.generated()) {
             Path target = path.resolveSibling(g.name());
@@ -159,10 +160,62 @@ final class FixCommand implements Callable<Integer> {
                     continue;
                 }
             }
-            AtomicWrite.create(target, g.content(), path);
-            count++;
+            cleanUp(target, err);
+            try {
+                AtomicWrite.create(target, g.content(), path);
+                count++;
+            } catch (IOException e) {
+                err.println(shown + ": not written: " + reason(e));
+                run.badInput = true;
+            }
         }
         return count;
+    }
+
+    /**
+     * Writes one fixed file; a failure (a read-only file, a full disk) is that file's problem, reported
+     * like bad input, and the run goes on with the other files.
+     */
+    private boolean write(Run run, int i, Path path, byte[] content, PrintWriter err) {
+        FileReport report = run.reports.get(i);
+        cleanUp(path, err);
+        try {
+            if (AtomicWrite.write(path, content) == AtomicWrite.How.IN_PLACE && !quiet) {
+                err.println(report.file() + ": written in place (not replaced) to keep its hard links or its owner");
+            }
+            return true;
+        } catch (IOException e) {
+            err.println(report.file() + ": not written: " + reason(e));
+            run.badInput = true;
+            // its changes did not happen: the summary must not count them
+            run.reports.set(i, new FileReport(report.file(), FileReport.Kind.FAILED, report.original(), null,
+                    report.findings().stream().filter(f -> f.status() != Finding.Status.FIXED).toList(),
+                    "1:1: not written: " + reason(e)));
+            return false;
+        }
+    }
+
+    /** Once per folder: removes the temporary files a killed run left beside the files this run writes. */
+    private void cleanUp(Path file, PrintWriter err) {
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder == null || !cleaned.add(folder)) {
+            return;
+        }
+        for (Path backup : AtomicWrite.removeStale(folder, started)) {
+            err.println(backup + ": left by an interrupted harden run that was writing a file in place; if that file"
+                    + " is damaged, its old content is here; delete this copy when done");
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AtomicWrite.Refused) {
+            return e.getMessage();
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                .toLowerCase(java.util.Locale.ROOT);
+        return (kind.isBlank() || kind.equals("i o") ? message : kind + ": " + message)
+                + "; the file was left as it was";
     }
 
     /** How reports name a file next to {@code file}. */

@@ -1,0 +1,99 @@
+package dev.harden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code harden fix} does to the files around the ones it hardens, and with files it cannot use. */
+class FileSafetyTest {
+    private static final String COMPOSE = "services:\n  web:\n    image: nginx:1.27\n";
+    private static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: api
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: api
+                      image: nginx:1.27
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private List<String> names(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aReadOnlyFileIsReportedAndLeftWhileTheOtherFilesAreFixed() throws IOException {
+        Path locked = write("a/compose.yaml", COMPOSE);
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r--r--r--"));
+        Path open = write("b/compose.yaml", COMPOSE);
+        Cli r = Cli.run("fix", dir.toString());
+        assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(r.err()).contains("compose.yaml: not written: the file is read-only (mode 0444)")
+                .doesNotContain("internal error");
+        assertThat(Files.readString(locked)).isEqualTo(COMPOSE);
+        assertThat(Files.readString(open)).contains("cap_drop");
+        assertThat(r.err()).contains("5 change(s) in 1 file(s)");
+    }
+
+    @Test
+    void aFileThatCannotBeCreatedIsReportedAndTheRunGoesOn() throws IOException {
+        Path manifest = write("k8s/api.yaml", DEPLOYMENT);
+        // a dangling link where the NetworkPolicy file goes: creating the file fails, even for root
+        Files.createSymbolicLink(manifest.resolveSibling("api.network-policies.yaml"), Path.of("nowhere/x.yaml"));
+        Path compose = write("z/compose.yaml", COMPOSE);
+        Cli r = Cli.run("fix", "--profile", "strict", dir.toString());
+        assertThat(r.err()).doesNotContain("internal error").contains("api.network-policies.yaml: not written: ");
+        assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(Files.readString(compose)).contains("cap_drop");
+        assertThat(names(manifest.getParent())).containsExactly("api.network-policies.yaml", "api.yaml");
+    }
+
+    @Test
+    void aHardLinkedFileIsWrittenInPlaceAndSaysSo() throws IOException {
+        Path file = write("compose.yaml", COMPOSE);
+        Path link = Files.createLink(dir.resolve("other.yaml"), file);
+        Cli r = Cli.run("fix", file.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(Files.readString(link)).contains("cap_drop");
+        assertThat(r.err()).contains("compose.yaml: written in place (not replaced) to keep its hard links or its owner");
+        assertThat(names(dir)).containsExactly("compose.yaml", "other.yaml");
+    }
+
+    @Test
+    void temporaryFilesLeftByAKilledRunAreCleanedUpBesideTheFilesFixed() throws IOException {
+        write("compose.yaml", COMPOSE);
+        long gone = 4_000_000;
+        while (ProcessHandle.of(gone).isPresent()) {
+            gone--;
+        }
+        Path stale = write(".harden-tmp-" + gone + "-123-compose.yaml", "services:\n  half");
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(600)));
+        Cli r = Cli.run("fix", dir.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(names(dir)).containsExactly("compose.yaml");
+    }
+}
