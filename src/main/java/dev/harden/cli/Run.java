@@ -49,7 +49,11 @@ final class Run {
                         err.println(name + ":" + report.problem().replaceFirst("^(\\d+:\\d+: )", "$1skipped: "));
                     }
                 }
-                default -> { }
+                default -> {
+                    if (report.problem() != null) {
+                        err.println(name + ":" + report.problem());
+                    }
+                }
             }
             run.reports.add(report);
             run.paths.add(file);

@@ -8,6 +8,7 @@ import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
+import dev.harden.report.Json;
 import dev.harden.rule.ComposeHardener;
 import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
@@ -80,7 +81,18 @@ public final class Hardener {
      */
     public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra) {
         try {
-            return processOrThrow(path, name, bytes, fix, extra);
+            FileReport report = processOrThrow(path, name, bytes, fix, extra);
+            if (report.changed() && isJson(name) && !isJson(bytes)) {
+                return report;
+            }
+            if (report.changed() && isJson(name) && !isJson(report.fixed())) {
+                // the editor writes YAML; in a .json file that would leave a file no JSON tool reads
+                FileReport checked = processOrThrow(path, name, bytes, false, extra);
+                return new FileReport(name, checked.kind(), bytes, null, checked.findings(), "1:1: not fixed: harden"
+                        + " writes YAML syntax, which would make this JSON file invalid JSON; convert it to YAML to let"
+                        + " harden fix it, or make the changes by hand");
+            }
+            return report;
         } catch (RuntimeException | StackOverflowError e) {
             // a bug must not take the other files down with it, nor write this one
             return FileReport.failed(name, bytes, "1:1: internal error (" + e + "); the file was left untouched (a bug: please report it)");
@@ -126,6 +138,19 @@ public final class Hardener {
             }
         }
         return new FileReport(name, kind, bytes, fixed, findings, null, fix ? generated : List.of());
+    }
+
+    private static boolean isJson(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".json");
+    }
+
+    private static boolean isJson(byte[] bytes) {
+        try {
+            Json.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Optional<byte[]> readIfPresent(Path file) {

@@ -96,4 +96,23 @@ class FileSafetyTest {
         assertThat(r.exit()).isZero();
         assertThat(names(dir)).containsExactly("compose.yaml");
     }
+
+    @Test
+    void aJsonManifestStaysJsonItIsReportedNotFixed() throws Exception {
+        String json = "{\"services\": {\"web\": {\"image\": \"nginx:1.27\"}}}\n";
+        Path compose = write("compose.json", json);
+        String pod = "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"},"
+                + " \"spec\": {\"containers\": [{\"name\": \"c\", \"image\": \"busybox:1.36\"}]}}";
+        Path k8s = write("pod.JSON", pod);
+        Cli r = Cli.run("fix", compose.toString(), k8s.toString());
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        assertThat(mapper.readTree(Files.readString(compose)).isObject()).isTrue();
+        assertThat(mapper.readTree(Files.readString(k8s)).isObject()).isTrue();
+        assertThat(Files.readString(compose)).isEqualTo(json);
+        assertThat(r.err()).contains("compose.json:1:1: not fixed: harden writes YAML syntax",
+                "pod.JSON:1:1: not fixed: harden writes YAML syntax").doesNotContain("fixed cap-drop-all");
+        assertThat(r.err()).contains("error cap-drop-all [web]");
+        assertThat(names(dir)).containsExactly("compose.json", "pod.JSON");
+    }
 }
