@@ -6,6 +6,7 @@ import dev.harden.profile.Profile;
 import dev.harden.profile.ProfileException;
 import dev.harden.profile.RepoConfig;
 import dev.harden.rule.RuleCatalog;
+import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class Options {
         if (cfg.imagesFile() != null) {
             Path file = cfg.folder().resolve(cfg.imagesFile());
             try {
-                images = images.with(ImageKnowledge.parse(Files.readAllBytes(file), file.toString()));
+                images = images.with(ImageKnowledge.parse(FileRead.read(file, Limits.DEFAULT.maxBytes()), file.toString()));
             } catch (IOException e) {
                 throw new UserException(file + ": cannot read image knowledge (" + e.getMessage() + ")");
             } catch (YamlException e) {

@@ -3,9 +3,9 @@ package dev.harden.cli;
 import dev.harden.engine.Hardener;
 import dev.harden.engine.Targets;
 import dev.harden.report.FileReport;
+import dev.harden.yaml.FileRead;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +26,17 @@ final class Run {
         }
         boolean progress = System.console() != null && found.files().size() > 50;
         int done = 0;
+        long maxBytes = options.limits().maxBytes();
         for (Path file : found.files()) {
             String name = display(file);
             boolean explicit = named.contains(file);
             FileReport report;
             try {
-                byte[] bytes = Files.readAllBytes(file);
+                byte[] bytes = FileRead.read(file, maxBytes);
                 report = hardener.process(file, name, bytes, fix);
+            } catch (FileRead.Refused e) {
+                report = FileReport.failed(name, null, "1:1: " + e.getMessage()
+                        + (e.tooLarge() ? " (raise it with --max-file-size)" : ""));
             } catch (IOException e) {
                 report = FileReport.failed(name, null, "1:1: cannot read (" + e.getClass().getSimpleName() + ")");
             } catch (OutOfMemoryError e) {

@@ -13,6 +13,7 @@ import dev.harden.rule.ComposeHardener;
 import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.yaml.Editor;
+import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
@@ -158,7 +159,7 @@ public final class Hardener {
             return Optional.empty();
         }
         try {
-            return Optional.of(Files.readAllBytes(file));
+            return Optional.of(FileRead.read(file, Limits.DEFAULT.maxBytes()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

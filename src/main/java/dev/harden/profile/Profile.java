@@ -2,6 +2,8 @@ package dev.harden.profile;
 
 import dev.harden.manifest.PodSpecPath;
 import dev.harden.report.Severity;
+import dev.harden.yaml.FileRead;
+import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
@@ -95,7 +97,7 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
                         + " or the path of a profile file" + Suggest.didYouMean(ref, BUILT_IN));
             }
             try {
-                data = parseMapping(Files.readAllBytes(path), label);
+                data = parseMapping(FileRead.read(path, Limits.DEFAULT.maxBytes()), label);
             } catch (IOException e) {
                 throw new ProfileException(label + ": cannot read: " + e.getMessage());
             }

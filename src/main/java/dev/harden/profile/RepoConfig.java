@@ -1,5 +1,7 @@
 package dev.harden.profile;
 
+import dev.harden.yaml.FileRead;
+import dev.harden.yaml.Limits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +54,7 @@ public record RepoConfig(Path folder, String profile, String imagesFile, List<Ex
     public static RepoConfig load(Path file) throws ProfileException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = FileRead.read(file, Limits.DEFAULT.maxBytes());
         } catch (IOException e) {
             throw new ProfileException(file + ": cannot read: " + e.getMessage());
         }

@@ -115,4 +115,38 @@ class FileSafetyTest {
         assertThat(r.err()).contains("error cap-drop-all [web]");
         assertThat(names(dir)).containsExactly("compose.json", "pod.JSON");
     }
+
+    @Test
+    void aFileOverTheSizeLimitIsRefusedBeforeItIsRead() throws IOException {
+        Path huge = dir.resolve("compose.yaml");
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: 3 GB that take no disk and would not fit in an array
+        }
+        Cli r = Cli.run("check", "--max-file-size", "10MB", huge.toString());
+        assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(r.err()).contains("compose.yaml:1:1: file is 3221225472 bytes, over the limit of 10485760"
+                + " (raise it with --max-file-size)");
+    }
+
+    @Test
+    void imageKnowledgeThatIsADeviceIsRefusedNotReadForever() throws IOException {
+        write("compose.yaml", COMPOSE);
+        write(".harden.yaml", "images: /dev/zero\n");
+        Cli r = Cli.run("check", dir.toString());
+        assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(r.err()).contains("/dev/zero: cannot read image knowledge (not a regular file (a FIFO, socket or device);"
+                + " harden reads regular files only)");
+    }
+
+    @Test
+    void aConfigNamingAFifoIsRefusedWithoutWaitingForAWriter() throws Exception {
+        write("compose.yaml", COMPOSE);
+        Path fifo = dir.resolve("images.yaml");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        write(".harden.yaml", "images: images.yaml\n");
+        Cli r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> Cli.run("check", dir.toString()), "harden waited on a FIFO");
+        assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(r.err()).contains("images.yaml: cannot read image knowledge (not a regular file");
+    }
 }
