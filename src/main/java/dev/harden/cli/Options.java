@@ -24,6 +24,7 @@ final class Options {
     String maxFileSize;
     boolean verbose;
     boolean noColor;
+    java.io.PrintWriter err;
 
     private Options() {
     }
@@ -37,7 +38,8 @@ final class Options {
                         "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).",
                         "-p", "--profile")
                 .option(Path.class, "FILE", null,
-                        "The repository config (default: the nearest .harden.yaml above the first path).", "--config")
+                        "The repository config (default: the nearest .harden.yaml above the first path, up to its git"
+                                + " repository's root; outside a repository, only the path's own folder).", "--config")
                 .option(String.class, "SIZE", "10MB", "Skip files larger than this (default: ${DEFAULT-VALUE}).",
                         "--max-file-size")
                 .flag("Also list files that were skipped as neither Compose nor Kubernetes.", "-v", "--verbose")
@@ -53,6 +55,7 @@ final class Options {
         o.maxFileSize = command.value("--max-file-size");
         o.verbose = command.flag("--verbose");
         o.noColor = command.flag("--no-color");
+        o.err = command.err();
         return o;
     }
 
@@ -64,6 +67,11 @@ final class Options {
         Optional<Path> file = config != null ? Optional.of(config) : RepoConfig.find(paths().get(0));
         if (config != null && !Files.isRegularFile(config)) {
             throw new UserException(config + ": no such config file");
+        }
+        if (verbose && err != null) {
+            err.println(file.map(f -> "harden: config " + f.toAbsolutePath().normalize())
+                    .orElse("harden: no " + RepoConfig.FILE_NAME + " (looked up to the git repository root, or only in "
+                            + "the folder given outside a repository)"));
         }
         try {
             return file.isPresent() ? RepoConfig.load(file.get()) : RepoConfig.none();

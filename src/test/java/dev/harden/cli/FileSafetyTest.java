@@ -149,4 +149,27 @@ class FileSafetyTest {
         assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
         assertThat(r.err()).contains("images.yaml: cannot read image knowledge (not a regular file");
     }
+
+    private static final String PRIVILEGED = "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n";
+    private static final String EXEMPT_ALL = "exemptions:\n  - rules: [all]\n    service: web\n    reason: planted\n";
+
+    @Test
+    void outsideARepositoryAConfigInAParentFolderIsNotUsed() throws IOException {
+        write(".harden.yaml", EXEMPT_ALL);
+        Path app = write("app/compose.yaml", PRIVILEGED).getParent();
+        Cli r = Cli.run("check", "-v", app.toString());
+        assertThat(r.out()).contains("error privileged-disabled [web]").doesNotContain("planted");
+        assertThat(r.err()).contains("harden: no .harden.yaml");
+    }
+
+    @Test
+    void insideARepositoryTheConfigAtItsRootIsUsedAndNamed() throws IOException {
+        Files.createDirectories(dir.resolve("repo/.git"));
+        Path config = write("repo/.harden.yaml", EXEMPT_ALL);
+        write(".harden.yaml", "profile: strict\n"); // above the repository: never read
+        Path app = write("repo/deploy/app/compose.yaml", PRIVILEGED).getParent();
+        Cli r = Cli.run("check", "-v", app.toString());
+        assertThat(r.out()).contains("exempted privileged-disabled [web]", "(exempted: planted)");
+        assertThat(r.err()).contains("harden: config " + config.toAbsolutePath().normalize(), "with profile restricted");
+    }
 }
