@@ -127,7 +127,12 @@ final class Options {
         if (!m.matches()) {
             throw new UserException("--max-file-size: '" + text + "' is not a size such as 10MB or 512KB");
         }
-        long n = Long.parseLong(m.group(1));
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new UserException("--max-file-size: '" + text + "' is too large; sizes go up to 8191PB, and 10MB is the default");
+        }
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
         long factor = switch (unit) {
             case "k", "kb" -> 1024L;
@@ -138,6 +143,10 @@ final class Options {
         if (n <= 0) {
             throw new UserException("--max-file-size must be positive");
         }
-        return n * factor;
+        try {
+            return Math.multiplyExact(n, factor);
+        } catch (ArithmeticException e) {
+            throw new UserException("--max-file-size: '" + text + "' is too large; sizes go up to 8191PB, and 10MB is the default");
+        }
     }
 }

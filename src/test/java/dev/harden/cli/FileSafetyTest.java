@@ -172,4 +172,40 @@ class FileSafetyTest {
         assertThat(r.out()).contains("exempted privileged-disabled [web]", "(exempted: planted)");
         assertThat(r.err()).contains("harden: config " + config.toAbsolutePath().normalize(), "with profile restricted");
     }
+
+    @Test
+    void aMaxFileSizeThatOverflowsIsAUsageError() throws IOException {
+        Path file = write("compose.yaml", COMPOSE);
+        for (String size : List.of("99999999999G", "99999999999999999999999", "-5MB", "0")) {
+            Cli r = Cli.run("check", "--max-file-size", size, file.toString());
+            assertThat(r.exit()).as(size).isEqualTo(HardenCommand.BAD_INPUT);
+            assertThat(r.err()).as(size).startsWith("harden: --max-file-size").doesNotContain("internal error");
+        }
+    }
+
+    @Test
+    void profileValuesThatWouldWriteNonsenseAreRefusedAtLoad() throws IOException {
+        Path file = write("compose.yaml", COMPOSE);
+        Path negative = write("negative.yaml", "extends: restricted\nrules:\n  pids-limit: {params: {limit: -5}}\n");
+        Path lots = write("lots.yaml", "extends: restricted\nrules:\n  resource-limits: {params: {memory: lots}}\n");
+        Cli r = Cli.run("fix", "--profile", negative.toString(), file.toString());
+        assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(r.err()).contains("rule 'pids-limit': parameter 'limit' must be a whole number above 0, not '-5'");
+        Cli m = Cli.run("fix", "--profile", lots.toString(), file.toString());
+        assertThat(m.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(m.err()).contains("rule 'resource-limits': parameter 'memory' must be a size such as 512M, not 'lots'");
+        assertThat(Files.readString(file)).isEqualTo(COMPOSE);
+    }
+
+    @Test
+    void aFileWithLoneCarriageReturnsGetsOneClearMessage() throws IOException {
+        Path file = write("compose.yaml", "services:\r  web:\r    image: nginx:1.27\r");
+        for (String command : List.of("check", "fix")) {
+            Cli r = Cli.run(command, file.toString());
+            assertThat(r.exit()).as(command).isEqualTo(HardenCommand.BAD_INPUT);
+            assertThat(r.err()).as(command).contains("compose.yaml:1:10: lone CR line endings are not supported")
+                    .doesNotContain("internal error");
+        }
+        assertThat(Files.readString(file)).isEqualTo("services:\r  web:\r    image: nginx:1.27\r");
+    }
 }
