@@ -42,6 +42,8 @@ final class FixCommand implements Callable<Integer> {
     private boolean diff;
     private boolean interactive;
     private boolean quiet;
+    private final java.time.Instant started = java.time.Instant.now();
+    private final java.util.Set<Path> cleaned = new java.util.HashSet<>();
 
     @Override
     public Integer call() throws IOException {
@@ -92,7 +94,7 @@ final class FixCommand implements Callable<Integer> {
                 if (report.changed()) {
                     out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
                 }
-                writeGenerated(report, path, out);
+                writeGenerated(run, report, path, out, err);
                 continue;
             }
             if (interactive) {
@@ -106,14 +108,13 @@ final class FixCommand implements Callable<Integer> {
                 }
                 continue;
             }
-            if (report.changed() && !AtomicWrite.writeIfUnchanged(path, report.original(), report.fixed())) {
-                err.println(report.file() + ": changed since harden read it; nothing written to this file");
-                continue;
-            }
-            written += writeGenerated(report, path, out);
             if (report.changed()) {
+                if (!write(run, i, path, err)) {
+                    continue;
+                }
                 written++;
             }
+            written += writeGenerated(run, report, path, out, err);
         }
         if (interactive) {
             written = asking.written();
@@ -158,7 +159,7 @@ final class FixCommand implements Callable<Integer> {
      * Writes (or with --diff prints) the new files a report asks for next to its file, never
      * replacing a file that exists.
      */
-    private int writeGenerated(FileReport report, Path path, PrintWriter out) throws IOException {
+    private int writeGenerated(Run run, FileReport report, Path path, PrintWriter out, PrintWriter err) {
         int count = 0;
         for (GeneratedFile g : report.generated()) {
             Path target = path.resolveSibling(g.name());
@@ -169,10 +170,73 @@ final class FixCommand implements Callable<Integer> {
             if (Files.exists(target)) {
                 continue;
             }
-            AtomicWrite.create(target, g.content(), path);
-            count++;
+            cleanUp(target, err);
+            try {
+                AtomicWrite.create(target, g.content(), path);
+                count++;
+            } catch (IOException e) {
+                err.println(InteractiveFix.siblingName(report.file(), g.name()) + ": not written: " + reason(e));
+                run.badInput = true;
+            }
         }
         return count;
+    }
+
+    /**
+     * Writes one fixed file, only while it still holds the bytes harden read. A file changed
+     * meanwhile, or one that cannot be written (a read-only file, a full disk), is that file's
+     * problem, reported like bad input, and the run goes on with the other files.
+     */
+    private boolean write(Run run, int i, Path path, PrintWriter err) {
+        FileReport report = run.reports.get(i);
+        cleanUp(path, err);
+        try {
+            AtomicWrite.How how = AtomicWrite.writeIfUnchanged(path, report.original(), report.fixed());
+            if (how == null) {
+                err.println(report.file() + ": changed since harden read it; nothing written to this file");
+                run.badInput = true;
+                run.reports.set(i, unwritten(report, "changed since harden read it"));
+                return false;
+            }
+            if (how == AtomicWrite.How.IN_PLACE && !quiet) {
+                err.println(report.file() + ": written in place (not replaced) to keep its hard links or its owner");
+            }
+            return true;
+        } catch (IOException e) {
+            err.println(report.file() + ": not written: " + reason(e));
+            run.badInput = true;
+            run.reports.set(i, unwritten(report, "not written: " + reason(e)));
+            return false;
+        }
+    }
+
+    /** The report of a file whose changes did not happen: the summary must not count them. */
+    private static FileReport unwritten(FileReport report, String why) {
+        return new FileReport(report.file(), FileReport.Kind.FAILED, report.original(), null,
+                report.findings().stream().filter(f -> f.status() != Finding.Status.FIXED).toList(), "1:1: " + why);
+    }
+
+    /** Once per folder: removes the temporary files a killed run left beside the files this run writes. */
+    private void cleanUp(Path file, PrintWriter err) {
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder == null || !cleaned.add(folder)) {
+            return;
+        }
+        for (Path backup : AtomicWrite.removeStale(folder, started)) {
+            err.println(backup + ": left by an interrupted harden run that was writing a file in place; if that file"
+                    + " is damaged, its old content is here; delete this copy when done");
+        }
+    }
+
+    static String reason(IOException e) {
+        if (e instanceof AtomicWrite.Refused) {
+            return e.getMessage();
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                .toLowerCase(java.util.Locale.ROOT);
+        return (kind.isBlank() || kind.equals("i o") ? message : kind + ": " + message)
+                + "; the file was left as it was";
     }
 
     private static String text(byte[] bytes) {

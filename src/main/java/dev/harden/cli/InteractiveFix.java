@@ -172,17 +172,21 @@ final class InteractiveFix {
             }
             create.add(g);
         }
-        if (steps.changed()) {
-            if (!AtomicWrite.writeIfUnchanged(path, report.original(), steps.result())) {
+        try {
+            if (steps.changed()) {
+                if (AtomicWrite.writeIfUnchanged(path, report.original(), steps.result()) == null) {
+                    return refuse(report, report.file() + ": changed since harden read it");
+                }
+                written++;
+            } else if (!create.isEmpty() && !AtomicWrite.unchanged(path, report.original())) {
                 return refuse(report, report.file() + ": changed since harden read it");
             }
-            written++;
-        } else if (!create.isEmpty() && !AtomicWrite.unchanged(path, report.original())) {
-            return refuse(report, report.file() + ": changed since harden read it");
-        }
-        for (GeneratedFile g : create) {
-            AtomicWrite.create(path.resolveSibling(g.name()), g.content(), path);
-            written++;
+            for (GeneratedFile g : create) {
+                AtomicWrite.create(path.resolveSibling(g.name()), g.content(), path);
+                written++;
+            }
+        } catch (IOException e) {
+            return refuse(report, report.file() + ": not written: " + FixCommand.reason(e));
         }
         return new Result(steps.report(), Next.GO_ON);
     }

@@ -12,6 +12,7 @@ import dev.harden.profile.RepoConfig;
 import dev.harden.registry.Logins;
 import dev.harden.registry.Registry;
 import dev.harden.rule.RuleCatalog;
+import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import java.io.IOException;
@@ -58,7 +59,8 @@ final class Options {
                         "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).",
                         "-p", "--profile")
                 .option(Path.class, "FILE", null,
-                        "The repository config (default: the nearest .harden.yaml above the first path).", "--config")
+                        "The repository config (default: the nearest .harden.yaml above the first path, up to its git"
+                                + " repository's root; outside a repository, only the path's own folder).", "--config")
                 .option(String.class, "SIZE", "10MB", "Skip files larger than this (default: ${DEFAULT-VALUE}).",
                         "--max-file-size")
                 .flag("Also list skipped files and folders, and why each file was taken as Compose or Kubernetes.", "-v", "--verbose")
@@ -106,6 +108,11 @@ final class Options {
         if (config != null && !Files.isRegularFile(config)) {
             throw new UserException(config + ": no such config file");
         }
+        if (verbose && err != null) {
+            err.println(file.map(f -> "harden: config " + f.toAbsolutePath().normalize())
+                    .orElse("harden: no " + RepoConfig.FILE_NAME + " (looked up to the git repository root, or only in "
+                            + "the folder given outside a repository)"));
+        }
         try {
             return file.isPresent() ? RepoConfig.load(file.get()) : RepoConfig.none();
         } catch (ProfileException e) {
@@ -139,7 +146,7 @@ final class Options {
         if (cfg.imagesFile() != null) {
             Path file = cfg.folder().resolve(cfg.imagesFile());
             try {
-                images = images.with(ImageKnowledge.parse(Files.readAllBytes(file), file.toString()));
+                images = images.with(ImageKnowledge.parse(FileRead.read(file, Limits.DEFAULT.maxBytes()), file.toString()));
             } catch (IOException e) {
                 throw new UserException(file + ": cannot read image knowledge (" + e.getMessage() + ")");
             } catch (YamlException e) {
@@ -240,7 +247,12 @@ final class Options {
         if (!m.matches()) {
             throw new UserException("--max-file-size: '" + text + "' is not a size such as 10MB or 512KB");
         }
-        long n = Long.parseLong(m.group(1));
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new UserException("--max-file-size: '" + text + "' is too large; sizes go up to 8191PB, and 10MB is the default");
+        }
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
         long factor = switch (unit) {
             case "k", "kb" -> 1024L;
@@ -251,6 +263,10 @@ final class Options {
         if (n <= 0) {
             throw new UserException("--max-file-size must be positive");
         }
-        return n * factor;
+        try {
+            return Math.multiplyExact(n, factor);
+        } catch (ArithmeticException e) {
+            throw new UserException("--max-file-size: '" + text + "' is too large; sizes go up to 8191PB, and 10MB is the default");
+        }
     }
 }

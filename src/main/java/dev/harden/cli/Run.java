@@ -9,9 +9,9 @@ import dev.harden.rule.RuleCatalog;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
+import dev.harden.yaml.FileRead;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +45,7 @@ final class Run {
         Progress progress = terminal != null && terminal.progress(quiet)
                 ? new Progress(err, found.files().size(), terminal.width(), null) : null;
         int done = 0;
+        long maxBytes = options.limits().maxBytes();
         for (Path file : found.files()) {
             String name = display(file);
             if (progress != null) {
@@ -53,8 +54,11 @@ final class Run {
             boolean explicit = named.contains(file);
             FileReport report;
             try {
-                byte[] bytes = Files.readAllBytes(file);
+                byte[] bytes = FileRead.read(file, maxBytes);
                 report = hardener.process(file, name, bytes, fix);
+            } catch (FileRead.Refused e) {
+                report = FileReport.failed(name, null, "1:1: " + e.getMessage()
+                        + (e.tooLarge() ? " (raise it with --max-file-size)" : ""));
             } catch (IOException e) {
                 report = FileReport.failed(name, null, "1:1: cannot read (" + e.getClass().getSimpleName() + ")");
             } catch (OutOfMemoryError e) {
@@ -81,7 +85,7 @@ final class Run {
                     if (options.verbose) {
                         err.println(dev.harden.report.Terminal.escape(name + ": " + taken(file, report)));
                     }
-                    if (report.problem() != null && (explicit || options.verbose)) {
+                    if (report.problem() != null) {
                         err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem()));
                     }
                 }

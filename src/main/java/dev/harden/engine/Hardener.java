@@ -12,10 +12,12 @@ import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
 import dev.harden.report.Replacement;
+import dev.harden.report.Json;
 import dev.harden.rule.ComposeHardener;
 import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.yaml.Editor;
+import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
@@ -119,7 +121,18 @@ public final class Hardener {
     public FileReport process(Path path, String name, byte[] bytes, boolean fix, BiFunction<String, String, String> extra,
                               BiPredicate<String, String> chosen) {
         try {
-            return processOrThrow(path, name, bytes, fix, extra, chosen);
+            FileReport report = processOrThrow(path, name, bytes, fix, extra, chosen);
+            if (report.changed() && isJson(name) && !isJson(bytes)) {
+                return report;
+            }
+            if (report.changed() && isJson(name) && !isJson(report.fixed())) {
+                // the editor writes YAML; in a .json file that would leave a file no JSON tool reads
+                FileReport checked = processOrThrow(path, name, bytes, false, extra, chosen);
+                return new FileReport(name, checked.kind(), bytes, null, checked.findings(), "1:1: not fixed: harden"
+                        + " writes YAML syntax, which would make this JSON file invalid JSON; convert it to YAML to let"
+                        + " harden fix it, or make the changes by hand");
+            }
+            return report;
         } catch (RuntimeException | StackOverflowError e) {
             // a bug must not take the other files down with it, nor write this one
             return FileReport.failed(name, bytes, "1:1: internal error (" + e + "); the file was left untouched (a bug: please report it)");
@@ -268,12 +281,25 @@ public final class Hardener {
         return slash < 0 ? name : file.substring(0, slash + 1) + name;
     }
 
+    private static boolean isJson(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".json");
+    }
+
+    private static boolean isJson(byte[] bytes) {
+        try {
+            Json.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static Optional<byte[]> readIfPresent(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Files.readAllBytes(file));
+            return Optional.of(FileRead.read(file, Limits.DEFAULT.maxBytes()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

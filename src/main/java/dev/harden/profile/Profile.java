@@ -2,6 +2,8 @@ package dev.harden.profile;
 
 import dev.harden.manifest.PodSpecPath;
 import dev.harden.report.Severity;
+import dev.harden.yaml.FileRead;
+import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
@@ -95,7 +97,7 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
                         + " or the path of a profile file" + Suggest.didYouMean(ref, BUILT_IN));
             }
             try {
-                data = parseMapping(Files.readAllBytes(path), label);
+                data = parseMapping(FileRead.read(path, Limits.DEFAULT.maxBytes()), label);
             } catch (IOException e) {
                 throw new ProfileException(label + ": cannot read: " + e.getMessage());
             }
@@ -241,12 +243,70 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
                 if (def instanceof Number && !(v instanceof Number)) {
                     throw new ProfileException(label + ": rule '" + id + "': parameter '" + key + "' must be a number, not '" + v + "'");
                 }
+                String invalid = invalid(key, v == null ? "" : v, def);
+                if (invalid != null) {
+                    throw new ProfileException(label + ": rule '" + id + "': parameter '" + key + "' " + invalid + ", not '"
+                            + printable(String.valueOf(v)) + "'");
+                }
                 params.put(key, v == null ? "" : v);
             }
         } else if (m.get("params") != null) {
             throw new ProfileException(label + ": rule '" + id + "': params must be a mapping");
         }
         return new RuleSetting(severity, fix, params);
+    }
+
+    private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+)?([bkmgBKMG]|[kmgKMG][bB]|[KMG]i)?");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/@+-]*");
+
+    /**
+     * Why a parameter value would write nonsense into a manifest (a negative pids limit, memory
+     * "lots"), or null when it is fine. Parameters are known by name across rules.
+     */
+    private static String invalid(String key, Object v, Object def) {
+        String text = String.valueOf(v);
+        if (def instanceof Number) {
+            return v instanceof Number n && n.doubleValue() > 0 && n.doubleValue() == Math.rint(n.doubleValue())
+                    ? null : "must be a whole number above 0";
+        }
+        if (def instanceof List<?>) {
+            if (!(v instanceof List<?> items)) {
+                return "must be a list";
+            }
+            for (Object item : items) {
+                if (item == null || !NAME.matcher(String.valueOf(item)).matches()) {
+                    return "must list names made of letters, digits and ._:/@+-";
+                }
+            }
+            return null;
+        }
+        if (v instanceof Map<?, ?> || v instanceof List<?>) {
+            return "must be a single value";
+        }
+        boolean mayBeEmpty = "".equals(def);
+        if (text.isEmpty()) {
+            return mayBeEmpty ? null : "must not be empty";
+        }
+        return switch (key) {
+            case "memory", "memoryReservation", "tmpfsSize", "maxSize", "memoryRequest", "memoryLimit",
+                 "ephemeralStorageRequest", "ephemeralStorageLimit" -> SIZE.matcher(text).matches()
+                    && text.matches(".*[1-9].*") ? null : "must be a size such as 512M";
+            case "cpus" -> text.matches("[0-9]+(\\.[0-9]+)?") && Double.parseDouble(text) > 0 ? null
+                    : "must be a number of CPUs above 0 such as 1.0";
+            case "cpuRequest", "cpuLimit" -> text.matches("[0-9]+(\\.[0-9]+)?m?") && text.matches(".*[1-9].*") ? null
+                    : "must be a CPU quantity above 0 such as 100m or 1";
+            case "maxFile" -> text.matches("[0-9]+") && text.matches(".*[1-9].*") ? null : "must be a whole number above 0";
+            case "explicit", "explicitFalse" -> text.equals("report") || text.equals("override") ? null : "must be report or override";
+            case "policy" -> text.matches("no|always|unless-stopped|on-failure(:[0-9]+)?") ? null
+                    : "must be no, always, unless-stopped or on-failure";
+            case "uid", "kubernetesUid" -> text.matches("[0-9]+(:[0-9]+)?") && !text.matches("0+(:.*)?") ? null
+                    : "must be a numeric user id other than 0 (root), optionally with a group: 10001:10001";
+            default -> NAME.matcher(text).matches() ? null : "must be made of letters, digits and ._:/@+-";
+        };
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("[\\p{Cc}\\p{Cf}]", "?");
     }
 
     static Map<String, Object> parseMapping(byte[] bytes, String label) throws ProfileException {

@@ -1,5 +1,6 @@
 package dev.harden.profile;
 
+import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
@@ -39,21 +40,31 @@ public record RepoConfig(Path folder, String profile, String imagesFile, List<Ex
         return new RepoConfig(null, null, null, List.of());
     }
 
-    /** Finds {@code .harden.yaml} in a folder or its parents, up to a git root. */
+    /**
+     * Finds {@code .harden.yaml} in a folder or its parents up to the root of the git repository
+     * holding it (the folder with {@code .git}); outside a repository only in the folder itself, so
+     * a config planted in a parent folder (or in /tmp) is never picked up.
+     */
     public static Optional<Path> find(Path start) {
         Path dir = start.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             dir = dir.getParent();
         }
-        while (dir != null) {
-            Path candidate = dir.resolve(FILE_NAME);
+        Path stop = dir;
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.exists(d.resolve(".git"))) {
+                stop = d;
+                break;
+            }
+        }
+        for (Path d = dir; d != null; d = d.getParent()) {
+            Path candidate = d.resolve(FILE_NAME);
             if (Files.isRegularFile(candidate)) {
                 return Optional.of(candidate);
             }
-            if (Files.exists(dir.resolve(".git"))) {
-                return Optional.empty();
+            if (d.equals(stop)) {
+                break;
             }
-            dir = dir.getParent();
         }
         return Optional.empty();
     }
@@ -61,7 +72,7 @@ public record RepoConfig(Path folder, String profile, String imagesFile, List<Ex
     public static RepoConfig load(Path file) throws ProfileException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = FileRead.read(file, Limits.DEFAULT.maxBytes());
         } catch (IOException e) {
             throw new ProfileException(file + ": cannot read: " + e.getMessage());
         }

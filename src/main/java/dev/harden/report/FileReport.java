@@ -10,8 +10,8 @@ import java.util.List;
  * @param original the bytes read, or null when unreadable
  * @param fixed the new bytes when the fix changed the file, else null
  * @param findings every finding, fixed, open or exempted
- * @param problem for skipped and failed files, one line {@code line:col: reason}; for a Kustomize patch, what it
- *     patches; else null
+ * @param problem for skipped and failed files, one line {@code line:col: reason}; for a recognised file, why its
+ *     fix was not kept, or for a Kustomize patch, what it patches; else null
  * @param generated new files the fix wants written next to this one (empty for most files)
  */
 public record FileReport(String file, Kind kind, byte[] original, byte[] fixed, List<Finding> findings, String problem,

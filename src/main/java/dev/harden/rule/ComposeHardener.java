@@ -49,10 +49,11 @@ public final class ComposeHardener {
                              BiFunction<String, String, String> exemption, BiPredicate<String, String> chosen) {
         List<Finding> findings = new ArrayList<>();
         List<ComposeService> services = file.services();
+        int[] starts = keyStarts(file);
         for (ComposeService service : services) {
             List<ComposeService> copies = file.copiesOf(service);
             if (!copies.isEmpty() && copies.stream().allMatch(copy -> sameInputs(service, copy)
-                    && sameExemptions(file, service, copy, exemption))) {
+                    && sameExemptions(file, starts, service, copy, exemption))) {
                 // the copies would get the very same edits, so they get them through the anchor
                 editor.allowAliasesOf(service.node());
             }
@@ -72,7 +73,7 @@ public final class ComposeHardener {
 
                 @Override
                 public boolean exempted(ComposeService other) {
-                    return reason(file, other, ruleId, exemption) != null;
+                    return reason(file, starts, other, ruleId, exemption) != null;
                 }
             };
             for (ComposeService service : services) {
@@ -81,7 +82,7 @@ public final class ComposeHardener {
                 }
                 Optional<ImageRef> ref = ImageRef.parse(file.interpolate(service.image()));
                 ServiceCheck check = new ServiceCheck(new Check.Context(file.yaml(), info, rule.getValue(), editor, fix,
-                        reason(file, service, ruleId, exemption), fileName, findings::add, chosen, pins), service, ref.orElse(null),
+                        reason(file, starts, service, ruleId, exemption), fileName, findings::add, chosen, pins), service, ref.orElse(null),
                         factsOf(service), neighbours);
                 try {
                     logic.check(check);
@@ -109,10 +110,10 @@ public final class ComposeHardener {
     }
 
     /** Whether a copy is exempted from exactly the rules the service is: an edit through the anchor must not reach an exempted copy. */
-    private boolean sameExemptions(ComposeFile file, ComposeService service, ComposeService copy,
+    private boolean sameExemptions(ComposeFile file, int[] starts, ComposeService service, ComposeService copy,
                                    BiFunction<String, String, String> exemption) {
         for (String ruleId : profile.rules().keySet()) {
-            if ((reason(file, service, ruleId, exemption) == null) != (reason(file, copy, ruleId, exemption) == null)) {
+            if ((reason(file, starts, service, ruleId, exemption) == null) != (reason(file, starts, copy, ruleId, exemption) == null)) {
                 return false;
             }
         }
@@ -125,9 +126,9 @@ public final class ComposeHardener {
     }
 
     /** Why a rule does not apply to a service: an inline comment, else the repository config; or null. */
-    private static String reason(ComposeFile file, ComposeService service, String ruleId,
+    private static String reason(ComposeFile file, int[] starts, ComposeService service, String ruleId,
                                  BiFunction<String, String, String> exemption) {
-        String inline = inlineExemption(file, service, ruleId);
+        String inline = inlineExemption(file, starts, service, ruleId);
         return inline != null ? inline : exemption.apply(ruleId, service.name());
     }
 
@@ -135,27 +136,25 @@ public final class ComposeHardener {
      * A {@code # harden:ignore rule-a,rule-b -- reason} comment on a line of the service's block
      * exempts it; the reason is required in spirit and reported as given.
      */
-    private static String inlineExemption(ComposeFile file, ComposeService service, String ruleId) {
+    private static String inlineExemption(ComposeFile file, int[] starts, ComposeService service, String ruleId) {
         String text = file.yaml().text();
         int start = text.lastIndexOf('\n', Math.max(0, service.location().start()) - 1) + 1;
-        int end = blockEnd(file, service);
+        int end = blockEnd(file, starts, service);
         return InlineIgnore.reason(text.substring(start, Math.max(start, Math.min(end, text.length()))), ruleId);
     }
 
     /** Where a service's block ends: the next service's key, or the next top-level key. */
-    private static int blockEnd(ComposeFile file, ComposeService service) {
+    private static int blockEnd(ComposeFile file, int[] starts, ComposeService service) {
         int from = service.location().start();
-        int end = file.yaml().text().length();
-        for (Mapping.Entry e : file.servicesMapping().entries()) {
-            if (e.key().start() > from && e.key().start() < end) {
-                end = e.key().start();
-            }
-        }
-        for (Mapping.Entry e : file.root().entries()) {
-            if (e.key().start() > from && e.key().start() < end) {
-                end = e.key().start();
-            }
-        }
-        return end;
+        int i = java.util.Arrays.binarySearch(starts, from + 1);
+        int next = i >= 0 ? i : -i - 1;
+        return next < starts.length ? starts[next] : file.yaml().text().length();
+    }
+
+    /** The sorted starts of the service keys and top-level keys, once per file rather than once per service and rule. */
+    private static int[] keyStarts(ComposeFile file) {
+        List<Mapping.Entry> all = new ArrayList<>(file.servicesMapping().entries());
+        all.addAll(file.root().entries());
+        return all.stream().mapToInt(e -> e.key().start()).filter(s -> s >= 0).sorted().toArray();
     }
 }

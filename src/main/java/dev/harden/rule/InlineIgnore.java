@@ -21,6 +21,9 @@ final class InlineIgnore {
 
     /** The reason a block's text gives for ignoring a rule, or null when it does not. */
     static String reason(String block, String ruleId) {
+        if (!block.contains("harden:ignore")) {
+            return null;
+        }
         for (String line : block.split("\n")) {
             Matcher m = COMMENT.matcher(line.stripTrailing());
             if (m.find() && names(m.group(1), ruleId)) {

@@ -8,6 +8,7 @@ import dev.harden.report.GeneratedFile;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
+import dev.harden.yaml.Plain;
 import dev.harden.yaml.Scalar;
 import dev.harden.yaml.Sequence;
 import dev.harden.yaml.YamlException;
@@ -35,6 +36,7 @@ final class NetworkPolicies {
     /** What the new file's name ends with: {@code app.yaml} gets {@code app.network-policies.yaml}. */
     static final String SUFFIX = ".network-policies.yaml";
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z][A-Za-z0-9._/-]*");
+    private static final Pattern SPECIAL = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
     private static final Set<String> YAML11_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
 
     /** A Service of the file: where it lives, which pods it selects, and the ports it sends to. */
@@ -91,6 +93,7 @@ final class NetworkPolicies {
         }
         StringBuilder out = new StringBuilder();
         boolean wrote = false;
+        List<Object> all = new ArrayList<>();
         for (Map.Entry<String, List<Workload>> ns : byNamespace.entrySet()) {
             String namespace = ns.getKey();
             String where = namespace.isEmpty() ? "the namespace these manifests are applied to" : "namespace " + namespace;
@@ -125,6 +128,7 @@ final class NetworkPolicies {
                 continue;
             }
             StringBuilder chunk = new StringBuilder();
+            List<Object> expected = new ArrayList<>();
             Set<String> names = new java.util.HashSet<>();
             for (Map.Entry<Map<String, String>, List<Workload>> d : denied.entrySet()) {
                 Workload first = d.getValue().get(0);
@@ -133,16 +137,25 @@ final class NetworkPolicies {
                     name = trim("deny-ingress-to-" + first.kind().toLowerCase(Locale.ROOT) + "-" + first.name());
                     names.add(name);
                 }
-                chunk.append(policy(name, namespace, d.getKey(), List.of()));
+                chunk.append(policy(name, namespace, d.getKey(), List.of(), expected));
             }
             for (Service s : services) {
                 boolean selectsDenied = denied.values().stream().flatMap(List::stream)
                         .anyMatch(w -> selects(s.selector(), w.podLabels()));
                 if (s.namespace().equals(namespace) && !s.ports().isEmpty() && selectsDenied) {
-                    chunk.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports()));
+                    chunk.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports(), expected));
                 }
             }
+            if (!readsBack(chunk.toString(), expected)) {
+                for (Workload w : denied.values().stream().flatMap(List::stream).toList()) {
+                    emit(w, "the pods of " + w.label() + " accept connections from every pod of the cluster; harden cannot"
+                            + " write a NetworkPolicy that reads back as intended (a name, label or port holds characters"
+                            + " YAML cannot carry?), so write one by hand", false, Finding.Status.OPEN, null);
+                }
+                continue;
+            }
             out.append(chunk);
+            all.addAll(expected);
             wrote = true;
             for (Workload w : denied.values().stream().flatMap(List::stream).toList()) {
                 emit(w, fixRun ? "denied ingress to the pods of " + w.label() + " (in " + target + "), except on the"
@@ -155,10 +168,14 @@ final class NetworkPolicies {
             return Optional.empty();
         }
         String lb = file.yaml().text().contains("\r\n") ? "\r\n" : "\n";
-        String header = "# Written by harden (" + RULE + ") for " + inputName + ": ingress to the pods of its workloads is"
-                + "\n# denied, and allowed on the ports each Service of " + inputName + " exposes; other pods of the namespace"
+        String shown = SPECIAL.matcher(inputName).replaceAll("?");
+        String header = "# Written by harden (" + RULE + ") for " + shown + ": ingress to the pods of its workloads is"
+                + "\n# denied, and allowed on the ports each Service of " + shown + " exposes; other pods of the namespace"
                 + "\n# are not affected. Review, then apply it with the manifests.\n";
         String text = (header + out.substring("---\n".length())).replace("\n", lb);
+        if (!readsBack(text, all)) {
+            throw new IllegalStateException("the NetworkPolicy file for " + shown + " does not read back as written");
+        }
         return Optional.of(new GeneratedFile(target, text.getBytes(StandardCharsets.UTF_8), RULE));
     }
 
@@ -318,7 +335,54 @@ final class NetworkPolicies {
         };
     }
 
-    /** One NetworkPolicy document, starting with {@code ---}. */
+    /**
+     * Whether text parses, as UTF-8 bytes, into exactly the expected documents: a generated file
+     * passes the same check as an edit before it is written.
+     */
+    private static boolean readsBack(String text, List<Object> expected) {
+        try {
+            YamlFile parsed = YamlFile.parse(text.getBytes(StandardCharsets.UTF_8), Limits.DEFAULT);
+            return parsed.documents().stream().map(Plain::of).toList().equals(expected);
+        } catch (YamlException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** One NetworkPolicy document, starting with {@code ---}; its plain values are added to {@code expected}. */
+    private static String policy(String name, String namespace, Map<String, String> selector, List<Port> ports,
+                                 List<Object> expected) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        if (!namespace.isEmpty()) {
+            metadata.put("namespace", namespace);
+        }
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("podSelector", selector.isEmpty() ? Map.of() : Map.of("matchLabels", selector));
+        spec.put("policyTypes", List.of("Ingress"));
+        if (!ports.isEmpty()) {
+            List<Object> items = new ArrayList<>();
+            for (Port p : ports) {
+                items.add(Map.of("port", p.named() ? p.port() : number(p.port()), "protocol", p.protocol()));
+            }
+            spec.put("ingress", List.of(Map.of("ports", items)));
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("apiVersion", "networking.k8s.io/v1");
+        document.put("kind", "NetworkPolicy");
+        document.put("metadata", metadata);
+        document.put("spec", spec);
+        expected.add(document);
+        return policy(name, namespace, selector, ports);
+    }
+
+    private static Object number(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return digits;
+        }
+    }
+
     private static String policy(String name, String namespace, Map<String, String> selector, List<Port> ports) {
         StringBuilder y = new StringBuilder("---\n");
         y.append("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ").append(quote(name)).append('\n');
@@ -349,13 +413,16 @@ final class NetworkPolicies {
             return value;
         }
         StringBuilder out = new StringBuilder("\"");
-        for (char ch : value.toCharArray()) {
-            if (ch == '"' || ch == '\\') {
-                out.append('\\').append(ch);
-            } else if (ch < 0x20) {
-                out.append(String.format("\\x%02X", (int) ch));
+        for (int i = 0; i < value.length(); i += Character.charCount(value.codePointAt(i))) {
+            int cp = value.codePointAt(i);
+            if (cp == '"' || cp == '\\') {
+                out.append('\\').append((char) cp);
+            } else if (cp < 0x20 || cp >= 0x7F && cp <= 0x9F) {
+                out.append(String.format("\\x%02X", cp)); // control characters, DEL and NEL are not written raw
+            } else if (cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF) {
+                out.append(String.format("\\u%04X", cp)); // line and paragraph separators, byte order marks
             } else {
-                out.append(ch);
+                out.appendCodePoint(cp); // a lone surrogate becomes '?' in UTF-8, which readsBack refuses
             }
         }
         return out.append('"').toString();

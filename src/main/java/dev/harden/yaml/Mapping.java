@@ -43,7 +43,19 @@ public final class Mapping extends Node {
         }
     }
 
-    final List<Entry> entries = new ArrayList<>();
+    /** The entries, counting their changes so that the key index knows when it is stale. */
+    static final class Entries extends ArrayList<Entry> {
+        private static final long serialVersionUID = 1L;
+
+        int changes() {
+            return modCount;
+        }
+    }
+
+    final Entries entries = new Entries();
+    /** First entry of each key, for mappings too large to scan on every lookup (40,000 services). */
+    private Map<String, Entry> index;
+    private int indexedAt;
     final boolean flow;
     /** A key waiting for its value while the parser builds this mapping. */
     Node pendingKey;
@@ -80,6 +92,19 @@ public final class Mapping extends Node {
 
     /** This mapping's own entry for a key, ignoring merge keys. */
     public Optional<Entry> entry(String key) {
+        if (entries.size() > 16) {
+            if (index == null || indexedAt != entries.changes()) {
+                Map<String, Entry> byKey = new java.util.HashMap<>();
+                for (Entry e : entries) {
+                    if (e.keyText() != null) {
+                        byKey.putIfAbsent(e.keyText(), e);
+                    }
+                }
+                index = byKey;
+                indexedAt = entries.changes();
+            }
+            return Optional.ofNullable(index.get(key));
+        }
         for (Entry e : entries) {
             if (key.equals(e.keyText())) {
                 return Optional.of(e);

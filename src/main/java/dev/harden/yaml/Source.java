@@ -55,6 +55,7 @@ final class Source {
         }
         boolean bom = bytes.length >= 3 && bytes[0] == BOM[0] && bytes[1] == BOM[1] && bytes[2] == BOM[2];
         int offset = bom ? 3 : 0;
+        refuseLoneCarriageReturns(bytes, offset);
         if (isAscii(bytes, offset)) {
             // most manifests are plain ASCII, which is valid UTF-8 as it stands
             return new Source(new String(bytes, offset, bytes.length - offset, StandardCharsets.US_ASCII), bom, false);
@@ -80,6 +81,24 @@ final class Source {
         }
         out.flip();
         return new Source(out.toString(), bom);
+    }
+
+    /**
+     * YAML reads a CR alone as a line break, and harden's positions count LF: rather than misplace
+     * every finding and edit, a file with old Mac line endings is refused with one clear message.
+     */
+    private static void refuseLoneCarriageReturns(byte[] bytes, int from) throws YamlException {
+        int line = 1;
+        int lineStart = from;
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+                lineStart = i + 1;
+            } else if (bytes[i] == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) {
+                throw new YamlException(YamlException.Kind.SYNTAX, line, i - lineStart + 1,
+                        "lone CR line endings are not supported; convert the file to LF (or CRLF) line endings");
+            }
+        }
     }
 
     private static boolean isAscii(byte[] bytes, int from) {

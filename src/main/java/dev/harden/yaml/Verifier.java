@@ -15,14 +15,14 @@ import org.snakeyaml.engine.v2.events.ScalarEvent;
  * parser's events: values, types, anchors, aliases and order, without building a second tree.
  */
 final class Verifier {
-    private static final LoadSettings SETTINGS = LoadSettings.builder().setParseComments(false).setUseMarks(true)
-            .setCodePointLimit(Integer.MAX_VALUE).build();
-
     private final Iterator<Event> events;
     private Event last;
 
     private Verifier(String text) {
-        this.events = new Parse(SETTINGS).parseString(text).iterator();
+        // one buffer for the whole text: see YamlFile's parser settings
+        LoadSettings settings = LoadSettings.builder().setParseComments(false).setUseMarks(true)
+                .setCodePointLimit(Integer.MAX_VALUE).setBufferSize(Math.max(1024, text.length() + 1)).build();
+        this.events = new Parse(settings).parseString(text).iterator();
     }
 
     /**

@@ -183,6 +183,9 @@ public final class YamlFile {
                     .setParseComments(false)
                     .setUseMarks(true)
                     .setCodePointLimit((int) Math.min(Integer.MAX_VALUE - 1, limits.maxBytes()) + 1)
+                    // the reader copies its whole window each time it reads another buffer-full, which over
+                    // a long token (a 5 MB scalar) is quadratic: read the text, already in memory, at once
+                    .setBufferSize(Math.max(1024, source.text.length() + 1))
                     .build();
             for (Event event : new Parse(settings).parseString(source.text)) {
                 switch (event.getEventId()) {

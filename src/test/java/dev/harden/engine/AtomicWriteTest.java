@@ -7,7 +7,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +37,10 @@ class AtomicWriteTest {
     @Test
     void writeIfUnchangedReplacesAFileThatStillHoldsWhatWasReadAndRefusesOneEditedMeanwhile() throws Exception {
         Path file = Files.writeString(dir.resolve("compose.yaml"), "read\n");
-        assertThat(AtomicWrite.writeIfUnchanged(file, "read\n".getBytes(), "fixed\n".getBytes())).isTrue();
+        assertThat(AtomicWrite.writeIfUnchanged(file, "read\n".getBytes(), "fixed\n".getBytes())).isNotNull();
         assertThat(Files.readString(file)).isEqualTo("fixed\n");
         Files.writeString(file, "edited by hand\n");
-        assertThat(AtomicWrite.writeIfUnchanged(file, "fixed\n".getBytes(), "fixed again\n".getBytes())).isFalse();
+        assertThat(AtomicWrite.writeIfUnchanged(file, "fixed\n".getBytes(), "fixed again\n".getBytes())).isNull();
         assertThat(Files.readString(file)).isEqualTo("edited by hand\n");
         assertThat(names()).containsExactly("compose.yaml");
     }
@@ -75,5 +79,80 @@ class AtomicWriteTest {
                 .isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Files.readString(mine)).isEqualTo("# mine\n");
         assertThat(names()).containsExactly("app.network-policies.yaml", "app.yaml");
+    }
+
+    private static int mode(Path file) throws Exception {
+        return (Integer) Files.getAttribute(file, "unix:mode") & 07777;
+    }
+
+    @Test
+    void refusesAFileItsModeMakesReadOnlyEvenWhenRunAsRoot() throws Exception {
+        Path file = Files.writeString(dir.resolve("compose.yaml"), "old\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+        assertThatThrownBy(() -> AtomicWrite.write(file, "new\n".getBytes()))
+                .isInstanceOf(AtomicWrite.Refused.class).hasMessageContaining("read-only (mode 0444)");
+        assertThat(Files.readString(file)).isEqualTo("old\n");
+        assertThat(names()).containsExactly("compose.yaml");
+    }
+
+    @Test
+    void keepsOwnerGroupAndSetuidSetgidAndStickyBits() throws Exception {
+        Path file = Files.writeString(dir.resolve("compose.yaml"), "old\n");
+        Files.setAttribute(file, "unix:uid", 1234);
+        Files.setAttribute(file, "unix:gid", 5678);
+        Files.setAttribute(file, "unix:mode", 07754);
+        AtomicWrite.How how = AtomicWrite.write(file, "new\n".getBytes());
+        assertThat(Files.readString(file)).isEqualTo("new\n");
+        assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(1234);
+        assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(5678);
+        assertThat(Integer.toOctalString(mode(file))).isEqualTo("7754");
+        assertThat(how).isEqualTo(AtomicWrite.How.REPLACED);
+        assertThat(names()).containsExactly("compose.yaml");
+    }
+
+    @Test
+    void aFileWithHardLinksIsWrittenInPlaceSoEveryLinkSeesTheNewContent() throws Exception {
+        Path file = Files.writeString(dir.resolve("compose.yaml"), "old content\n");
+        Path other = Files.createLink(dir.resolve("other.yaml"), file);
+        Object inode = Files.getAttribute(file, "unix:ino");
+        assertThat(AtomicWrite.write(file, "new\n".getBytes())).isEqualTo(AtomicWrite.How.IN_PLACE);
+        assertThat(Files.readString(other)).isEqualTo("new\n");
+        assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(inode);
+        assertThat(Files.getAttribute(file, "unix:nlink")).isEqualTo(2);
+        assertThat(names()).containsExactly("compose.yaml", "other.yaml");
+    }
+
+    @Test
+    void aFileWithALongNameCanBeWritten() throws Exception {
+        Path file = Files.writeString(dir.resolve("x".repeat(240) + ".yaml"), "old\n");
+        AtomicWrite.write(file, "new\n".getBytes());
+        assertThat(Files.readString(file)).isEqualTo("new\n");
+        assertThat(names()).hasSize(1);
+    }
+
+    @Test
+    void temporaryFilesOfAKilledRunAreRemovedAndItsBackupsListedButKept() throws Exception {
+        long gone = deadPid();
+        Instant start = Instant.now();
+        FileTime before = FileTime.from(start.minus(Duration.ofMinutes(5)));
+        Path stale = Files.writeString(dir.resolve(AtomicWrite.TEMP_PREFIX + gone + "-42-compose.yaml"), "half");
+        Path backup = Files.writeString(dir.resolve(AtomicWrite.BACKUP_PREFIX + gone + "-42-compose.yaml"), "old");
+        Path running = Files.writeString(dir.resolve(AtomicWrite.TEMP_PREFIX + ProcessHandle.current().pid() + "-7-a.yaml"), "x");
+        Path fresh = Files.writeString(dir.resolve(AtomicWrite.TEMP_PREFIX + gone + "-43-b.yaml"), "x");
+        for (Path p : List.of(stale, backup, running)) {
+            Files.setLastModifiedTime(p, before);
+        }
+        Files.setLastModifiedTime(fresh, FileTime.from(start.plusSeconds(1)));
+        assertThat(AtomicWrite.removeStale(dir, start)).containsExactly(backup);
+        assertThat(names()).containsExactlyInAnyOrder(backup.getFileName().toString(), running.getFileName().toString(),
+                fresh.getFileName().toString());
+    }
+
+    private static long deadPid() {
+        for (long pid = 4_000_000; ; pid--) {
+            if (ProcessHandle.of(pid).isEmpty()) {
+                return pid;
+            }
+        }
     }
 }
