@@ -149,7 +149,9 @@ class StepwiseTest {
                     FileReport whole = Fixtures.fix(strict, before);
                     // a fix refused halfway keeps the edits it made before the refusal in a whole run
                     // (a mount without readOnlyRootFilesystem); stepwise never enables it, so they differ
-                    Assumptions.assumeFalse(whole.findings().stream().anyMatch(f -> f.message().contains("(not fixed:")));
+                    Assumptions.assumeFalse(whole.findings().stream().anyMatch(f -> f.message().contains("(not fixed:")),
+                            "a fix refused halfway keeps its earlier edits in a whole run (known editor gap: no rollback"
+                            + " in Check.fix), so the whole run and the stepwise run differ here by design");
                     Stepwise steps = stepwise(strict, before);
                     while (steps.next().isPresent()) {
                         assertThat(steps.accept()).isEmpty();
