@@ -264,4 +264,27 @@ class PinningTest {
         assertThat(Files.readString(file)).isEqualTo(text);
         assertThat(r.err()).contains("built here from build:");
     }
+    @Test
+    void aRateLimitedRegistryIsAFindingAndNothingIsWritten() throws IOException {
+        com.sun.net.httpserver.HttpServer limited = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        limited.createContext("/", x -> {
+            x.getResponseHeaders().add("Retry-After", "60");
+            x.sendResponseHeaders(429, -1);
+            x.close();
+        });
+        limited.start();
+        try {
+            String image = "127.0.0.1:" + limited.getAddress().getPort() + "/team/web:1.27";
+            Path file = compose(image);
+
+            Cli r = Cli.run("fix", "--profile", profile(), "--pin", "digest", file.toString());
+
+            assertThat(Files.readString(file)).isEqualTo(expected(image));
+            assertThat(r.err()).contains("rate limited (HTTP 429)");
+            assertThat(Files.exists(dir.resolve(".harden.lock"))).isFalse();
+        } finally {
+            limited.stop(0);
+        }
+    }
 }
