@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,9 +91,9 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
                     && Json.parse(Files.readString(file(digest))) instanceof Map<?, ?> m && m.get("runsAs") instanceof String runsAs
                     && Long.valueOf(FORMAT).equals(m.get("format"))) {
                 return Optional.of(new ImageFacts(name, runsAs, Boolean.TRUE.equals(m.get("dropsPrivileges")),
-                        m.get("nonRootUid") instanceof String u ? u : null, strings(m.get("rootCapabilities")),
-                        strings(m.get("writablePaths")), strings(m.get("dataPaths")), !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")),
-                        true, ints(m.get("ports")), "image", strings(m.get("sources")),
+                        m.get("nonRootUid") instanceof String u ? u : null, ImageKnowledge.strings(m.get("rootCapabilities")),
+                        ImageKnowledge.strings(m.get("writablePaths")), ImageKnowledge.strings(m.get("dataPaths")), !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")),
+                        true, ImageKnowledge.ints(m.get("ports")), "image", ImageKnowledge.strings(m.get("sources")),
                         m.get("notes") instanceof String n ? n : null, null));
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -130,25 +129,5 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         } catch (IOException | UnsupportedOperationException e) {
             log.accept("cannot cache image facts in " + cache + " (" + e.getMessage() + ")");
         }
-    }
-
-    private static List<String> strings(Object o) {
-        List<String> out = new ArrayList<>();
-        if (o instanceof List<?> l) {
-            l.forEach(x -> out.add(String.valueOf(x)));
-        }
-        return out;
-    }
-
-    private static List<Integer> ints(Object o) {
-        List<Integer> out = new ArrayList<>();
-        if (o instanceof List<?> l) {
-            for (Object x : l) {
-                if (x instanceof Number n) {
-                    out.add(n.intValue());
-                }
-            }
-        }
-        return out;
     }
 }

@@ -190,7 +190,7 @@ public final class ImageKnowledge {
         return o instanceof Boolean b ? b : fallback;
     }
 
-    private static List<String> strings(Object o) {
+    static List<String> strings(Object o) {
         List<String> out = new ArrayList<>();
         if (o instanceof List<?> l) {
             l.forEach(x -> out.add(String.valueOf(x)));
@@ -198,7 +198,7 @@ public final class ImageKnowledge {
         return out;
     }
 
-    private static List<Integer> ints(Object o) {
+    static List<Integer> ints(Object o) {
         List<Integer> out = new ArrayList<>();
         if (o instanceof List<?> l) {
             for (Object x : l) {

@@ -1,9 +1,6 @@
 package dev.harden.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,10 +47,7 @@ public final class GitServer implements AutoCloseable {
     public static GitServer start(Path root, String user, String token) throws IOException, InterruptedException {
         Path repos = Files.createDirectories(root.resolve("repos"));
         Files.writeString(root.resolve("users"), user + ":" + token + "\n");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Loopback.freePort();
         String conf = """
                 server.document-root = "%1$s"
                 server.port = %2$d
@@ -75,17 +69,8 @@ public final class GitServer implements AutoCloseable {
         Process p = new ProcessBuilder(LIGHTTPD.toString(), "-D", "-f", file.toString())
                 .redirectErrorStream(true).redirectOutput(root.resolve("lighttpd.out").toFile()).start();
         GitServer server = new GitServer(root, port, p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return server;
-            } catch (IOException e) {
-                if (!p.isAlive()) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+        if (Loopback.awaitListening(port, p, 10)) {
+            return server;
         }
         server.close();
         throw new IOException("lighttpd did not start: " + Files.readString(root.resolve("lighttpd.out")));

@@ -1,9 +1,6 @@
 package dev.harden.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,10 +50,7 @@ public final class RegistryServer implements AutoCloseable {
 
     /** A registry that lets only this user in (basic authentication), storing under {@code root}. */
     public static RegistryServer start(Path root, String user, String password) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Loopback.freePort();
         String auth = "";
         String authorization = null;
         if (user != null) {
@@ -89,17 +83,8 @@ public final class RegistryServer implements AutoCloseable {
         Process p = new ProcessBuilder(BINARY.toString(), "serve", file.toString())
                 .redirectErrorStream(true).redirectOutput(root.resolve("registry.out").toFile()).start();
         RegistryServer server = new RegistryServer(port, p, authorization);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return server;
-            } catch (IOException e) {
-                if (!p.isAlive()) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+        if (Loopback.awaitListening(port, p, 15)) {
+            return server;
         }
         server.close();
         throw new IOException("docker-registry did not start: " + Files.readString(root.resolve("registry.out")));
