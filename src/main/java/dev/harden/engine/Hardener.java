@@ -139,8 +139,43 @@ public final class Hardener {
         }
     }
 
+    /**
+     * A fix refused halfway (an anchor it may not edit, a key it may not override) may already have
+     * edited before the refusal, and those edits would be written without the change they belong to.
+     * So a fixing run in which a fix was refused runs again without that change, and reports the
+     * refusal from the first run; a few rounds at most, since a later fix may see a different file.
+     */
     private FileReport processOrThrow(Path path, String name, byte[] bytes, boolean fix,
                                       BiFunction<String, String, String> extra, BiPredicate<String, String> chosen) {
+        FileReport report = processOnce(path, name, bytes, fix, extra, chosen);
+        Map<String, Finding> refused = new LinkedHashMap<>();
+        for (int round = 0; fix && report.changed() && round < 3; round++) {
+            int before = refused.size();
+            for (Finding f : report.findings()) {
+                if (f.isOpen() && !f.fixable() && f.message().contains(" (not fixed: ")) {
+                    refused.putIfAbsent(f.ruleId() + "\n" + f.subject(), f);
+                }
+            }
+            if (refused.size() == before) {
+                break;
+            }
+            report = processOnce(path, name, bytes, fix, extra,
+                    (rule, subject) -> chosen.test(rule, subject) && !refused.containsKey(rule + "\n" + subject));
+        }
+        if (refused.isEmpty()) {
+            return report;
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Finding f : report.findings()) {
+            Finding first = refused.get(f.ruleId() + "\n" + f.subject());
+            findings.add(first != null && f.isOpen() && f.fixable() ? first : f);
+        }
+        return new FileReport(report.file(), report.kind(), report.original(), report.fixed(), findings, report.problem(),
+                report.generated());
+    }
+
+    private FileReport processOnce(Path path, String name, byte[] bytes, boolean fix,
+                                   BiFunction<String, String, String> extra, BiPredicate<String, String> chosen) {
         YamlFile yaml;
         try {
             yaml = YamlFile.parse(bytes, limits);
