@@ -462,6 +462,18 @@ final class KubernetesRules {
                         + " would stop it", false);
                 continue;
             }
+            boolean explicitRoot = Long.valueOf(0).equals(PodCheck.number(runAsUser(c, k)))
+                    || PodCheck.isFalse(PodCheck.scalar(k.mapping(), "securityContext", "runAsNonRoot"));
+            if (explicitRoot && !(c.facts(k).known() && c.facts(k).dropsPrivileges())) {
+                // a container made root on purpose (an init job that chowns, a sysctl tool) does root
+                // work whose capabilities harden cannot name for an image it does not know to step down
+                c.open(k.mapping(), c.subject(k), "keeps the runtime's default capabilities: it runs as root on purpose ("
+                        + (PodCheck.isFalse(PodCheck.scalar(k.mapping(), "securityContext", "runAsNonRoot"))
+                        ? "runAsNonRoot: false" : "runAsUser: 0") + "), and harden does not know which capabilities its"
+                        + " root work needs (chown needs CHOWN, for one): drop ALL and add those back by hand, or run it"
+                        + " as a non-root user", false);
+                continue;
+            }
             c.fix(k.mapping(), c.subject(k), "keeps the runtime's default capabilities", () -> {
                 Mapping caps = c.editableIn(c.securityContext(k), "capabilities");
                 c.append(caps, "drop", Scalar.plain("ALL"));
