@@ -268,7 +268,23 @@ final class ComposeRules {
         boolean hasMemory = s.get("mem_limit").isPresent() || limits.flatMap(l -> l.lookup("memory")).isPresent();
         boolean hasCpus = s.get("cpus").isPresent() || s.get("cpu_quota").isPresent()
                 || limits.flatMap(l -> l.lookup("cpus")).isPresent();
-        String memory = c.setting().param("memory");
+        String profileMemory = c.setting().param("memory");
+        Optional<JvmHeap.Need> heap = JvmHeap.of(jvmSettings(s));
+        if (heap.isPresent()) {
+            Long set = bytes(s.text("mem_limit"));
+            if (set == null) {
+                set = limits.flatMap(l -> l.lookup("memory")).map(f -> f.value().resolve())
+                        .filter(n -> n instanceof Scalar).map(n -> bytes(((Scalar) n).value())).orElse(null);
+            }
+            if (set != null && set < heap.get().minimum()) {
+                c.open(s.location(), "has a memory limit that leaves less than 64 MiB beyond its own " + heap.get().flag()
+                        + ": the JVM needs more than its heap and will be killed when the heap fills (about "
+                        + heap.get().limitMi() + "M leaves it room)", false);
+            }
+        }
+        Long profileBytes = bytes(profileMemory);
+        String memory = heap.isPresent() && (profileBytes == null || profileBytes < heap.get().limit())
+                ? heap.get().limitMi() + "M" : profileMemory;
         String reservation = c.setting().param("memoryReservation");
         String cpus = c.setting().param("cpus");
         Long limitBytes = bytes(c.value("mem_limit"));
@@ -332,8 +348,38 @@ final class ComposeRules {
                     done.add("reserved memory " + reservation);
                 }
             }
-            return "limited " + String.join(", ", done) + " (tune these to the service)";
+            return "limited " + String.join(", ", done) + (heap.isPresent() && !hasMemory
+                    ? " (the memory limit leaves room for its " + heap.get().flag() + " and the JVM's own memory)" : "")
+                    + " (tune these to the service)";
         });
+    }
+
+    /** The texts a JVM service names its heap in: its command, entrypoint and environment values. */
+    private static List<String> jvmSettings(ComposeService s) {
+        List<String> texts = new ArrayList<>();
+        for (String key : List.of("command", "entrypoint")) {
+            String text = s.text(key);
+            if (text != null) {
+                texts.add(text);
+            }
+            texts.addAll(s.list(key));
+        }
+        s.get("environment").map(Node::resolve).ifPresent(env -> {
+            if (env instanceof Mapping m) {
+                for (Mapping.Entry e : m.entries()) {
+                    if (e.value().resolve() instanceof Scalar v) {
+                        texts.add(v.value());
+                    }
+                }
+            } else if (env instanceof Sequence seq) {
+                for (Node item : seq.items()) {
+                    if (item.resolve() instanceof Scalar v) {
+                        texts.add(v.value());
+                    }
+                }
+            }
+        });
+        return texts;
     }
 
     private static Optional<Mapping> lookupMapping(Mapping m, String key) {

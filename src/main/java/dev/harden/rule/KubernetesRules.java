@@ -676,12 +676,25 @@ final class KubernetesRules {
             Optional<Mapping> limits = PodCheck.mapping(k.mapping(), "resources", "limits");
             List<String[]> addRequests = new ArrayList<>();
             List<String[]> addLimits = new ArrayList<>();
+            Optional<JvmHeap.Need> heap = JvmHeap.of(jvmSettings(k));
             for (Bound b : bounds) {
                 Optional<Scalar> req = requests.flatMap(m -> PodCheck.scalar(m, b.resource()));
                 Optional<Scalar> lim = limits.flatMap(m -> PodCheck.scalar(m, b.resource()));
                 String limit = lim.map(Scalar::value).orElse(null);
-                if (lim.isEmpty() && !b.limit().isBlank()) {
-                    limit = req.isPresent() && larger(req.get().value(), b.limit()) ? req.get().value() : b.limit();
+                String profileLimit = b.limit();
+                if (b.resource().equals("memory") && heap.isPresent()) {
+                    String need = heap.get().limitMi() + "Mi";
+                    if (lim.isPresent() && larger(heap.get().minimum() / (1L << 20) + "Mi", lim.get().value())) {
+                        c.open(lim.get(), c.subject(k), "has a memory limit of " + lim.get().value() + ", which leaves less"
+                                + " than 64 MiB beyond its own " + heap.get().flag() + ": the JVM needs more than its heap and"
+                                + " will be killed when the heap fills (about " + need + " leaves it room)", false);
+                    }
+                    if (profileLimit.isBlank() || larger(need, profileLimit)) {
+                        profileLimit = need;
+                    }
+                }
+                if (lim.isEmpty() && !profileLimit.isBlank()) {
+                    limit = req.isPresent() && larger(req.get().value(), profileLimit) ? req.get().value() : profileLimit;
                     addLimits.add(new String[] {b.resource(), limit});
                 }
                 if (req.isEmpty() && !b.request().isBlank()) {
@@ -715,6 +728,22 @@ final class KubernetesRules {
                 return "requested " + String.join(", ", done) + " (tune these to the workload)";
             });
         }
+    }
+
+    /** The texts a JVM container names its heap in: its command, args and environment values. */
+    private static List<String> jvmSettings(Workload.Container k) {
+        List<String> texts = new ArrayList<>();
+        PodCheck.items(k.mapping(), "command").forEach(v -> texts.add(v.value()));
+        PodCheck.items(k.mapping(), "args").forEach(v -> texts.add(v.value()));
+        Optional<Node> env = PodCheck.at(k.mapping(), "env");
+        if (env.isPresent() && env.get().resolve() instanceof Sequence seq) {
+            for (Node item : seq.items()) {
+                if (item.resolve() instanceof Mapping m) {
+                    PodCheck.scalar(m, "value").ifPresent(v -> texts.add(v.value()));
+                }
+            }
+        }
+        return texts;
     }
 
     /** Whether quantity {@code a} is larger than {@code b}; false when either cannot be read. */

@@ -1,0 +1,72 @@
+package dev.harden.rule;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The memory a JVM service asks for itself ({@code -Xmx}/{@code -Xms} in its command or in
+ * {@code JAVA_OPTS}, {@code ES_JAVA_OPTS} and the like), so that a memory limit harden writes is
+ * never below what the service's own settings demand: a limit under the heap gets it killed.
+ */
+final class JvmHeap {
+    private static final Pattern HEAP = Pattern.compile("-Xm[xs]([0-9]{1,9})([kKmMgGtT]?)\\b");
+    private static final long MI = 1L << 20;
+
+    /**
+     * What the settings demand.
+     *
+     * @param heap the largest heap named, in bytes
+     * @param flag the setting that names it, as written ({@code -Xmx2g})
+     * @param limit the least memory limit that leaves the JVM room beyond its heap, in bytes
+     */
+    record Need(long heap, String flag, long limit) {
+        /** The limit in mebibytes as Compose and Kubernetes both read it ({@code 2752Mi} / {@code 2752M}). */
+        long limitMi() {
+            return limit / MI;
+        }
+
+        /** Below this a limit is certainly too small: the JVM's own memory beyond the heap is never under 64 MiB. */
+        long minimum() {
+            return heap + 64 * MI;
+        }
+    }
+
+    private JvmHeap() {
+    }
+
+    /** The largest heap any of these texts (command words, environment values) sets; empty when none does. */
+    static Optional<Need> of(List<String> texts) {
+        Need best = null;
+        for (String t : texts) {
+            if (t == null) {
+                continue;
+            }
+            Matcher m = HEAP.matcher(t);
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                    case "k" -> 10;
+                    case "m" -> 20;
+                    case "g" -> 30;
+                    case "t" -> 40;
+                    default -> 0;
+                };
+                if (n > (Long.MAX_VALUE >> 42)) {
+                    continue;
+                }
+                long heap = n << shift;
+                if (best == null || heap > best.heap()) {
+                    // the heap plus a third for metaspace, threads, code and buffers, and 64 MiB more,
+                    // rounded up to 64 MiB: the usual advice for a container limit around a fixed heap
+                    long room = heap + heap / 3 + 64 * MI;
+                    long limit = (room + 64 * MI - 1) / (64 * MI) * (64 * MI);
+                    best = new Need(heap, m.group(), limit);
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+}
