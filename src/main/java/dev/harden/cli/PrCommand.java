@@ -161,6 +161,7 @@ final class PrCommand implements Callable<Integer> {
                 change = verified.change();
                 verification = verified.section();
             }
+            change = withLockFile(change, git.workTree());
             Plan planned = Plan.of(change, settings, verification);
             // What goes to the forge and into the commit is redacted like what goes to the terminal.
             Plan plan = new Plan(planned.change(), planned.branch(), redact.apply(planned.title()),
@@ -219,6 +220,32 @@ final class PrCommand implements Callable<Integer> {
             log(err, VerifyReports.summary(verified.results()) + verifier.engine().map(e -> " on " + e).orElse(""));
             return verified;
         }
+    }
+
+    /**
+     * The change with the lock file ({@code .harden.lock}) when this run pinned images it did not
+     * hold yet, so the pull request carries the digests it rests on and later runs give the same bytes.
+     */
+    private Change withLockFile(Change change, Path workTree) {
+        if (change.isEmpty() || !options.pins.lock().changed() || options.lockFile == null) {
+            return change;
+        }
+        Path root = workTree.toAbsolutePath().normalize();
+        Path lock = options.lockFile.toAbsolutePath().normalize();
+        if (!lock.startsWith(root)) {
+            return change;
+        }
+        String path = root.relativize(lock).toString().replace('\\', '/');
+        byte[] original;
+        try {
+            original = Files.isRegularFile(lock) ? Files.readAllBytes(lock) : null;
+        } catch (IOException e) {
+            throw new UserException(lock + ": cannot read the lock file (" + e.getMessage() + ")");
+        }
+        List<Change.FileChange> files = new ArrayList<>(change.files());
+        files.removeIf(f -> f.path().equals(path));
+        files.add(new Change.FileChange(path, original, options.pins.lock().render()));
+        return new Change(change.profile(), files, change.reports(), change.unreadable());
     }
 
     /** Verify ended the command before anything was committed; {@code code} is its exit code. */

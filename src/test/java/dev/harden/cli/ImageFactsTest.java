@@ -21,7 +21,7 @@ class ImageFactsTest {
 
     @Test
     void anUnknownImageThatStepsDownWithGosuKeepsWhatItsEntrypointNeeds(@TempDir Path regRoot) throws Exception {
-        assumeTrue(RegistryServer.available(), "docker-registry is not installed (apt-get install docker-registry; .ci/run does)");
+        assumeTrue(RegistryServer.available(), dev.harden.testing.Needs.REGISTRY);
         assumeTrue(Layers.canChown(), "chown of test files needs root (CI runs as root)");
         byte[] layer = Layers.layer(dir, "pg", true,
                 new Item("etc/passwd", 0, "root:x:0:0:root:/root:/bin/sh\npgx:x:999:999::/var/lib/pgx:/bin/sh\n"),

@@ -30,7 +30,7 @@ class PinningTest {
 
     @BeforeAll
     static void start(@TempDir Path root) throws Exception {
-        assumeTrue(RegistryServer.available(), "docker-registry is not installed (apt-get install docker-registry; .ci/run does)");
+        assumeTrue(RegistryServer.available(), dev.harden.testing.Needs.REGISTRY);
         server = RegistryServer.start(root);
         amd64 = server.pushImage("team/web", "build-amd64", "linux", "amd64", "101", "a".getBytes(StandardCharsets.UTF_8));
         Pushed arm64 = server.pushImage("team/web", "build-arm64", "linux", "arm64", "101", "b".getBytes(StandardCharsets.UTF_8));
@@ -208,7 +208,7 @@ class PinningTest {
 
     @Test
     void aRegistryThatRefusesUsIsAFindingNamingHowToLogInAndNothingIsWritten(@TempDir Path lockedRoot) throws Exception {
-        assumeTrue(RegistryServer.htpasswdAvailable(), "htpasswd is not installed (apt-get install apache2-utils; .ci/run does)");
+        assumeTrue(RegistryServer.htpasswdAvailable(), dev.harden.testing.Needs.HTPASSWD);
         try (RegistryServer locked = RegistryServer.start(lockedRoot, "ci", "pw")) {
             locked.pushImage("team/private", "1.0.0", "linux", "amd64", "0", new byte[] {1});
             Path file = compose(locked.host() + "/team/private:1.0.0");

@@ -127,6 +127,27 @@ class PrCommandTest {
     }
 
     @Test
+    void pinnedImagesComeWithTheLockFileInTheSameCommit(@TempDir Path registryRoot) throws Exception {
+        assumeTrue(dev.harden.testing.RegistryServer.available(), Needs.REGISTRY);
+        try (dev.harden.testing.RegistryServer registry = dev.harden.testing.RegistryServer.start(registryRoot)) {
+            String digest = registry.pushImage("team/web", "1.27", "linux", "amd64", "101",
+                    "layer".getBytes(java.nio.charset.StandardCharsets.UTF_8)).digest();
+            start("shop", Map.of("compose.yaml", "services:\n  web:\n    image: " + registry.host() + "/team/web:1.27\n"));
+            Path profile = dir.resolve("pins-only.yaml");
+            Files.writeString(profile, "apiVersion: harden/v1\nkind: Profile\nname: pins-only\nrules:\n"
+                    + "  image-tag-pinned: {severity: warning, fix: true, params: {pin: digest}}\n");
+
+            Result r = harden(pr("--profile", profile.toString(), "--branch", "harden/pins"));
+
+            assertThat(r.code()).as(r.all()).isZero();
+            String files = GitCli.git(bare, "show", "--name-status", "--format=", "harden/pins");
+            assertThat(files.lines().toList()).containsExactly("A\t.harden.lock", "M\tcompose.yaml");
+            assertThat(GitCli.git(bare, "show", "harden/pins:compose.yaml")).contains("/team/web:1.27@" + digest);
+            assertThat(GitCli.git(bare, "show", "harden/pins:.harden.lock")).contains("digest: " + digest);
+        }
+    }
+
+    @Test
     void verifyRefusesAServiceThatWouldMountTheEngineSocketAndNothingIsCommittedOrPushed() throws Exception {
         start("shop", Map.of("deploy/compose.yaml", COMPOSE + "    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n"));
 

@@ -135,7 +135,7 @@ class ImageInspectionTest {
 
     @Test
     void theSameFactsComeFromARegistryWithoutRunningAnything(@TempDir Path regRoot) throws Exception {
-        assumeTrue(RegistryServer.available(), "docker-registry is not installed (apt-get install docker-registry; .ci/run does)");
+        assumeTrue(RegistryServer.available(), dev.harden.testing.Needs.REGISTRY);
         byte[][] layers = postgresLayers();
         try (RegistryServer server = RegistryServer.start(regRoot)) {
             Layers.push(server, "team/pg", "16.1", POSTGRES_CONFIG, layers);

@@ -29,7 +29,7 @@ class RegistryTest {
 
     @BeforeAll
     static void start(@TempDir Path root) throws Exception {
-        assumeTrue(RegistryServer.available(), "docker-registry is not installed (apt-get install docker-registry; .ci/run does)");
+        assumeTrue(RegistryServer.available(), dev.harden.testing.Needs.REGISTRY);
         server = RegistryServer.start(root);
         amd64 = server.pushImage("team/app", "1.0.0-amd64", "linux", "amd64", "1001", "amd64 layer".getBytes(StandardCharsets.UTF_8));
         arm64 = server.pushImage("team/app", "1.0.0-arm64", "linux", "arm64", "1001", "arm64 layer".getBytes(StandardCharsets.UTF_8));
@@ -132,7 +132,7 @@ class RegistryTest {
 
     @Test
     void aRegistryThatRequiresALoginTakesOneFromTheEnvironmentOrTheDockerConfigAndNeverPrintsIt(@TempDir Path root) throws Exception {
-        assumeTrue(RegistryServer.htpasswdAvailable(), "htpasswd is not installed (apt-get install apache2-utils; .ci/run does)");
+        assumeTrue(RegistryServer.htpasswdAvailable(), dev.harden.testing.Needs.HTPASSWD);
         String secret = "s3cr3t/with@odd:chars";
         try (RegistryServer locked = RegistryServer.start(Files.createDirectories(root.resolve("locked")), "ci", secret)) {
             String digest = locked.pushImage("team/private", "2.0.0", "linux", "amd64", "0", new byte[] {1, 2, 3}).digest();

@@ -12,6 +12,10 @@ public final class Needs {
     public static final String ENGINE = "run 'source .ci/engine.sh' (as root it installs docker.io and starts a private"
             + " engine), or set HARDEN_TEST_DOCKER_HOST to an engine's unix socket";
 
+    public static final String REGISTRY = "docker-registry is not installed: run 'bash .ci/run' (as root it installs"
+            + " it with apt-get), or apt-get install docker-registry";
+    public static final String HTPASSWD = "htpasswd is not installed: run 'bash .ci/run', or apt-get install apache2-utils";
+
     private Needs() {
     }
 }
