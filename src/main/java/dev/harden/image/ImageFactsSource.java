@@ -63,14 +63,23 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         if (!digest.matches("sha256:[0-9a-f]{64}")) {
             return Optional.empty();
         }
+        Optional<ImageFacts> locked = pins.lock().facts(digest);
+        if (locked.isPresent()) {
+            return locked;
+        }
         Optional<ImageFacts> cached = read(ref.name(), digest);
-        if (cached.isPresent() || registry == null) {
+        if (cached.isPresent()) {
+            pins.lock().putFacts(digest, cached.get());
             return cached;
+        }
+        if (registry == null) {
+            return Optional.empty();
         }
         try {
             ImageRef byDigest = new ImageRef(ref.text(), ref.registry(), ref.repository(), ref.tag(), digest);
             ImageFacts facts = new RegistryImages(registry.get()).inspect(byDigest, null);
             write(digest, facts);
+            pins.lock().putFacts(digest, facts);
             return Optional.of(facts);
         } catch (RegistryException e) {
             log.accept("image " + ref.text() + ": no facts from its registry (" + e.getMessage() + "); treated as unknown");

@@ -53,14 +53,17 @@ public final class LockFile {
     }
 
     private final Map<String, Entry> entries;
+    /** Image facts read from images, by image digest: what {@code --image-facts registry} learned. */
+    private final Map<String, ImageFacts> facts;
     private boolean changed;
 
-    private LockFile(Map<String, Entry> entries) {
+    private LockFile(Map<String, Entry> entries, Map<String, ImageFacts> facts) {
         this.entries = entries;
+        this.facts = facts;
     }
 
     public static LockFile empty() {
-        return new LockFile(new TreeMap<>());
+        return new LockFile(new TreeMap<>(), new TreeMap<>());
     }
 
     /**
@@ -76,8 +79,9 @@ public final class LockFile {
             throw new IllegalArgumentException(e.line() + ":" + e.column() + ": " + e.reason());
         }
         TreeMap<String, Entry> entries = new TreeMap<>();
+        TreeMap<String, ImageFacts> facts = new TreeMap<>();
         if (doc == null) {
-            return new LockFile(entries);
+            return new LockFile(entries, facts);
         }
         if (!(doc instanceof Map<?, ?> root) || !"Lock".equals(root.get("kind"))) {
             throw new IllegalArgumentException("not a harden lock file (kind: Lock)");
@@ -102,7 +106,46 @@ public final class LockFile {
                 }
             }
         }
-        return new LockFile(entries);
+        if (root.get("facts") instanceof List<?> list) {
+            int i = 0;
+            for (Object o : list) {
+                i++;
+                if (!(o instanceof Map<?, ?> m) || !(m.get("digest") instanceof String d) || !DIGEST.matcher(d).matches()
+                        || !(m.get("runsAs") instanceof String runsAs) || !runsAs.matches("root|[0-9]{1,9}")) {
+                    throw new IllegalArgumentException("facts entry " + i + " is not one harden wrote");
+                }
+                facts.put(d, new ImageFacts(str(m.get("name")) == null ? "" : str(m.get("name")), runsAs,
+                        Boolean.TRUE.equals(m.get("dropsPrivileges")), m.get("nonRootUid") instanceof String u ? u : null,
+                        ImageKnowledge.strings(m.get("rootCapabilities")), ImageKnowledge.strings(m.get("writablePaths")),
+                        ImageKnowledge.strings(m.get("dataPaths")), !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")),
+                        true, ImageKnowledge.ints(m.get("ports")), "image", ImageKnowledge.strings(m.get("sources")),
+                        m.get("notes") instanceof String n ? n : null, null));
+            }
+        }
+        return new LockFile(entries, facts);
+    }
+
+    /** A value as a one-line JSON literal, which YAML reads as written. */
+    private static String literal(Object v) {
+        if (v instanceof List<?> l) {
+            StringBuilder b = new StringBuilder("[");
+            for (Object o : l) {
+                b.append(b.length() > 1 ? ", " : "").append(literal(o));
+            }
+            return b.append(']').toString();
+        }
+        return dev.harden.report.Json.write(v).strip();
+    }
+
+    /** Facts read from the image of this digest, when a run recorded them. */
+    public synchronized Optional<ImageFacts> facts(String digest) {
+        return Optional.ofNullable(facts.get(digest));
+    }
+
+    /** Records what an image of this digest says of itself, so a later run, offline or not, reads the same. */
+    public synchronized void putFacts(String digest, ImageFacts f) {
+        ImageFacts old = facts.put(digest, f);
+        changed |= !f.equals(old);
     }
 
     private static String str(Object o) {
@@ -145,6 +188,32 @@ public final class LockFile {
             out.append("    digest: ").append(e.digest()).append('\n');
             out.append("    platforms: [").append(String.join(", ", e.platforms())).append("]\n");
             out.append("    resolved: \"").append(e.resolved()).append("\"\n");
+        }
+        if (!facts.isEmpty()) {
+            // each value as a JSON literal, which YAML reads as written: sources and notes are free text
+            out.append("facts:\n");
+            for (Map.Entry<String, ImageFacts> e : facts.entrySet()) {
+                ImageFacts f = e.getValue();
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("digest", e.getKey());
+                m.put("name", f.name());
+                m.put("runsAs", f.runsAs());
+                m.put("dropsPrivileges", f.dropsPrivileges());
+                m.put("nonRootUid", f.nonRootUid());
+                m.put("rootCapabilities", f.rootCapabilities());
+                m.put("writablePaths", f.writablePaths());
+                m.put("dataPaths", f.dataPaths());
+                m.put("readOnlyRootFilesystem", f.readOnlyRootFilesystem());
+                m.put("ports", f.ports().stream().map(Integer::longValue).toList());
+                m.put("sources", f.sources());
+                m.put("notes", f.notes());
+                String sep = "  - ";
+                for (Map.Entry<String, Object> kv : m.entrySet()) {
+                    out.append(sep).append(kv.getKey()).append(": ")
+                            .append(literal(kv.getValue())).append('\n');
+                    sep = "    ";
+                }
+            }
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -54,6 +54,23 @@ class ImageFactsTest {
                     .doesNotContain("+    user:").doesNotContain("read_only");
             assertThat(blind.out()).contains("read_only: true");
             assertThat(r.err()).contains("uid 999 writes /run/pgx");
+
+            // written in place, the facts go into the lock file beside the manifest; offline, with the
+            // registry gone and the user cache emptied, the lock file alone gives the same change
+            String original = Files.readString(file);
+            Cli written = Cli.run("fix", "--profile", "restricted", "--image-facts", "registry", file.toString());
+            assertThat(written.exit()).as(written.err()).isZero();
+            String online = Files.readString(file);
+            String lock = Files.readString(dir.resolve(".harden.lock"));
+            assertThat(lock).contains("facts:", "rootCapabilities: [\"CHOWN\", \"SETGID\", \"SETUID\"]");
+            server.close();
+            String digest = lock.substring(lock.indexOf("digest: sha256:") + "digest: ".length()).substring(0, 71);
+            Files.deleteIfExists(dev.harden.image.ImageFactsSource.defaultCache(System.getenv())
+                    .resolve(digest.replace(':', '-') + ".json"));
+            Files.writeString(file, original);
+            Cli offline = Cli.run("fix", "--profile", "restricted", "--image-facts", "registry", "--offline", file.toString());
+            assertThat(offline.exit()).as(offline.err()).isZero();
+            assertThat(Files.readString(file)).isEqualTo(online).contains("- CHOWN");
         }
     }
 }

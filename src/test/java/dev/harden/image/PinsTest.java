@@ -60,4 +60,21 @@ class PinsTest {
         assertThatThrownBy(() -> LockFile.parse("kind: Profile\n".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kind: Lock");
     }
+
+    @Test
+    void factsReadFromAnImageRoundTripThroughTheLockFileFreeTextIncluded() {
+        LockFile lock = LockFile.empty();
+        lock.put(new LockFile.Entry("team/pg:15", null, D, List.of(), "2026-11-29"));
+        ImageFacts facts = new ImageFacts("team/pg", "root", true, null, List.of("CHOWN", "SETGID", "SETUID"), List.of("/tmp"),
+                List.of("/var/lib/postgresql/data"), false, true, List.of(5432), "image",
+                List.of("image config of " + D + ": USER (none: root)", "image files: \"quoted\": a: b # not a comment"),
+                "uid 999 writes /run/pg\nand more", null);
+        lock.putFacts(D, facts);
+
+        LockFile again = LockFile.parse(lock.render());
+
+        assertThat(again.facts(D)).contains(facts);
+        assertThat(again.entries()).isEqualTo(lock.entries());
+        assertThat(LockFile.parse(again.render()).facts(D)).contains(facts);
+    }
 }
