@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -97,13 +96,9 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         }
         try {
             if (Files.size(file(digest)) < (1 << 20)
-                    && Json.parse(Files.readString(file(digest))) instanceof Map<?, ?> m && m.get("runsAs") instanceof String runsAs
+                    && Json.parse(Files.readString(file(digest))) instanceof Map<?, ?> m
                     && Long.valueOf(FORMAT).equals(m.get("format"))) {
-                return Optional.of(new ImageFacts(name, runsAs, Boolean.TRUE.equals(m.get("dropsPrivileges")),
-                        m.get("nonRootUid") instanceof String u ? u : null, ImageKnowledge.strings(m.get("rootCapabilities")),
-                        ImageKnowledge.strings(m.get("writablePaths")), ImageKnowledge.strings(m.get("dataPaths")), !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")),
-                        true, ImageKnowledge.ints(m.get("ports")), "image", ImageKnowledge.strings(m.get("sources")),
-                        m.get("notes") instanceof String n ? n : null, null));
+                return LearnedFacts.of(m, name);
             }
         } catch (IOException | IllegalArgumentException e) {
             // a damaged cache entry is read again from the registry
@@ -117,17 +112,7 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
-        m.put("digest", digest);
-        m.put("runsAs", f.runsAs());
-        m.put("dropsPrivileges", f.dropsPrivileges());
-        m.put("nonRootUid", f.nonRootUid());
-        m.put("rootCapabilities", f.rootCapabilities());
-        m.put("writablePaths", f.writablePaths());
-        m.put("dataPaths", f.dataPaths());
-        m.put("readOnlyRootFilesystem", f.readOnlyRootFilesystem());
-        m.put("notes", f.notes());
-        m.put("ports", f.ports().stream().map(Integer::longValue).toList());
-        m.put("sources", f.sources());
+        m.putAll(LearnedFacts.plain(digest, f));
         try {
             if (!Files.isDirectory(cache)) {
                 Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -110,16 +110,13 @@ public final class LockFile {
             int i = 0;
             for (Object o : list) {
                 i++;
-                if (!(o instanceof Map<?, ?> m) || !(m.get("digest") instanceof String d) || !DIGEST.matcher(d).matches()
-                        || !(m.get("runsAs") instanceof String runsAs) || !runsAs.matches("root|[0-9]{1,9}")) {
+                Optional<ImageFacts> f = o instanceof Map<?, ?> m && m.get("digest") instanceof String d
+                        && DIGEST.matcher(d).matches() ? LearnedFacts.of(m, m.get("name") instanceof String n ? n : "")
+                        : Optional.empty();
+                if (f.isEmpty()) {
                     throw new IllegalArgumentException("facts entry " + i + " is not one harden wrote");
                 }
-                facts.put(d, new ImageFacts(str(m.get("name")) == null ? "" : str(m.get("name")), runsAs,
-                        Boolean.TRUE.equals(m.get("dropsPrivileges")), m.get("nonRootUid") instanceof String u ? u : null,
-                        ImageKnowledge.strings(m.get("rootCapabilities")), ImageKnowledge.strings(m.get("writablePaths")),
-                        ImageKnowledge.strings(m.get("dataPaths")), !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")),
-                        true, ImageKnowledge.ints(m.get("ports")), "image", ImageKnowledge.strings(m.get("sources")),
-                        m.get("notes") instanceof String n ? n : null, null));
+                facts.put((String) ((Map<?, ?>) o).get("digest"), f.get());
             }
         }
         return new LockFile(entries, facts);
@@ -193,20 +190,7 @@ public final class LockFile {
             // each value as a JSON literal, which YAML reads as written: sources and notes are free text
             out.append("facts:\n");
             for (Map.Entry<String, ImageFacts> e : facts.entrySet()) {
-                ImageFacts f = e.getValue();
-                Map<String, Object> m = new java.util.LinkedHashMap<>();
-                m.put("digest", e.getKey());
-                m.put("name", f.name());
-                m.put("runsAs", f.runsAs());
-                m.put("dropsPrivileges", f.dropsPrivileges());
-                m.put("nonRootUid", f.nonRootUid());
-                m.put("rootCapabilities", f.rootCapabilities());
-                m.put("writablePaths", f.writablePaths());
-                m.put("dataPaths", f.dataPaths());
-                m.put("readOnlyRootFilesystem", f.readOnlyRootFilesystem());
-                m.put("ports", f.ports().stream().map(Integer::longValue).toList());
-                m.put("sources", f.sources());
-                m.put("notes", f.notes());
+                Map<String, Object> m = LearnedFacts.plain(e.getKey(), e.getValue());
                 String sep = "  - ";
                 for (Map.Entry<String, Object> kv : m.entrySet()) {
                     out.append(sep).append(kv.getKey()).append(": ")
