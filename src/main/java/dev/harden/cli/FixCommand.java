@@ -124,7 +124,7 @@ final class FixCommand implements Callable<Integer> {
         }
         out.flush();
         if (!diff) {
-            options.writeLock(err);
+            options.writeLock(err, run.paths.isEmpty() ? null : run.paths.get(0));
         }
         if (markdown) {
             err.flush();

@@ -167,8 +167,9 @@ final class Options {
         ImageKnowledge images = images(cfg);
         pins = pins(cfg);
         if ("registry".equals(imageFacts)) {
+            java.io.PrintWriter warnings = err != null ? err : new java.io.PrintWriter(System.err, true);
             images = images.withFallback(new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()),
-                    line -> System.err.println("harden: " + line)));
+                    line -> warnings.println(dev.harden.report.Terminal.escape("harden: " + line))));
         } else if (imageFacts != null && !imageFacts.equals("shipped")) {
             throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry");
         }
@@ -221,14 +222,17 @@ final class Options {
         return Pins.of(registry, lock, mode, refreshPins, Clock.systemUTC());
     }
 
-    /** Writes the lock file when this run resolved something new; says so on {@code err}. */
-    void writeLock(java.io.PrintWriter err) {
+    /**
+     * Writes the lock file when this run resolved something new, atomically like every file harden
+     * writes (a new one with the owner and mode of {@code like}, a manifest of the run); says so on {@code err}.
+     */
+    void writeLock(java.io.PrintWriter err, Path like) {
         if (pins.lock().changed() && lockFile != null) {
             try {
                 if (Files.exists(lockFile)) {
                     AtomicWrite.write(lockFile, pins.lock().render());
                 } else {
-                    Files.write(lockFile, pins.lock().render(), java.nio.file.StandardOpenOption.CREATE_NEW);
+                    AtomicWrite.create(lockFile, pins.lock().render(), like);
                 }
                 err.println("harden: recorded " + pins.lock().entries().size() + " image pin(s) in " + lockFile);
             } catch (IOException e) {

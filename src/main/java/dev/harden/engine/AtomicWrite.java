@@ -125,7 +125,7 @@ public final class AtomicWrite {
         Path temp = temporary(target);
         try {
             fill(temp, content);
-            PosixFileAttributeView posix = Files.getFileAttributeView(like, PosixFileAttributeView.class);
+            PosixFileAttributeView posix = like == null ? null : Files.getFileAttributeView(like, PosixFileAttributeView.class);
             if (posix != null) {
                 PosixFileAttributes a = posix.readAttributes();
                 try {
