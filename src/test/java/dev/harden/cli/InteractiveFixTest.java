@@ -26,33 +26,7 @@ class InteractiveFixTest {
     private static final String CAP_DROP = "    cap_drop:\n      - ALL\n";
     private static final String NO_NEW_PRIVILEGES = "    security_opt:\n      - no-new-privileges:true\n";
     private static final String PIDS = "    pids_limit: 200\n";
-    /** nginx needs two writable paths (two pod volumes); the side container's env keeps the pod's volumes far below. */
-    private static final String DEPLOYMENT = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: web
-            spec:
-              selector:
-                matchLabels: {app: web}
-              template:
-                metadata:
-                  labels: {app: web}
-                spec:
-                  containers:
-                    - name: nginx
-                      image: nginx:1.27
-                    - name: side
-                      image: example/side:1
-                      env:
-                        - {name: A, value: "1"}
-                        - {name: B, value: "2"}
-                        - {name: C, value: "3"}
-                        - {name: D, value: "4"}
-                        - {name: E, value: "5"}
-                        - {name: F, value: "6"}
-                        - {name: G, value: "7"}
-            """;
+    private static final String DEPLOYMENT = dev.harden.testing.Workloads.NGINX_AND_SIDECAR;
 
     @TempDir
     Path dir;

@@ -22,33 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 class StepwiseTest {
-    /** nginx needs two writable paths (two pod volumes); the side container's env keeps the pod's volumes far below. */
-    static final String DEPLOYMENT = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: web
-            spec:
-              selector:
-                matchLabels: {app: web}
-              template:
-                metadata:
-                  labels: {app: web}
-                spec:
-                  containers:
-                    - name: nginx
-                      image: nginx:1.27
-                    - name: side
-                      image: example/side:1
-                      env:
-                        - {name: A, value: "1"}
-                        - {name: B, value: "2"}
-                        - {name: C, value: "3"}
-                        - {name: D, value: "4"}
-                        - {name: E, value: "5"}
-                        - {name: F, value: "6"}
-                        - {name: G, value: "7"}
-            """;
+    static final String DEPLOYMENT = dev.harden.testing.Workloads.NGINX_AND_SIDECAR;
 
     private static Stepwise stepwise(Profile profile, String text) {
         Hardener hardener = Fixtures.hardener(profile);

@@ -35,4 +35,16 @@ final class Loopback {
         }
         return false;
     }
+
+    /** Stops a server process, forcibly when it does not stop within five seconds. */
+    static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

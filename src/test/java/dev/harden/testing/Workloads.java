@@ -27,6 +27,34 @@ import java.util.Set;
  * unknown fields, and passes the Pod Security Standards restricted level unless harden reported why not.
  */
 public final class Workloads {
+    /** nginx needs two writable paths (two pod volumes); the side container's env keeps the pod's volumes far below. */
+    public static final String NGINX_AND_SIDECAR = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                    - name: nginx
+                      image: nginx:1.27
+                    - name: side
+                      image: example/side:1
+                      env:
+                        - {name: A, value: "1"}
+                        - {name: B, value: "2"}
+                        - {name: C, value: "3"}
+                        - {name: D, value: "4"}
+                        - {name: E, value: "5"}
+                        - {name: F, value: "6"}
+                        - {name: G, value: "7"}
+            """;
+
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static final Map<String, Class<?>> TYPES = Map.of(
             "Pod", io.fabric8.kubernetes.api.model.Pod.class,
