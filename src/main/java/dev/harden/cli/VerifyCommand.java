@@ -123,7 +123,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.flush();
         err.flush();
-        if (run.badInput) {
+        if (run.badInput || run.nothingFound) {
             return HardenCommand.BAD_INPUT;
         }
         boolean unknown = results.stream().anyMatch(r -> r.outcome() == ServiceResult.Outcome.CANNOT_TELL);

@@ -132,5 +132,8 @@ class DiscoveryTest {
         assertThat(r.err()).contains("harden: no Compose file or Kubernetes manifest found in " + dir
                 + " (1 YAML or JSON file was neither; --verbose lists them and the folders not searched)")
                 .doesNotContain("0 files checked");
+        Cli verify = Cli.run("verify", "--docker-host", "unix:///nonexistent/harden-test.sock", dir.toString());
+        assertThat(verify.exit()).as(verify.err()).isEqualTo(2);
+        assertThat(verify.err()).contains("harden: no Compose file or Kubernetes manifest found in " + dir);
     }
 }
