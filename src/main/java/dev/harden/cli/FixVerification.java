@@ -49,8 +49,9 @@ final class FixVerification {
                     run.reports.set(i, verified.report());
                     results.addAll(verified.results());
                     for (VerifiedFix.Dropped d : verified.dropped()) {
-                        lines.add(report.file() + ": " + d.service() + ": left out " + String.join(", ", d.rules())
-                                + " because it stopped the service from starting" + (d.logLine() == null ? "" : ": " + d.logLine()));
+                        lines.add(dev.harden.report.Terminal.escape(report.file() + ": " + d.service() + ": left out "
+                                + String.join(", ", d.rules()) + " because it stopped the service from starting"
+                                + (d.logLine() == null ? "" : ": " + d.logLine())));
                     }
                 }
                 if (verifier.interrupted()) {

@@ -230,9 +230,16 @@ final class PrCommand implements Callable<Integer> {
         if (change.isEmpty() || !options.pins.lock().changed() || options.lockFile == null) {
             return change;
         }
-        Path root = workTree.toAbsolutePath().normalize();
+        Path root;
         Path lock = options.lockFile.toAbsolutePath().normalize();
-        if (!lock.startsWith(root)) {
+        try {
+            root = workTree.toRealPath();
+            // a lock file that is a link could carry bytes from outside the repository into the commit
+            if (Files.isSymbolicLink(lock) || !lock.getParent().toRealPath().startsWith(root)) {
+                return change;
+            }
+            lock = lock.getParent().toRealPath().resolve(lock.getFileName());
+        } catch (IOException e) {
             return change;
         }
         String path = root.relativize(lock).toString().replace('\\', '/');

@@ -135,7 +135,8 @@ final class VerifyCommand implements Callable<Integer> {
         for (ServiceResult r : results) {
             Trial failed = r.after() != null && !r.after().ok() ? r.after() : r.before() != null && !r.before().ok() ? r.before() : null;
             if (failed != null && !failed.logs().isEmpty()) {
-                err.println("harden: " + r.file() + ": " + r.service() + ": its last log lines (secrets masked):");
+                err.println(dev.harden.report.Terminal.escape("harden: " + r.file() + ": " + r.service()
+                        + ": its last log lines (secrets masked):"));
                 failed.logs().forEach(l -> err.println("    " + l));
             }
         }

@@ -211,7 +211,14 @@ public final class Hardener {
             kind = FileReport.Kind.KUBERNETES;
             findings.addAll(kubernetes.run(kubeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
             Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(fileName));
-            kubernetes.networkPolicies(kubeFile, fix, name, fileName, neighbours.apply(neighbour).orElse(null),
+            byte[] existing;
+            try {
+                existing = neighbours.apply(neighbour).orElse(null);
+            } catch (UncheckedIOException e) {
+                return FileReport.failed(name, bytes, "1:1: cannot read " + neighbour.getFileName() + ", the file its"
+                        + " NetworkPolicies would go in (" + e.getCause().getMessage() + "); the file was left untouched");
+            }
+            kubernetes.networkPolicies(kubeFile, fix, name, fileName, existing,
                     (rule, subject) -> exemption(path, rule, subject, extra), findings::add).ifPresent(generated::add);
         } else {
             return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(), recognised.why());
@@ -274,7 +281,7 @@ public final class Hardener {
                     changes.addAll(Replacement.between(report.file(), text, withoutBom(fixed.fixed())));
                 }
                 for (GeneratedFile g : fixed.generated()) {
-                    if (neighbours.apply(path.resolveSibling(g.name())).isEmpty()) {
+                    if (absent(path.resolveSibling(g.name()))) {
                         changes.add(new Replacement(sibling(report.file(), g.name()), 0, 0, withoutBom(g.content())));
                     }
                 }
@@ -282,6 +289,15 @@ public final class Hardener {
             }
         }
         return out;
+    }
+
+    /** Whether nothing is at a neighbour's place; one that cannot be read is there, and never replaced. */
+    private boolean absent(Path file) {
+        try {
+            return neighbours.apply(file).isEmpty();
+        } catch (UncheckedIOException e) {
+            return false;
+        }
     }
 
     private static void assign(List<Finding> findings, List<Replacement> changes, String text, Map<Finding, List<Replacement>> out) {

@@ -1,6 +1,7 @@
 package dev.harden.engine;
 
 import dev.harden.manifest.KubernetesFile;
+import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Plain;
@@ -75,7 +76,7 @@ final class Kustomize {
         collect(k, files, new HashSet<>(), 0);
         for (Path f : files) {
             try {
-                YamlFile yaml = YamlFile.parse(Files.readAllBytes(f), Limits.DEFAULT);
+                YamlFile yaml = YamlFile.parse(FileRead.read(f, Limits.DEFAULT.maxBytes()), Limits.DEFAULT);
                 Optional<KubernetesFile> kube = KubernetesFile.detect(yaml);
                 if (kube.isPresent() && kube.get().allObjects().stream().map(Kustomize::label).anyMatch(named::contains)) {
                     return from.relativize(f).toString().replace('\\', '/') + " (" + named.get(0) + ")";
@@ -119,7 +120,7 @@ final class Kustomize {
                 continue;
             }
             try {
-                if (!(Plain.firstDocument(Files.readAllBytes(file)) instanceof Map<?, ?> m)) {
+                if (!(Plain.firstDocument(FileRead.read(file, Limits.DEFAULT.maxBytes())) instanceof Map<?, ?> m)) {
                     return Optional.empty();
                 }
                 List<Path> patches = new ArrayList<>(paths(dir, m.get("patches")));

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Expands the paths a user names into the YAML and JSON files to read, and the ones that cannot be read. */
 public final class Targets {
@@ -28,7 +27,6 @@ public final class Targets {
             Map.entry(".terraform", "dependencies"), Map.entry("target", "build output"));
     /** How much of a JSON file is read to decide whether it may be a manifest. */
     private static final int JSON_PEEK = 64 * 1024;
-    private static final Pattern COMPOSE_NAME = Pattern.compile("(docker-)?compose([.-].*)?\\.json|.*\\.compose\\.json");
 
     /**
      * The files found and the paths that failed.
@@ -131,7 +129,7 @@ public final class Targets {
      * Most JSON in a repository is package metadata or editor settings, not worth parsing.
      */
     static String jsonCandidate(Path file, String name) {
-        if (COMPOSE_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches()) {
+        if (dev.harden.manifest.Recognition.composeName(name)) {
             return null;
         }
         String head;

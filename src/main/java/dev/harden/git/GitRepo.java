@@ -135,9 +135,11 @@ public final class GitRepo implements AutoCloseable {
     public static GitRepo cloneShallow(String url, String branch, Credentials credentials, Duration timeout)
             throws GitException {
         Redact redact = redaction(url, credentials);
-        Optional<Redact.Userinfo> userinfo = Redact.userinfo(url);
+        // Only HTTP carries a password in the URL; an ssh:// user (git@) is the login name and stays.
+        Optional<Redact.Userinfo> userinfo = url.regionMatches(true, 0, "http", 0, 4) ? Redact.userinfo(url) : Optional.empty();
         String bare = userinfo.map(Redact.Userinfo::url).orElse(url);
-        Credentials effective = userinfo.map(u -> new Credentials(u.user(), u.password() == null ? "" : u.password()))
+        Credentials effective = userinfo.map(u -> u.password() != null ? new Credentials(u.user(), u.password())
+                : credentials != null ? new Credentials(u.user(), credentials.token()) : new Credentials(u.user(), ""))
                 .orElse(credentials);
         Path dir;
         try {

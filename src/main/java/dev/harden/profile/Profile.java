@@ -283,7 +283,9 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
         if (v instanceof Map<?, ?> || v instanceof List<?>) {
             return "must be a single value";
         }
-        boolean mayBeEmpty = "".equals(def);
+        // Kubernetes quantities a profile leaves out on purpose (no CPU limit, say) are written empty
+        boolean mayBeEmpty = "".equals(def) || java.util.Set.of("cpuRequest", "cpuLimit", "memoryRequest", "memoryLimit",
+                "ephemeralStorageRequest", "ephemeralStorageLimit").contains(key);
         if (text.isEmpty()) {
             return mayBeEmpty ? null : "must not be empty";
         }

@@ -129,7 +129,7 @@ public record RepoConfig(Path folder, String profile, String imagesFile, List<Ex
         List<String> out = new ArrayList<>();
         YamlFile yaml;
         try {
-            yaml = YamlFile.parse(Files.readAllBytes(file), Limits.DEFAULT);
+            yaml = YamlFile.parse(FileRead.read(file, Limits.DEFAULT.maxBytes()), Limits.DEFAULT);
         } catch (IOException | YamlException e) {
             return out; // load() has reported it already
         }

@@ -271,7 +271,7 @@ final class ComposeRules {
         String profileMemory = c.setting().param("memory");
         Optional<JvmHeap.Need> heap = JvmHeap.of(jvmSettings(s));
         if (heap.isPresent()) {
-            Long set = bytes(s.text("mem_limit"));
+            Long set = bytes(s.value("mem_limit"));
             if (set == null) {
                 set = limits.flatMap(l -> l.lookup("memory")).map(f -> f.value().resolve())
                         .filter(n -> n instanceof Scalar).map(n -> bytes(((Scalar) n).value())).orElse(null);
@@ -283,7 +283,7 @@ final class ComposeRules {
             }
         }
         Long profileBytes = bytes(profileMemory);
-        String memory = heap.isPresent() && (profileBytes == null || profileBytes < heap.get().limit())
+        String memory = heap.isPresent() && profileBytes != null && profileBytes < heap.get().limit()
                 ? heap.get().limitMi() + "M" : profileMemory;
         String reservation = c.setting().param("memoryReservation");
         String cpus = c.setting().param("cpus");

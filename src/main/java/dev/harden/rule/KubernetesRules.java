@@ -689,7 +689,7 @@ final class KubernetesRules {
                                 + " than 64 MiB beyond its own " + heap.get().flag() + ": the JVM needs more than its heap and"
                                 + " will be killed when the heap fills (about " + need + " leaves it room)", false);
                     }
-                    if (profileLimit.isBlank() || larger(need, profileLimit)) {
+                    if (!profileLimit.isBlank() && larger(need, profileLimit)) {
                         profileLimit = need;
                     }
                 }

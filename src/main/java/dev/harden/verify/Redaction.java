@@ -1,7 +1,6 @@
 package dev.harden.verify;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import dev.harden.report.Redact;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,12 +56,8 @@ final class Redaction {
         if (raw == null) {
             return null;
         }
-        String text = raw;
-        List<String> longestFirst = new ArrayList<>(secrets);
-        longestFirst.sort(Comparator.comparingInt(String::length).reversed());
-        for (String secret : longestFirst) {
-            text = text.replace(secret, MASK);
-        }
+        // harden's one redaction: the values, their URL-encoded forms and every URL's user part
+        String text = Redact.URLS.and(secrets).apply(raw);
         StringBuilder out = new StringBuilder();
         int i = 0;
         for (; i < text.length() && out.length() < max; i++) {

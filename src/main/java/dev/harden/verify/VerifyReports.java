@@ -133,7 +133,9 @@ public final class VerifyReports {
     public static String markdown(List<ServiceResult> results, List<VerifiedFix.Dropped> dropped, String engine) {
         StringBuilder md = new StringBuilder("### Verified on a Docker engine\n\n");
         if (engine != null) {
-            md.append("Each service was started before and after hardening on ").append(engine).append(".\n\n");
+            // the engine's version only: where it listens (a socket path, an internal host) is not for a public page
+            md.append("Each service was started before and after hardening on ").append(engine.replaceFirst(" at .*$", ""))
+                    .append(".\n\n");
         }
         md.append("| service | image | result |\n|---|---|---|\n");
         for (ServiceResult r : results) {

@@ -204,6 +204,19 @@ class FileSafetyTest {
     }
 
     @Test
+    void aProfileMayLeaveAKubernetesQuantityOutWithAnEmptyValue() throws IOException {
+        Path pod = write("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+                + "    - name: app\n      image: example/app:1.2.3\n      args: [\"-Xmx1g\"]\n");
+        Path noCpu = write("no-limits.yaml", "extends: restricted\nrules:\n"
+                + "  resource-limits: {params: {cpuLimit: \"\", memoryLimit: \"\"}}\n");
+
+        Cli r = Cli.run("fix", "--diff", "--profile", noCpu.toString(), pod.toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("requests:").doesNotContain("limits:");
+    }
+
+    @Test
     void aFileWithLoneCarriageReturnsGetsOneClearMessage() throws IOException {
         Path file = write("compose.yaml", "services:\r  web:\r    image: nginx:1.27\r");
         for (String command : List.of("check", "fix")) {
