@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public record RuleSetting(Severity severity, boolean fix, Map<String, Object> params) {
     public RuleSetting {
-        params = Map.copyOf(params);
+        // insertion order is the catalogue's order, which `harden rules ID` prints
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     }
 
     public String param(String name) {
