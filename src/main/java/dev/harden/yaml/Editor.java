@@ -11,8 +11,9 @@ import java.util.function.IntUnaryOperator;
  * <p>Edits inside a node that an alias refers to would change every alias too; they are refused
  * unless {@link #allowShared()} was called for this batch.
  *
- * <p>The editor decides what changes; {@link Spans} finds where in the original text, {@link Renderer}
- * writes the new text, {@link Splices} puts it together and {@link ReparseCheck} checks the result.
+ * <p>The editor decides what changes; {@link Spans} finds where in the original text, {@link SharedNodes}
+ * which nodes aliases reach, {@link Renderer} writes the new text, {@link Splices} puts it together and
+ * {@link ReparseCheck} checks the result.
  */
 public final class Editor {
     private final YamlFile file;
