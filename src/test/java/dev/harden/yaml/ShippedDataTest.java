@@ -2,6 +2,7 @@ package dev.harden.yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.harden.build.ShippedDataCompiler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class ShippedDataTest {
         assertThat(files).hasSizeGreaterThanOrEqualTo(5);
         for (String[] f : files) {
             byte[] yaml = Files.readAllBytes(Path.of(f[0]));
-            assertThat(ShippedData.decode(ShippedData.compile(yaml), yaml)).as(f[0]).isEqualTo(parsed(yaml));
+            assertThat(ShippedData.decode(ShippedDataCompiler.compile(yaml), yaml)).as(f[0]).isEqualTo(parsed(yaml));
         }
     }
 
@@ -76,7 +77,7 @@ class ShippedDataTest {
                 "list: [a, [], {}, [1, [2]]]",
                 "'quoted key': {nested: {deeper: [x]}}",
                 "").getBytes(StandardCharsets.UTF_8);
-        Object decoded = ShippedData.decode(ShippedData.compile(yaml), yaml);
+        Object decoded = ShippedData.decode(ShippedDataCompiler.compile(yaml), yaml);
         assertThat(decoded).isEqualTo(parsed(yaml));
         assertThat(decoded.toString()).contains("shared=1", "own=two", "nan=NaN", "inf=-Infinity", "🐳", "quoted key");
     }
@@ -84,13 +85,13 @@ class ShippedDataTest {
     @Test
     void aFileWithoutDocumentsIsNull() throws Exception {
         byte[] yaml = "# only a comment\n".getBytes(StandardCharsets.UTF_8);
-        assertThat(ShippedData.decode(ShippedData.compile(yaml), yaml)).isNull();
+        assertThat(ShippedData.decode(ShippedDataCompiler.compile(yaml), yaml)).isNull();
     }
 
     @Test
     void aCompiledFormOfOtherOrDamagedBytesIsNeverUsed() throws Exception {
         byte[] yaml = "a: 1\n".getBytes(StandardCharsets.UTF_8);
-        byte[] compiled = ShippedData.compile(yaml);
+        byte[] compiled = ShippedDataCompiler.compile(yaml);
         byte[] edited = "a: 2\n".getBytes(StandardCharsets.UTF_8);
         assertThat(ShippedData.decode(compiled, edited)).isEqualTo(ShippedData.Stale.VALUE);
         assertThat(ShippedData.decode(Arrays.copyOf(compiled, compiled.length - 1), yaml)).isEqualTo(ShippedData.Stale.VALUE);
@@ -105,14 +106,14 @@ class ShippedDataTest {
     @Test
     void readParsesTheYamlWhenItsCompiledFormIsStaleOrMissing() throws Exception {
         byte[] yaml = "a: [1, 2]\n".getBytes(StandardCharsets.UTF_8);
-        byte[] other = ShippedData.compile("a: [1]\n".getBytes(StandardCharsets.UTF_8));
+        byte[] other = ShippedDataCompiler.compile("a: [1]\n".getBytes(StandardCharsets.UTF_8));
         java.util.Map<String, byte[]> files = new java.util.HashMap<>();
         files.put("/x.yaml", yaml);
         assertThat(ShippedData.read(files::get, "/x.yaml")).isEqualTo(parsed(yaml));
         files.put("/x.yaml" + ShippedData.SUFFIX, other);
         assertThat(ShippedData.read(files::get, "/x.yaml")).isEqualTo(parsed(yaml));
         // a compiled form made for these very bytes is what read answers with: no parsing
-        byte[] forged = ShippedData.compile("a: forged\n".getBytes(StandardCharsets.UTF_8));
+        byte[] forged = ShippedDataCompiler.compile("a: forged\n".getBytes(StandardCharsets.UTF_8));
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(yaml);
         java.nio.ByteBuffer.wrap(forged).putInt(4, (int) crc.getValue()).putInt(8, yaml.length);

@@ -9,28 +9,55 @@ import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Checks that a text parses to exactly an expected node tree, by walking the tree alongside the
- * parser's events: values, types, anchors, aliases and order, without building a second tree.
+ * Re-parses an edited text and compares it with the node tree the edits intended, by walking the
+ * tree alongside the parser's events: values, types, anchors, aliases and order, without building a
+ * second tree.
  */
-final class Verifier {
+final class ReparseCheck {
     private final Iterator<Event> events;
     private Event last;
 
-    private Verifier(String text) {
+    private ReparseCheck(String text) {
         // one buffer for the whole text: see YamlFile's parser settings
         LoadSettings settings = LoadSettings.builder().setParseComments(false).setUseMarks(true)
                 .setCodePointLimit(Integer.MAX_VALUE).setBufferSize(Math.max(1024, text.length() + 1)).build();
         this.events = new Parse(settings).parseString(text).iterator();
     }
 
+    /** Refuses an edit's result unless it parses to exactly the documents the edits intended. */
+    static void check(String result, List<Node> documents) throws YamlException {
+        int difference;
+        try {
+            difference = firstDifference(result, documents);
+        } catch (MarkedYamlEngineException e) {
+            if (Boolean.getBoolean("harden.debug")) {
+                System.err.println(result);
+            }
+            var mark = e.getProblemMark().or(e::getContextMark);
+            throw new YamlException(YamlException.Kind.EDIT, mark.map(m -> m.getLine() + 1).orElse(1),
+                    mark.map(m -> m.getColumn() + 1).orElse(1), "harden's edit produced invalid YAML ("
+                    + String.valueOf(e.getProblem()).replaceAll("\\s+", " ") + "); the file was left untouched (a bug: please report it)");
+        } catch (YamlEngineException e) {
+            throw new YamlException(YamlException.Kind.EDIT, 1, 1, "harden's edit produced invalid YAML; the file was left untouched (a bug: please report it)");
+        }
+        if (difference >= 0) {
+            Source out = Source.of(result);
+            int at = out.offset(difference);
+            throw new YamlException(YamlException.Kind.EDIT, out.lineNumber(at), out.column(at) + 1,
+                    "harden's edit did not produce the intended YAML near here; the file was left untouched (a bug: please report it)");
+        }
+    }
+
     /**
      * The parser's index (in code points) of the first event that differs from the expected tree, or
      * -1 when the text matches it. Syntax errors surface as snakeyaml-engine exceptions.
      */
-    static int firstDifference(String text, List<Node> expected) {
-        Verifier v = new Verifier(text);
+    private static int firstDifference(String text, List<Node> expected) {
+        ReparseCheck v = new ReparseCheck(text);
         if (!v.expect(Event.ID.StreamStart)) {
             return v.at();
         }
