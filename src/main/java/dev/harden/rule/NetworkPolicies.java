@@ -27,9 +27,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The NetworkPolicies of network-policy-default-deny: an ingress-denying NetworkPolicy for the pods of each workload of the
- * file (never a whole namespace, whose other pods harden does not see), and an allow rule for the ports
- * each of its Services exposes, written as a new file.
+ * The NetworkPolicies of network-policy-default-deny: for the pods of each workload of the file (never
+ * a whole namespace, whose other pods harden does not see), a NetworkPolicy that denies ingress except
+ * on the ports the Services selecting them expose, written as a new file.
  */
 final class NetworkPolicies {
     private static final String RULE = NetworkPolicyDefaultDeny.ID;
@@ -40,7 +40,7 @@ final class NetworkPolicies {
     private static final Set<String> YAML11_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
 
     /** A Service of the file: where it lives, which pods it selects, and the ports it sends to. */
-    private record Service(String name, String namespace, Map<String, String> selector, List<Port> ports) { }
+    private record Service(String namespace, Map<String, String> selector, List<Port> ports) { }
 
     /** A port traffic reaches pods on: a number or a container port's name, and its protocol. */
     private record Port(String port, boolean named, String protocol) { }
@@ -140,14 +140,16 @@ final class NetworkPolicies {
                     name = trim("deny-ingress-to-" + first.kind().toLowerCase(Locale.ROOT) + "-" + first.name());
                     names.add(name);
                 }
-                chunk.append(policy(name, namespace, d.getKey(), List.of(), expected));
-            }
-            for (Service s : services) {
-                boolean selectsDenied = denied.values().stream().flatMap(List::stream)
-                        .anyMatch(w -> selects(s.selector(), w.podLabels()));
-                if (s.namespace().equals(namespace) && !s.ports().isEmpty() && selectsDenied) {
-                    chunk.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports(), expected));
+                // The Services' ports go into this policy rather than into policies of their own that
+                // select by the Service's selector: any policy that selects a pod isolates it, so those
+                // would isolate pods the Service selects beyond these workloads'.
+                Set<Port> ports = new LinkedHashSet<>();
+                for (Service s : services) {
+                    if (s.namespace().equals(namespace) && d.getValue().stream().anyMatch(w -> selects(s.selector(), w.podLabels()))) {
+                        ports.addAll(s.ports());
+                    }
                 }
+                chunk.append(policy(name, namespace, d.getKey(), new ArrayList<>(ports), expected));
             }
             if (!readsBack(chunk.toString(), expected)) {
                 for (Workload w : denied.values().stream().flatMap(List::stream).toList()) {
@@ -257,9 +259,8 @@ final class NetworkPolicies {
                     }
                 }
             }
-            String name = Lookup.scalar(s, "metadata", "name").map(Scalar::value).orElse("service");
             String namespace = Lookup.scalar(s, "metadata", "namespace").map(Scalar::value).orElse("");
-            out.add(new Service(name, namespace, labels, new ArrayList<>(ports)));
+            out.add(new Service(namespace, labels, new ArrayList<>(ports)));
         }
         return out;
     }
