@@ -4,8 +4,8 @@ import dev.harden.engine.Hardener;
 import dev.harden.engine.Targets;
 import dev.harden.manifest.Recognition;
 import dev.harden.report.FileReport;
-import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
+import dev.harden.rule.RuleRunner;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
@@ -66,7 +66,7 @@ final class Run {
             }
             if (manifest(report)) {
                 String text = new String(report.original(), java.nio.charset.StandardCharsets.UTF_8);
-                if (text.contains("harden:ignore") || text.contains(KubernetesHardener.IGNORE_ANNOTATION)) {
+                if (text.contains("harden:ignore") || text.contains(RuleRunner.IGNORE_ANNOTATION)) {
                     RuleCatalog.builtIn().unknownIgnores(text).forEach(w -> err.println(dev.harden.report.Terminal.escape(name + ":" + w)));
                 }
             }

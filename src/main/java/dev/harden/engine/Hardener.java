@@ -6,6 +6,7 @@ import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.KubernetesFile;
 import dev.harden.manifest.Recognition;
 import dev.harden.manifest.Variables;
+import dev.harden.profile.Exemptions;
 import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
@@ -13,9 +14,8 @@ import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
 import dev.harden.report.Replacement;
 import dev.harden.report.Json;
-import dev.harden.rule.ComposeHardener;
-import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;
+import dev.harden.rule.RuleRunner;
 import dev.harden.yaml.Editor;
 import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
@@ -46,8 +46,7 @@ public final class Hardener {
     private final Profile profile;
     private final RepoConfig config;
     private final Limits limits;
-    private final ComposeHardener compose;
-    private final KubernetesHardener kubernetes;
+    private final RuleRunner rules;
     private final Function<Path, Optional<byte[]>> neighbours;
     private final ImageKnowledge images;
     private final Pins pins;
@@ -75,9 +74,7 @@ public final class Hardener {
         this.config = config;
         this.limits = limits;
         this.images = images;
-        RuleCatalog catalog = RuleCatalog.builtIn();
-        this.compose = new ComposeHardener(profile, images, catalog, pins);
-        this.kubernetes = new KubernetesHardener(profile, images, catalog, pins);
+        this.rules = new RuleRunner(profile, images, RuleCatalog.builtIn(), pins);
     }
 
     /** The same hardener, resolving image tags through these pins (the lock file, a registry) when the profile pins. */
@@ -205,12 +202,12 @@ public final class Hardener {
                 return FileReport.failed(name, bytes, malformed.get());
             }
             kind = FileReport.Kind.COMPOSE;
-            findings.addAll(compose.run(composeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
+            findings.addAll(rules.compose(composeFile, editor, fix, name, exemptions(path, extra), chosen));
         } else if (recognised.kind() == Recognition.Kind.KUBERNETES) {
             KubernetesFile kubeFile = recognised.kubernetes();
             kind = FileReport.Kind.KUBERNETES;
-            findings.addAll(kubernetes.run(kubeFile, editor, fix, name, (rule, subject) -> exemption(path, rule, subject, extra), chosen));
-            Path neighbour = path.resolveSibling(KubernetesHardener.generatedFileName(fileName));
+            findings.addAll(rules.kubernetes(kubeFile, editor, fix, name, exemptions(path, extra), chosen));
+            Path neighbour = path.resolveSibling(RuleRunner.generatedFileName(fileName));
             byte[] existing;
             try {
                 existing = neighbours.apply(neighbour).orElse(null);
@@ -218,8 +215,8 @@ public final class Hardener {
                 return FileReport.failed(name, bytes, "1:1: cannot read " + neighbour.getFileName() + ", the file its"
                         + " NetworkPolicies would go in (" + e.getCause().getMessage() + "); the file was left untouched");
             }
-            kubernetes.networkPolicies(kubeFile, fix, name, fileName, existing,
-                    (rule, subject) -> exemption(path, rule, subject, extra), findings::add).ifPresent(generated::add);
+            rules.generatedFile(kubeFile, fix, name, fileName, existing, exemptions(path, extra), findings::add)
+                    .ifPresent(generated::add);
         } else {
             return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(), recognised.why());
         }
@@ -356,12 +353,10 @@ public final class Hardener {
         }
     }
 
-    private String exemption(Path path, String rule, String subject, BiFunction<String, String, String> extra) {
-        String reason = extra.apply(rule, subject);
-        if (reason != null) {
-            return reason;
-        }
-        return config.exemption(rule, path, subject).map(e -> e.reason()).orElse(null);
+    /** The exemptions of a file: {@code extra}'s reasons, then the repository config's. */
+    private Exemptions exemptions(Path path, BiFunction<String, String, String> extra) {
+        Exemptions given = (rule, subject) -> Optional.ofNullable(extra.apply(rule, subject));
+        return given.orElse(config.exemptions(path));
     }
 
     /**
@@ -378,7 +373,7 @@ public final class Hardener {
             return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(), "1:1: a Kustomize JSON patch (listed in "
                     + listedIn + "); harden never edits JSON patches: it hardens the base");
         }
-        List<Finding> findings = kubernetes.runPatch(kubeFile.get(), name, (rule, subject) -> exemption(path, rule, subject, extra));
+        List<Finding> findings = rules.kubernetesPatch(kubeFile.get(), name, exemptions(path, extra));
         return new FileReport(name, FileReport.Kind.KUBERNETES, bytes, null, findings, "1:1: a Kustomize patch of " + patch.base()
                 + " (listed in " + listedIn + "): harden adds nothing to patches, it hardens the base and reports what the"
                 + " patch sets");

@@ -16,16 +16,15 @@ import java.util.Objects;
  * @param readOnlyRootFilesystem false when known to fail on a read-only root even with its tmpfs paths
  * @param noNewPrivileges false when its entrypoint relies on setuid binaries
  * @param ports container ports it listens on
- * @param evidence {@code documented}, {@code derived} or {@code proven}
+ * @param evidence {@code documented}, {@code derived} or {@code proven} for a knowledge entry, {@code image} when read
+ *     from the image itself, {@code unknown} when nobody recorded anything ({@link #known})
  * @param sources where the facts come from
  * @param notes anything surprising, in one sentence
- * @param proven when, on which engine and with which image the facts were seen to hold; null when
- *     they were only documented or derived from reading the Dockerfile and entrypoint
  */
 public record ImageFacts(String name, String runsAs, boolean dropsPrivileges, String nonRootUid,
                          List<String> rootCapabilities, List<String> writablePaths, List<String> dataPaths,
                          boolean readOnlyRootFilesystem, boolean noNewPrivileges, List<Integer> ports,
-                         String evidence, List<String> sources, String notes, Proof proven) {
+                         String evidence, List<String> sources, String notes) {
     public ImageFacts {
         Objects.requireNonNull(name, "name");
         runsAs = runsAs == null ? "root" : runsAs;
@@ -39,7 +38,7 @@ public record ImageFacts(String name, String runsAs, boolean dropsPrivileges, St
     /** Facts for an image nobody recorded: assume it starts as root, writes /tmp, needs nothing else. */
     public static ImageFacts unknown(String name) {
         return new ImageFacts(name, "root", false, null, List.of(), List.of("/tmp"), List.of(), true, true,
-                List.of(), "unknown", List.of(), null, null);
+                List.of(), "unknown", List.of(), null);
     }
 
     public boolean known() {

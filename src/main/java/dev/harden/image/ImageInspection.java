@@ -159,7 +159,7 @@ final class ImageInspection {
             sources.add("image config" + at + ": built from " + base);
         }
         return new ImageFacts(name, runsAs, stepsDown, nonRootUid, List.copyOf(caps), List.copyOf(writable), List.copyOf(data),
-                needVolume.isEmpty(), true, ports, "image", sources, notes, null);
+                needVolume.isEmpty(), true, ports, "image", sources, notes);
     }
 
     /** An image's own user database. */

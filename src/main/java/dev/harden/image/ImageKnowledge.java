@@ -153,7 +153,6 @@ public final class ImageKnowledge {
         m.put("evidence", f.evidence());
         m.put("sources", f.sources());
         m.put("notes", f.notes());
-        m.put("proven", f.proven());
         return m;
     }
 
@@ -164,22 +163,29 @@ public final class ImageKnowledge {
                 m.put(k, v);
             }
         });
+        checkProof(name, m.get("proven"));
         return new ImageFacts(name, str(m.get("runsAs")), bool(m.get("dropsPrivileges"), false), str(m.get("nonRootUid")),
                 strings(m.get("rootCapabilities")), strings(m.get("writablePaths")), strings(m.get("dataPaths")),
                 bool(m.get("readOnlyRootFilesystem"), true), bool(m.get("noNewPrivileges"), true), ints(m.get("ports")),
                 m.get("evidence") == null ? "documented" : str(m.get("evidence")), strings(m.get("sources")),
-                str(m.get("notes")), proof(name, m.get("proven")));
+                str(m.get("notes")));
     }
 
-    /** A {@code proven:} value: null, or a mapping with {@code date}, {@code engine} and {@code image}. */
-    private static Proof proof(String name, Object value) {
-        if (value == null || value instanceof Proof) {
-            return (Proof) value;
+    /**
+     * Checks a {@code proven:} value: null, or a mapping with {@code date} ({@code YYYY-MM-DD}),
+     * {@code engine} and {@code image}. It records for people when the facts were seen to hold on a
+     * real engine; harden's own decisions do not depend on it.
+     */
+    private static void checkProof(String name, Object value) {
+        if (value == null) {
+            return;
         }
         if (!(value instanceof Map<?, ?> m) || m.get("date") == null || m.get("engine") == null || m.get("image") == null) {
             throw new IllegalArgumentException("image " + name + ": proven must be null or {date, engine, image}, not " + value);
         }
-        return new Proof(String.valueOf(m.get("date")), String.valueOf(m.get("engine")), String.valueOf(m.get("image")));
+        if (!String.valueOf(m.get("date")).matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+            throw new IllegalArgumentException("a proof's date is YYYY-MM-DD, not '" + m.get("date") + "'");
+        }
     }
 
     private static String str(Object o) {

@@ -36,6 +36,6 @@ final class LearnedFacts {
                 m.get("nonRootUid") instanceof String u ? u : null, ImageKnowledge.strings(m.get("rootCapabilities")),
                 ImageKnowledge.strings(m.get("writablePaths")), ImageKnowledge.strings(m.get("dataPaths")),
                 !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")), true, ImageKnowledge.ints(m.get("ports")), "image",
-                ImageKnowledge.strings(m.get("sources")), m.get("notes") instanceof String n ? n : null, null));
+                ImageKnowledge.strings(m.get("sources")), m.get("notes") instanceof String n ? n : null));
     }
 }

@@ -152,6 +152,11 @@ public record RepoConfig(Path folder, String profile, String imagesFile, List<Ex
         return out;
     }
 
+    /** The exemptions of a file: the reason of the first exemption that covers a rule for a subject of it. */
+    public Exemptions exemptions(Path file) {
+        return (ruleId, subject) -> exemption(ruleId, file, subject).map(Exemption::reason);
+    }
+
     /** The exemption that covers a rule for a subject of a file, if any. */
     public Optional<Exemption> exemption(String ruleId, Path file, String subject) {
         Path relative = file;

@@ -6,13 +6,19 @@ import dev.harden.report.Finding;
 import dev.harden.yaml.Editor;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
+import dev.harden.yaml.Scalar;
+import dev.harden.yaml.Sequence;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
-/** What every rule check shares: the profile's setting for the rule, the editor, and reporting. */
+/**
+ * What every rule check shares, for a Compose service and a Kubernetes workload alike: the profile's
+ * setting for the rule, the edits ({@link #set} replaces, {@link #fill} only fills what is empty or
+ * missing, {@link #append} adds to a list), and reporting.
+ */
 abstract class Check {
     /**
      * One rule applied to one file.
@@ -70,11 +76,69 @@ abstract class Check {
 
     /** Refuses to write a key that a mapping only has through a merge key. */
     void refuseMerged(Mapping target, String key) throws YamlException {
-        Optional<Mapping.Found> found = target.lookup(key);
+        refuseInherited(target.lookup(key), key, "merged");
+    }
+
+    /**
+     * Refuses to write a key found somewhere else than where the edit would go (through {@code <<}
+     * or {@code extends}): a local key would hide everything inherited.
+     *
+     * @param how how the key came, as the refusal says it: {@code merged} or {@code inherited}
+     */
+    void refuseInherited(Optional<Mapping.Found> found, String key, String how) throws YamlException {
         if (found.isPresent() && found.get().inherited()) {
             Node at = found.get().entry().key();
             throw new YamlException(YamlException.Kind.EDIT, line(at), column(at),
-                    "'" + key + "' is merged from line " + line(at) + "; fix it there");
+                    "'" + key + "' is " + how + " from line " + line(at) + "; fix it there");
+        }
+    }
+
+    /**
+     * Sets {@code key} in a mapping whatever it holds: replaces an own value, or adds the key; a key
+     * the mapping only has through a merge is refused.
+     */
+    void set(Mapping target, String key, Node value) throws YamlException {
+        refuseMerged(target, key);
+        if (target.entry(key).isPresent()) {
+            editor().replace(target, key, value);
+        } else {
+            editor().put(target, key, value);
+        }
+    }
+
+    /**
+     * Fills {@code key} in a mapping: adds it, or fills it in when it is there with an empty value;
+     * a key that holds something else is refused, to be looked at by a person.
+     */
+    void fill(Mapping target, String key, Node value) throws YamlException {
+        Optional<Mapping.Entry> entry = target.entry(key);
+        if (entry.isEmpty()) {
+            editor().put(target, key, value);
+        } else if (entry.get().value() instanceof Scalar s && s.isNull()) {
+            editor().replace(target, key, value);
+        } else {
+            Node at = entry.get().value();
+            throw new YamlException(YamlException.Kind.EDIT, line(at), column(at),
+                    "'" + key + "' already holds a value harden does not understand");
+        }
+    }
+
+    /** Appends an item to the list under {@code key}, creating the list when it is missing or empty. */
+    void append(Mapping target, String key, Node item) throws YamlException {
+        refuseMerged(target, key);
+        Optional<Mapping.Entry> own = target.entry(key);
+        if (own.isEmpty()) {
+            editor().put(target, key, Sequence.block().with(item));
+            return;
+        }
+        Node value = own.get().value();
+        if (value instanceof Sequence seq) {
+            editor().append(seq, item);
+        } else if (value instanceof Scalar s && s.isNull()) {
+            editor().replace(target, key, Sequence.block().with(item));
+        } else {
+            throw new YamlException(YamlException.Kind.EDIT, line(value), column(value),
+                    "'" + key + "' is not a list here; add the item by hand");
         }
     }
 

@@ -2,17 +2,66 @@ package dev.harden.rule;
 
 import dev.harden.image.ImageRef;
 import dev.harden.image.Pins;
+import dev.harden.manifest.Workload;
+import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The image-tag-pinned rule for a Compose service or a Kubernetes container alike: reports floating
- * tags and, as far as the profile's {@code pin} mode (or {@code --pin}) goes, replaces them with the
+ * image-tag-pinned, for a Compose service or a Kubernetes container alike: reports floating tags
+ * and, as far as the profile's {@code pin} mode (or {@code --pin}) goes, replaces them with the
  * version tag that shares their digest, or pins the digest, from the lock file or the registry.
+ * Whether a tag floats is {@link ImageRef#floating}.
  */
-final class ImageTagPinned {
-    private ImageTagPinned() {
+final class ImageTagPinned extends Rule<ImageTagPinned.Params>
+        implements ComposeRule<ImageTagPinned.Params>, KubernetesRule<ImageTagPinned.Params> {
+
+    /**
+     * @param floating the tag words that always name a channel, lower case
+     * @param pin how far the profile pins: report, tag or digest
+     */
+    record Params(Set<String> floating, Pins.Mode pin) { }
+
+    ImageTagPinned() {
+        super("image-tag-pinned");
+    }
+
+    @Override
+    Params params(RuleSetting setting) {
+        Set<String> words = new LinkedHashSet<>();
+        RuleParams.strings(setting, "floating").forEach(x -> words.add(x.toLowerCase(Locale.ROOT)));
+        return new Params(words, Pins.Mode.parse(String.valueOf(setting.params().getOrDefault("pin", "report")))
+                .orElse(Pins.Mode.REPORT));
+    }
+
+    @Override
+    public void checkService(ServiceCheck c, Params p) {
+        String written = c.service().image();
+        if (written == null || c.image().isEmpty()) {
+            return;
+        }
+        Node at = c.service().get("image").orElse(null);
+        check(c, p, at, c.service().name(), written, c.image().get(), c.service().get("build").isPresent());
+    }
+
+    @Override
+    public boolean reportsOnly() {
+        return true;
+    }
+
+    @Override
+    public void checkPod(PodCheck c, Params p) {
+        for (Workload.Container k : c.containers()) {
+            Optional<ImageRef> ref = c.image(k);
+            if (ref.isPresent()) {
+                Node at = Lookup.at(k.mapping(), "image").orElse(k.mapping());
+                check(c, p, at, c.subject(k), k.image().orElse(""), ref.get(), false);
+            }
+        }
     }
 
     /**
@@ -20,11 +69,11 @@ final class ImageTagPinned {
      * @param written the image as written, variables and all
      * @param builtHere whether the image is built from the manifest (Compose {@code build:}), so no registry has it
      */
-    static void check(Check c, Pins pins, Node at, String subject, String written, ImageRef ref, boolean builtHere) {
-        Optional<String> why = ref.floating(ImageTags.moving(c.setting()));
+    private static void check(Check c, Params p, Node at, String subject, String written, ImageRef ref, boolean builtHere) {
+        Pins pins = c.pins();
+        Optional<String> why = ref.floating(p.floating());
         boolean floating = why.isPresent();
-        Pins.Mode mode = pins.mode(Pins.Mode.parse(String.valueOf(c.setting().params().getOrDefault("pin", "report")))
-                .orElse(Pins.Mode.REPORT));
+        Pins.Mode mode = pins.mode(p.pin());
         String problem = floating ? "image " + ref.text() + " floats: " + why.get()
                 : "image " + ref.text() + " is not pinned to a digest";
         String advice = floating ? "; pin a full version or a digest" : "; pin a digest";
@@ -36,7 +85,7 @@ final class ImageTagPinned {
         }
         if (mode == Pins.Mode.REPORT || builtHere) {
             if (floating) {
-                c.report(at, subject, ImageTags.message(ref, why.get())
+                c.report(at, subject, "image " + ref.text() + " floats: " + why.get() + "; pin a full version or a digest"
                         + (mode != Pins.Mode.REPORT ? " (not pinned: built here from build:, no registry has it)" : ""), false);
             }
             return;

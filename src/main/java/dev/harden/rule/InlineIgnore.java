@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 final class InlineIgnore {
     private static final Pattern COMMENT = Pattern.compile("#\\s*harden:ignore\\s+([a-z0-9,\\s-]+?)(?:\\s+--\\s*(.*))?\\s*$");
     /** The annotation as a line of a block mapping, its value plain or quoted. */
-    private static final Pattern ANNOTATION = Pattern.compile("^\\s*[\"']?" + Pattern.quote(KubernetesHardener.IGNORE_ANNOTATION)
+    private static final Pattern ANNOTATION = Pattern.compile("^\\s*[\"']?" + Pattern.quote(RuleRunner.IGNORE_ANNOTATION)
             + "[\"']?\\s*:\\s*[\"']?([a-z0-9,\\s-]+?)[\"']?\\s*(?:#.*)?$");
 
     private InlineIgnore() {
@@ -48,7 +48,7 @@ final class InlineIgnore {
                 if (!m.find()) {
                     continue;
                 }
-                String where = p == COMMENT ? "'# harden:ignore'" : "annotation " + KubernetesHardener.IGNORE_ANNOTATION;
+                String where = p == COMMENT ? "'# harden:ignore'" : "annotation " + RuleRunner.IGNORE_ANNOTATION;
                 int column = m.start(1);
                 for (String id : m.group(1).split("[,\\s]+")) {
                     int at = lines[i].indexOf(id, column);

@@ -3,6 +3,7 @@ package dev.harden.rule;
 import dev.harden.image.ImageFacts;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.ComposeService;
+import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
@@ -13,17 +14,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Servers that publish no ports belong on a network with no route out. harden moves only services
+ * internal-network: servers that publish no ports belong on a network with no route out. harden moves only services
  * whose image it knows to be a server (a database, a cache), since others may need outbound access,
  * and it never cuts a connection: on Compose's default network the servers move to an internal
  * network and every other service on the default network joins it too; a user-defined network is
  * marked internal in place only when all its members are such servers.
  */
-final class InternalNetwork {
-    private InternalNetwork() {
+final class InternalNetwork extends Rule<InternalNetwork.Params> implements ComposeRule<InternalNetwork.Params> {
+
+    /** @param name the internal network servers on Compose's default network move to */
+    record Params(String name) { }
+
+    InternalNetwork() {
+        super("internal-network");
     }
 
-    static void check(ServiceCheck c) throws YamlException {
+    @Override
+    Params params(RuleSetting setting) {
+        return new Params(setting.param("name"));
+    }
+
+    @Override
+    public void checkService(ServiceCheck c, Params p) throws YamlException {
         ComposeService s = c.service();
         if (s.get("network_mode").isPresent() || !s.publishedPorts().isEmpty() || s.isFragment()) {
             return;
@@ -41,7 +53,7 @@ final class InternalNetwork {
             return;
         }
         if (networks.isEmpty()) {
-            checkOnDefaultNetwork(c);
+            checkOnDefaultNetwork(c, p.name());
             return;
         }
         for (String name : networks) {
@@ -75,7 +87,7 @@ final class InternalNetwork {
         }
         c.fix(c.service().location(), message, () -> {
             Mapping def = c.editor().mappingAt(c.editor().mappingAt(file.root(), "networks"), name);
-            c.putIn(def, "internal", Scalar.bool(true));
+            c.fill(def, "internal", Scalar.bool(true));
             return "marked network '" + name + "' internal: all its services are servers that publish no ports";
         });
     }
@@ -84,9 +96,8 @@ final class InternalNetwork {
      * Splits Compose's default network in one step: every server on it moves to the internal network,
      * and every other service on it joins the internal network as well, so no pair loses its path.
      */
-    private static void checkOnDefaultNetwork(ServiceCheck c) throws YamlException {
+    private static void checkOnDefaultNetwork(ServiceCheck c, String internal) throws YamlException {
         ComposeFile file = c.file();
-        String internal = c.setting().param("name");
         String message = "publishes no ports but sits on the default network, which has a route out";
         boolean othersUseDefaultExplicitly = file.services().stream().anyMatch(o -> networksOf(o).contains("default"));
         Optional<Mapping> existing = definition(file, internal);
@@ -99,7 +110,7 @@ final class InternalNetwork {
         c.fix(c.service().location(), message, () -> {
             Mapping networks = c.editor().mappingAt(file.root(), "networks");
             if (networks.get(internal).isEmpty()) {
-                c.putIn(c.editor().mappingAt(networks, internal), "internal", Scalar.bool(true));
+                c.fill(c.editor().mappingAt(networks, internal), "internal", Scalar.bool(true));
             }
             List<String> moved = new ArrayList<>();
             List<String> joined = new ArrayList<>();
@@ -109,10 +120,10 @@ final class InternalNetwork {
                 }
                 Mapping own = c.editor().mappingAt(file.servicesMapping(), o.name());
                 if (movable(c, o)) {
-                    c.putIn(own, "networks", Sequence.block().with(Scalar.string(internal)));
+                    c.fill(own, "networks", Sequence.block().with(Scalar.string(internal)));
                     moved.add(o.name());
                 } else {
-                    c.putIn(own, "networks", Sequence.block().with(Scalar.string("default")).with(Scalar.string(internal)));
+                    c.fill(own, "networks", Sequence.block().with(Scalar.string("default")).with(Scalar.string(internal)));
                     joined.add(o.name());
                 }
             }

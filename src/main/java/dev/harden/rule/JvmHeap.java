@@ -1,5 +1,12 @@
 package dev.harden.rule;
 
+import dev.harden.manifest.ComposeService;
+import dev.harden.manifest.Workload;
+import dev.harden.yaml.Mapping;
+import dev.harden.yaml.Node;
+import dev.harden.yaml.Scalar;
+import dev.harden.yaml.Sequence;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -69,4 +76,50 @@ final class JvmHeap {
         }
         return Optional.ofNullable(best);
     }
+
+    /** The texts a JVM service names its heap in: its command, entrypoint and environment values. */
+    static List<String> settings(ComposeService s) {
+        List<String> texts = new ArrayList<>();
+        for (String key : List.of("command", "entrypoint")) {
+            String text = s.text(key);
+            if (text != null) {
+                texts.add(text);
+            }
+            texts.addAll(s.list(key));
+        }
+        s.get("environment").map(Node::resolve).ifPresent(env -> {
+            if (env instanceof Mapping m) {
+                for (Mapping.Entry e : m.entries()) {
+                    if (e.value().resolve() instanceof Scalar v) {
+                        texts.add(v.value());
+                    }
+                }
+            } else if (env instanceof Sequence seq) {
+                for (Node item : seq.items()) {
+                    if (item.resolve() instanceof Scalar v) {
+                        texts.add(v.value());
+                    }
+                }
+            }
+        });
+        return texts;
+    }
+
+    /** The texts a JVM container names its heap in: its command, args and environment values. */
+    static List<String> settings(Workload.Container k) {
+        List<String> texts = new ArrayList<>();
+        Lookup.items(k.mapping(), "command").forEach(v -> texts.add(v.value()));
+        Lookup.items(k.mapping(), "args").forEach(v -> texts.add(v.value()));
+        Optional<Node> env = Lookup.at(k.mapping(), "env");
+        if (env.isPresent() && env.get().resolve() instanceof Sequence seq) {
+            for (Node item : seq.items()) {
+                if (item.resolve() instanceof Mapping m) {
+                    Lookup.scalar(m, "value").ifPresent(v -> texts.add(v.value()));
+                }
+            }
+        }
+        return texts;
+    }
+
+    /** Whether quantity {@code a} is larger than {@code b}; false when either cannot be read. */
 }

@@ -22,17 +22,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * network-policy-default-deny: an ingress-denying NetworkPolicy for the pods of each workload of the
- * file (never a whole namespace, whose other pods harden does not see), and an allow rule for the ports
- * each of its Services exposes, written as a new file.
+ * The NetworkPolicies of network-policy-default-deny: for the pods of each workload of the file (never
+ * a whole namespace, whose other pods harden does not see), a NetworkPolicy that denies ingress except
+ * on the ports the Services selecting them expose, written as a new file.
  */
 final class NetworkPolicies {
-    static final String RULE = "network-policy-default-deny";
+    private static final String RULE = NetworkPolicyDefaultDeny.ID;
     /** What the new file's name ends with: {@code app.yaml} gets {@code app.network-policies.yaml}. */
     static final String SUFFIX = ".network-policies.yaml";
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z][A-Za-z0-9._/-]*");
@@ -40,7 +40,7 @@ final class NetworkPolicies {
     private static final Set<String> YAML11_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
 
     /** A Service of the file: where it lives, which pods it selects, and the ports it sends to. */
-    private record Service(String name, String namespace, Map<String, String> selector, List<Port> ports) { }
+    private record Service(String namespace, Map<String, String> selector, List<Port> ports) { }
 
     /** A port traffic reaches pods on: a number or a container port's name, and its protocol. */
     private record Port(String port, boolean named, String protocol) { }
@@ -49,19 +49,22 @@ final class NetworkPolicies {
     private final RuleSetting setting;
     private final boolean fixRun;
     private final String fileName;
+    private final String inputName;
+    private final byte[] existing;
     private final List<Workload> workloads;
-    private final BiFunction<Workload, String, String> exemptions;
+    private final Function<Workload, String> exemptions;
     private final Consumer<Finding> sink;
 
-    NetworkPolicies(KubernetesFile file, RuleSetting setting, boolean fixRun, String fileName,
-                    List<Workload> workloads, BiFunction<Workload, String, String> exemptions, Consumer<Finding> sink) {
-        this.file = file;
-        this.setting = setting;
-        this.fixRun = fixRun;
-        this.fileName = fileName;
-        this.workloads = workloads;
-        this.exemptions = exemptions;
-        this.sink = sink;
+    NetworkPolicies(GeneratedFileRule.Input input) {
+        this.file = input.file();
+        this.setting = input.setting();
+        this.fixRun = input.fixRun();
+        this.fileName = input.fileName();
+        this.inputName = input.inputName();
+        this.existing = input.existing();
+        this.workloads = input.workloads();
+        this.exemptions = input.exemptReason();
+        this.sink = input.sink();
     }
 
     /** The new file's name for an input file's name. */
@@ -70,7 +73,7 @@ final class NetworkPolicies {
         return stem + SUFFIX;
     }
 
-    Optional<GeneratedFile> generate(String inputName, byte[] existing) {
+    Optional<GeneratedFile> generate() {
         if (workloads.isEmpty() || inputName.endsWith(SUFFIX)) {
             return Optional.empty();
         }
@@ -103,7 +106,7 @@ final class NetworkPolicies {
             }
             Map<Map<String, String>, List<Workload>> denied = new LinkedHashMap<>();
             for (Workload w : ns.getValue()) {
-                String exempt = exemptions.apply(w, RULE);
+                String exempt = exemptions.apply(w);
                 if (isolated(policies, namespace, w.podLabels())) {
                     continue;
                 }
@@ -137,14 +140,16 @@ final class NetworkPolicies {
                     name = trim("deny-ingress-to-" + first.kind().toLowerCase(Locale.ROOT) + "-" + first.name());
                     names.add(name);
                 }
-                chunk.append(policy(name, namespace, d.getKey(), List.of(), expected));
-            }
-            for (Service s : services) {
-                boolean selectsDenied = denied.values().stream().flatMap(List::stream)
-                        .anyMatch(w -> selects(s.selector(), w.podLabels()));
-                if (s.namespace().equals(namespace) && !s.ports().isEmpty() && selectsDenied) {
-                    chunk.append(policy(trim("allow-ingress-to-" + s.name()), namespace, s.selector(), s.ports(), expected));
+                // The Services' ports go into this policy rather than into policies of their own that
+                // select by the Service's selector: any policy that selects a pod isolates it, so those
+                // would isolate pods the Service selects beyond these workloads'.
+                Set<Port> ports = new LinkedHashSet<>();
+                for (Service s : services) {
+                    if (s.namespace().equals(namespace) && d.getValue().stream().anyMatch(w -> selects(s.selector(), w.podLabels()))) {
+                        ports.addAll(s.ports());
+                    }
                 }
+                chunk.append(policy(name, namespace, d.getKey(), new ArrayList<>(ports), expected));
             }
             if (!readsBack(chunk.toString(), expected)) {
                 for (Workload w : denied.values().stream().flatMap(List::stream).toList()) {
@@ -185,10 +190,10 @@ final class NetworkPolicies {
      */
     private static Map<String, String> selector(Workload w) {
         Map<String, String> labels = new LinkedHashMap<>();
-        Optional<Mapping> spec = PodCheck.mapping(w.object(), "spec");
-        Optional<Mapping> own = spec.flatMap(m -> PodCheck.mapping(m, "selector", "matchLabels"))
-                .or(() -> spec.flatMap(m -> PodCheck.mapping(m, "selector")).filter(m -> w.kind().equals("ReplicationController")));
-        own.ifPresent(m -> m.effectiveKeys().forEach(k -> PodCheck.scalar(m, k).ifPresent(v -> labels.put(k, v.value()))));
+        Optional<Mapping> spec = Lookup.mapping(w.object(), "spec");
+        Optional<Mapping> own = spec.flatMap(m -> Lookup.mapping(m, "selector", "matchLabels"))
+                .or(() -> spec.flatMap(m -> Lookup.mapping(m, "selector")).filter(m -> w.kind().equals("ReplicationController")));
+        own.ifPresent(m -> m.effectiveKeys().forEach(k -> Lookup.scalar(m, k).ifPresent(v -> labels.put(k, v.value()))));
         Map<String, String> pod = w.podLabels();
         boolean usable = !labels.isEmpty() && labels.entrySet().stream().allMatch(e -> e.getValue().equals(pod.get(e.getKey())));
         return usable ? labels : pod;
@@ -197,14 +202,14 @@ final class NetworkPolicies {
     /** Open notes for container ports that no Service of the file sends traffic to: the default deny blocks them. */
     private void reportUnexposedPorts(List<Workload> members, List<Service> services) {
         for (Workload w : members) {
-            if (exemptions.apply(w, RULE) != null || PodCheck.scalar(w.podSpec(), "hostNetwork")
+            if (exemptions.apply(w) != null || Lookup.scalar(w.podSpec(), "hostNetwork")
                     .filter(s -> s.value().equalsIgnoreCase("true")).isPresent()) {
                 continue;
             }
             List<Service> selecting = services.stream().filter(s -> s.namespace().equals(w.namespace().orElse(""))
                     && selects(s.selector(), w.podLabels())).toList();
             for (Workload.Container k : w.containers()) {
-                Optional<Node> ports = PodCheck.at(k.mapping(), "ports");
+                Optional<Node> ports = Lookup.at(k.mapping(), "ports");
                 if (ports.isEmpty() || !(ports.get() instanceof Sequence seq)) {
                     continue;
                 }
@@ -212,12 +217,12 @@ final class NetworkPolicies {
                     if (!(item.resolve() instanceof Mapping p)) {
                         continue;
                     }
-                    String number = PodCheck.scalar(p, "containerPort").map(Scalar::value).orElse("");
-                    String name = PodCheck.scalar(p, "name").map(Scalar::value).orElse("");
+                    String number = Lookup.scalar(p, "containerPort").map(Scalar::value).orElse("");
+                    String name = Lookup.scalar(p, "name").map(Scalar::value).orElse("");
                     boolean exposed = selecting.stream().flatMap(s -> s.ports().stream())
                             .anyMatch(sp -> sp.port().equals(number) || sp.named() && sp.port().equals(name));
                     if (!exposed && !number.isEmpty()) {
-                        Node at = PodCheck.at(p, "containerPort").orElse(p);
+                        Node at = Lookup.at(p, "containerPort").orElse(p);
                         sink.accept(new Finding(fileName, line(at), column(at), RULE, setting.severity(),
                                 "port " + number + (name.isEmpty() ? "" : " (" + name + ")") + " of " + k.name()
                                 + " is exposed by no Service in this file, so a default deny blocks it; allow who calls it"
@@ -235,28 +240,27 @@ final class NetworkPolicies {
             if (!s.get("apiVersion").filter(n -> n instanceof Scalar v && v.value().equals("v1")).isPresent()) {
                 continue;
             }
-            Optional<Mapping> selector = PodCheck.mapping(s, "spec", "selector");
+            Optional<Mapping> selector = Lookup.mapping(s, "spec", "selector");
             if (selector.isEmpty() || selector.get().effectiveKeys().isEmpty()) {
                 continue;
             }
             Map<String, String> labels = new LinkedHashMap<>();
             for (String key : selector.get().effectiveKeys()) {
-                PodCheck.scalar(selector.get(), key).ifPresent(v -> labels.put(key, v.value()));
+                Lookup.scalar(selector.get(), key).ifPresent(v -> labels.put(key, v.value()));
             }
             Set<Port> ports = new LinkedHashSet<>();
-            Optional<Node> list = PodCheck.at(s, "spec", "ports");
+            Optional<Node> list = Lookup.at(s, "spec", "ports");
             if (list.isPresent() && list.get() instanceof Sequence seq) {
                 for (Node item : seq.items()) {
                     if (item.resolve() instanceof Mapping p) {
-                        Optional<Scalar> target = PodCheck.scalar(p, "targetPort").or(() -> PodCheck.scalar(p, "port"));
-                        String protocol = PodCheck.scalar(p, "protocol").map(Scalar::value).orElse("TCP");
+                        Optional<Scalar> target = Lookup.scalar(p, "targetPort").or(() -> Lookup.scalar(p, "port"));
+                        String protocol = Lookup.scalar(p, "protocol").map(Scalar::value).orElse("TCP");
                         target.ifPresent(t -> ports.add(new Port(t.value(), !t.value().matches("[0-9]+"), protocol)));
                     }
                 }
             }
-            String name = PodCheck.scalar(s, "metadata", "name").map(Scalar::value).orElse("service");
-            String namespace = PodCheck.scalar(s, "metadata", "namespace").map(Scalar::value).orElse("");
-            out.add(new Service(name, namespace, labels, new ArrayList<>(ports)));
+            String namespace = Lookup.scalar(s, "metadata", "namespace").map(Scalar::value).orElse("");
+            out.add(new Service(namespace, labels, new ArrayList<>(ports)));
         }
         return out;
     }
@@ -276,15 +280,15 @@ final class NetworkPolicies {
      */
     private static boolean isolated(List<Mapping> policies, String namespace, Map<String, String> labels) {
         for (Mapping p : policies) {
-            String ns = PodCheck.scalar(p, "metadata", "namespace").map(Scalar::value).orElse("");
+            String ns = Lookup.scalar(p, "metadata", "namespace").map(Scalar::value).orElse("");
             if (!ns.equals(namespace)) {
                 continue;
             }
-            Optional<Node> selector = PodCheck.at(p, "spec", "podSelector");
+            Optional<Node> selector = Lookup.at(p, "spec", "podSelector");
             if (selector.isEmpty() || !(selector.get() instanceof Mapping m)) {
                 continue;
             }
-            List<String> types = PodCheck.items(p, "spec", "policyTypes").stream().map(Scalar::value).toList();
+            List<String> types = Lookup.items(p, "spec", "policyTypes").stream().map(Scalar::value).toList();
             boolean ingress = types.isEmpty() || types.contains("Ingress");
             if (ingress && (labels == null ? selectsAll(m) : labels.isEmpty() ? selectsAll(m) : selectsPod(m, labels))) {
                 return true;
@@ -294,7 +298,7 @@ final class NetworkPolicies {
     }
 
     private static boolean selectsAll(Mapping selector) {
-        return selector.effectiveKeys().stream().allMatch(k -> PodCheck.at(selector, k).filter(v -> v instanceof Mapping mm
+        return selector.effectiveKeys().stream().allMatch(k -> Lookup.at(selector, k).filter(v -> v instanceof Mapping mm
                 && mm.effectiveKeys().isEmpty() || v instanceof Sequence s && s.items().isEmpty() || v instanceof Scalar sc
                 && sc.isNull()).isPresent());
     }
@@ -302,10 +306,10 @@ final class NetworkPolicies {
     /** Whether a label selector selects a pod with these labels; false for what it cannot read. */
     private static boolean selectsPod(Mapping selector, Map<String, String> labels) {
         for (String key : selector.effectiveKeys()) {
-            Optional<Node> value = PodCheck.at(selector, key);
+            Optional<Node> value = Lookup.at(selector, key);
             if (key.equals("matchLabels") && value.isPresent() && value.get() instanceof Mapping m) {
                 for (String label : m.effectiveKeys()) {
-                    if (!PodCheck.scalar(m, label).map(Scalar::value).orElse("\0").equals(labels.get(label))) {
+                    if (!Lookup.scalar(m, label).map(Scalar::value).orElse("\0").equals(labels.get(label))) {
                         return false;
                     }
                 }
@@ -323,9 +327,9 @@ final class NetworkPolicies {
     }
 
     private static boolean matches(Mapping expression, Map<String, String> labels) {
-        String key = PodCheck.scalar(expression, "key").map(Scalar::value).orElse("");
-        String operator = PodCheck.scalar(expression, "operator").map(Scalar::value).orElse("");
-        List<String> values = PodCheck.items(expression, "values").stream().map(Scalar::value).toList();
+        String key = Lookup.scalar(expression, "key").map(Scalar::value).orElse("");
+        String operator = Lookup.scalar(expression, "operator").map(Scalar::value).orElse("");
+        List<String> values = Lookup.items(expression, "values").stream().map(Scalar::value).toList();
         return switch (operator) {
             case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
             case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
@@ -434,7 +438,7 @@ final class NetworkPolicies {
     }
 
     private void emit(Workload at, String message, boolean fixable, Finding.Status status, String reason) {
-        Node where = PodCheck.at(at.object(), "metadata", "name").orElse(at.object());
+        Node where = Lookup.at(at.object(), "metadata", "name").orElse(at.object());
         sink.accept(new Finding(fileName, line(where), column(where), RULE, setting.severity(), message,
                 at.label(), fixable, status, reason));
     }

@@ -10,6 +10,7 @@ import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
 import dev.harden.yaml.Sequence;
 import dev.harden.yaml.YamlException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -89,35 +90,13 @@ public final class ServiceCheck extends Check {
      * {@code <<} or {@code extends} is refused: a local key would hide everything inherited.
      */
     public Mapping editableChild(String key) throws YamlException {
-        Optional<Mapping.Found> found = service.find(key);
-        if (found.isPresent() && found.get().inherited()) {
-            Node at = found.get().entry().key();
-            throw new YamlException(YamlException.Kind.EDIT, file().yaml().line(at.start()), file().yaml().column(at.start()),
-                    "'" + key + "' is inherited from line " + file().yaml().line(at.start()) + "; fix it there");
-        }
+        refuseInherited(service.find(key), key, "inherited");
         return editor.mappingAt(editable(), key);
     }
 
-    /** Sets a key of the service's own mapping; see {@link #putIn}. */
-    public void putOwn(String key, Node value) throws YamlException {
-        putIn(editable(), key, value);
-    }
-
-    /**
-     * Adds {@code key: value} to a mapping, or fills the key in when it is there with an empty value;
-     * a key that holds something else is refused, to be looked at by a person.
-     */
-    public void putIn(Mapping target, String key, Node value) throws YamlException {
-        Optional<Mapping.Entry> entry = target.entry(key);
-        if (entry.isEmpty()) {
-            editor.put(target, key, value);
-        } else if (entry.get().value() instanceof Scalar s && s.isNull()) {
-            editor.replace(target, key, value);
-        } else {
-            Node at = entry.get().value();
-            throw new YamlException(YamlException.Kind.EDIT, line(at), column(at),
-                    "'" + key + "' already holds a value harden does not understand");
-        }
+    /** Fills a key of the service's own mapping; see {@link #fill}. */
+    public void fillOwn(String key, Node value) throws YamlException {
+        fill(editable(), key, value);
     }
 
     /**
@@ -168,6 +147,53 @@ public final class ServiceCheck extends Check {
     /** Reports a violation and runs its fix; see {@link Check#fix(Node, String, String, Fix)}. */
     public void fix(Node at, String message, Fix fix) {
         fix(at, service.name(), message, fix);
+    }
+
+    /** The image's name for messages: the parsed reference's name, else how the service names its image. */
+    String imageName() {
+        return image().map(ImageRef::name).orElse(service.imageDescription());
+    }
+
+    /** {@code ; image ... is unknown to harden: check it still starts}, for a fix to an image harden does not know. */
+    String verifyHint() {
+        return facts.known() ? "" : "; image " + imageName() + " is unknown to harden: check it still starts (harden verify)";
+    }
+
+    /** The scalar items of a list value, aliases resolved; a single scalar counts as one item. */
+    List<Node> scalarItems(String key) {
+        List<Node> out = new ArrayList<>();
+        Optional<Node> value = service.get(key);
+        if (value.isPresent() && value.get() instanceof Sequence seq) {
+            for (Node item : seq.items()) {
+                if (item.resolve() instanceof Scalar sc) {
+                    out.add(sc);
+                }
+            }
+        } else if (value.isPresent() && value.get() instanceof Scalar sc && !sc.isNull()) {
+            out.add(sc);
+        }
+        return out;
+    }
+
+    /** Reports a key set to a value against the rule, naming what a variable made of it. */
+    void reportValue(String key, String bad, String message) {
+        Optional<Node> v = service.get(key);
+        if (v.isPresent() && v.get() instanceof Scalar s && value(s).equalsIgnoreCase(bad)) {
+            boolean variable = !value(s).equals(s.value());
+            open(s, message + (variable ? " (" + key + ": " + s.value() + " = " + value(s) + ")" : ""), false);
+        }
+    }
+
+    /** Reports each {@code security_opt} item that turns an option off ({@code seccomp:unconfined}). */
+    void reportUnconfined(String option, String message) {
+        Optional<Node> opts = service.get("security_opt");
+        if (opts.isPresent() && opts.get() instanceof Sequence seq) {
+            for (Node item : seq.items()) {
+                if (item.resolve() instanceof Scalar s && value(s).trim().matches(option + "[:=]unconfined")) {
+                    open(s, message + " (" + quote(s) + ")", false);
+                }
+            }
+        }
     }
 
     /** Items of a list value of the service, as Compose reads them (variables substituted). */

@@ -10,6 +10,7 @@ import dev.harden.manifest.KubernetesFile;
 import dev.harden.manifest.Workload;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
+import dev.harden.rule.Rules;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.regex.Pattern;
 
 /**
  * Proves on a real engine that hardening kept each Compose service and each Kubernetes container
@@ -38,16 +38,6 @@ public final class Verifier implements AutoCloseable {
     /** The reason a rule's change is reverted while looking for the culprit. */
     static final String REVERTED = "reverted by harden verify to find what broke the service";
     private static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
-    /** Log text that points at particular rules: these are retried first. */
-    private static final List<Map.Entry<Pattern, List<String>>> HINTS = List.of(
-            Map.entry(Pattern.compile("(?i).*read-only file system.*"), List.of("read-only-root-filesystem")),
-            Map.entry(Pattern.compile("(?i).*not permitted.*"), List.of("cap-drop-all", "non-root-user", "no-new-privileges")),
-            Map.entry(Pattern.compile("(?i).*permission denied.*"), List.of("non-root-user", "read-only-root-filesystem", "cap-drop-all")),
-            Map.entry(Pattern.compile("(?i).*(cannot allocate memory|out of memory|too much memory).*"), List.of("resource-limits")),
-            Map.entry(Pattern.compile("(?i).*(resource temporarily unavailable|fork).*"), List.of("pids-limit")),
-            Map.entry(Pattern.compile("(?i).*(no new privileges|effective uid is not 0|setuid).*"), List.of("no-new-privileges")),
-            Map.entry(Pattern.compile("(?i).*(runAsNonRoot|non-root policy).*"), List.of("run-as-non-root", "non-root-user")));
-
     /**
      * How long to wait, how much to keep, and what a manifest may use.
      *
@@ -429,14 +419,7 @@ public final class Verifier implements AutoCloseable {
 
     /** The changed rules, those the failure text points at first. */
     static List<String> suspects(List<String> changes, String failure) {
-        List<String> order = new ArrayList<>();
-        for (Map.Entry<Pattern, List<String>> hint : HINTS) {
-            if (hint.getKey().matcher(failure).matches()) {
-                hint.getValue().stream().filter(changes::contains).filter(r -> !order.contains(r)).forEach(order::add);
-            }
-        }
-        changes.stream().filter(r -> !order.contains(r)).forEach(order::add);
-        return order;
+        return Rules.suspects(changes, failure);
     }
 
     private Trial reverted(Path path, String name, byte[] bytes, Unit unit, Engine.Image local, Set<String> rules) {

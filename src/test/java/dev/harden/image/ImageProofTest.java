@@ -3,32 +3,46 @@ package dev.harden.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.harden.yaml.Limits;
+import dev.harden.yaml.Plain;
 import dev.harden.yaml.YamlException;
+import dev.harden.yaml.YamlFile;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Knowledge entries say whether they were proven on an engine, when, on which engine and with which image. */
+/**
+ * Knowledge entries record for people whether they were proven on an engine, when, on which engine
+ * and with which image; harden checks those records when it loads the file, and decides nothing by them.
+ */
 class ImageProofTest {
     @Test
-    void anEntryProvenOnAnEngineCarriesItsDateEngineAndImageAndAVariantItsOwn() throws Exception {
-        ImageKnowledge k = ImageKnowledge.parse(Files.readAllBytes(Path.of("examples/compose/local-images.yaml")), "local-images.yaml");
+    void anEntryProvenOnAnEngineRecordsItsDateEngineAndImageAndAVariantItsOwn() throws Exception {
+        byte[] bytes = Files.readAllBytes(Path.of("examples/compose/local-images.yaml"));
+        ImageKnowledge.parse(bytes, "local-images.yaml");
 
-        ImageFacts root = k.lookup(ImageRef.parse("local/nginx:deb").orElseThrow()).orElseThrow();
-        ImageFacts user = k.lookup(ImageRef.parse("local/nginx:deb-user").orElseThrow()).orElseThrow();
+        Map<?, ?> nginx = entry(bytes, "local/nginx");
+        Map<?, ?> variant = (Map<?, ?>) ((List<?>) nginx.get("variants")).get(0);
 
-        assertThat(root.proven()).isNotNull();
-        assertThat(root.proven().engine()).startsWith("Docker Engine");
-        assertThat(root.proven().image()).startsWith("local/nginx:deb ");
-        assertThat(user.proven().image()).startsWith("local/nginx:deb-user ");
+        assertThat(nginx.get("evidence")).isEqualTo("proven");
+        assertThat(String.valueOf(((Map<?, ?>) nginx.get("proven")).get("engine"))).startsWith("Docker Engine");
+        assertThat(String.valueOf(((Map<?, ?>) nginx.get("proven")).get("image"))).startsWith("local/nginx:deb ");
+        assertThat(String.valueOf(((Map<?, ?>) variant.get("proven")).get("image"))).startsWith("local/nginx:deb-user ");
     }
 
     @Test
-    void builtInEntriesWithoutAProofSayTheirFactsAreOnlyDocumentedOrDerived() {
+    void builtInEntriesWithoutAProofSayTheirFactsAreOnlyDocumentedOrDerived() throws Exception {
         ImageFacts nginx = ImageKnowledge.builtIn().lookup(ImageRef.parse("nginx:1.27").orElseThrow()).orElseThrow();
+        byte[] bytes;
+        try (InputStream in = ImageKnowledge.class.getResourceAsStream("/dev/harden/profiles/images.yaml")) {
+            bytes = in.readAllBytes();
+        }
 
-        assertThat(nginx.proven()).isNull();
+        assertThat(entry(bytes, "nginx").get("proven")).isNull();
         assertThat(nginx.evidence()).isIn("documented", "derived");
     }
 
@@ -38,5 +52,27 @@ class ImageProofTest {
 
         assertThatThrownBy(() -> ImageKnowledge.parse(text.getBytes(StandardCharsets.UTF_8), "k.yaml"))
                 .isInstanceOf(YamlException.class).hasMessageContaining("image x: proven must be null or {date, engine, image}");
+    }
+
+    @Test
+    void aVariantsProofIsCheckedAsItsOwnWithTheEntryName() {
+        String text = "images:\n  - name: x\n    variants:\n      - tag: \"alpine\"\n        proven: {date: \"2026-11-23\"}\n";
+
+        assertThatThrownBy(() -> ImageKnowledge.parse(text.getBytes(StandardCharsets.UTF_8), "k.yaml"))
+                .isInstanceOf(YamlException.class).hasMessageContaining("image x: proven must be null or {date, engine, image}");
+    }
+
+    @Test
+    void aProofDatedOtherwiseThanYearMonthDayIsRefused() {
+        String text = "images:\n  - name: x\n    proven: {date: \"23.11.2026\", engine: Docker Engine 20.10.24, image: x}\n";
+
+        assertThatThrownBy(() -> ImageKnowledge.parse(text.getBytes(StandardCharsets.UTF_8), "k.yaml"))
+                .isInstanceOf(YamlException.class).hasMessageContaining("a proof's date is YYYY-MM-DD, not '23.11.2026'");
+    }
+
+    private static Map<?, ?> entry(byte[] bytes, String name) throws YamlException {
+        Map<?, ?> root = (Map<?, ?>) Plain.of(YamlFile.parse(bytes, Limits.DEFAULT).documents().get(0));
+        return ((List<?>) root.get("images")).stream().map(o -> (Map<?, ?>) o).filter(e -> name.equals(e.get("name")))
+                .findFirst().orElseThrow();
     }
 }

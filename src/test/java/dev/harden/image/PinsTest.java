@@ -68,7 +68,7 @@ class PinsTest {
         ImageFacts facts = new ImageFacts("team/pg", "root", true, null, List.of("CHOWN", "SETGID", "SETUID"), List.of("/tmp"),
                 List.of("/var/lib/postgresql/data"), false, true, List.of(5432), "image",
                 List.of("image config of " + D + ": USER (none: root)", "image files: \"quoted\": a: b # not a comment"),
-                "uid 999 writes /run/pg\nand more", null);
+                "uid 999 writes /run/pg\nand more");
         lock.putFacts(D, facts);
 
         LockFile again = LockFile.parse(lock.render());

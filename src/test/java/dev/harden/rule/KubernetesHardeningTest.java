@@ -14,11 +14,14 @@ import dev.harden.report.Finding;
 import dev.harden.testing.Fixtures;
 import dev.harden.testing.Workloads;
 import dev.harden.yaml.Limits;
+import dev.harden.yaml.Plain;
+import dev.harden.yaml.YamlFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -138,7 +141,7 @@ class KubernetesHardeningTest {
     }
 
     @Test
-    void strictWritesDefaultDenyAndServiceAllowRulesAsANewFile() throws Exception {
+    void strictWritesADefaultDenyThatAllowsTheServicePortsAsANewFile() throws Exception {
         Profile strict = Fixtures.profile("strict");
         String manifests = Files.readString(RuleFixturesTest.root("rules").resolve(
                 "network-policy-default-deny/bad.manifests-stay-unchanged.yaml"), StandardCharsets.UTF_8);
@@ -160,18 +163,6 @@ class KubernetesHardeningTest {
                       app: api
                   policyTypes:
                     - Ingress
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata:
-                  name: allow-ingress-to-api
-                  namespace: shop
-                spec:
-                  podSelector:
-                    matchLabels:
-                      app: api
-                  policyTypes:
-                    - Ingress
                   ingress:
                     - ports:
                         - port: http
@@ -181,6 +172,63 @@ class KubernetesHardeningTest {
                 .singleElement().extracting(Finding::message).asString()
                 .isEqualTo("denied ingress to the pods of Deployment/api (in fixture.network-policies.yaml), except on the"
                         + " ports of the Services that select them; other pods of namespace shop are not affected");
+    }
+
+    /**
+     * Any NetworkPolicy that selects a pod isolates it for ingress. A policy that allowed a Service's
+     * ports by the Service's own selector (as harden once wrote, {@code allow-ingress-to-<service>})
+     * would isolate every pod that selector matches, here the worker pods of another file, which the
+     * deny policy was meant to leave alone.
+     */
+    @Test
+    void theServicePortsAreAllowedOnlyToThePodsTheDenySelectsSoPodsBeyondTheWorkloadStayUnisolated() throws Exception {
+        String manifests = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                  namespace: shop
+                spec:
+                  selector:
+                    matchLabels: {app: shop, tier: web}
+                  template:
+                    metadata:
+                      labels: {app: shop, tier: web}
+                    spec:
+                      containers:
+                        - name: web
+                          image: example/web:1.0
+                          ports:
+                            - {containerPort: 8080}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: shop
+                  namespace: shop
+                spec:
+                  selector: {app: shop}
+                  ports:
+                    - port: 80
+                      targetPort: 8080
+                """;
+        Map<String, String> worker = Map.of("app", "shop", "tier", "worker");
+
+        FileReport r = Fixtures.fix(Fixtures.profile("strict"), manifests);
+
+        assertThat(r.generated()).hasSize(1);
+        List<Map<?, ?>> policies = new ArrayList<>();
+        for (var document : YamlFile.parse(r.generated().get(0).content(), Limits.DEFAULT).documents()) {
+            policies.add((Map<?, ?>) Plain.of(document));
+        }
+        assertThat(policies).allSatisfy(p -> assertThat(matchLabels(p)).isEqualTo(Map.of("app", "shop", "tier", "web")))
+                .noneMatch(p -> matchLabels(p).entrySet().stream().allMatch(e -> e.getValue().equals(worker.get(e.getKey()))));
+        assertThat(policies).singleElement().extracting(p -> ((Map<?, ?>) p.get("spec")).get("ingress"))
+                .isEqualTo(List.of(Map.of("ports", List.of(Map.of("port", 8080L, "protocol", "TCP")))));
+    }
+
+    private static Map<?, ?> matchLabels(Map<?, ?> policy) {
+        return (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) policy.get("spec")).get("podSelector")).get("matchLabels");
     }
 
     @Test

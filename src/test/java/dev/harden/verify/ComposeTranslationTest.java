@@ -95,6 +95,6 @@ class ComposeTranslationTest {
     private static ContainerSpec translate(String text, Map<String, String> vars) throws Exception {
         ComposeFile file = ComposeFile.detect(YamlFile.parse(text.getBytes(StandardCharsets.UTF_8), Limits.DEFAULT)).orElseThrow();
         return new ComposeTranslation(FOLDER, vars).translate(file.services().get(0), new ImageFacts("x", "root", false, null,
-                List.of(), List.of(), List.of(), true, true, List.of(80), "documented", List.of(), null, null));
+                List.of(), List.of(), List.of(), true, true, List.of(80), "documented", List.of(), null));
     }
 }
