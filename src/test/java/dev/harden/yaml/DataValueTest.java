@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** Typed reads of a data file, and errors at the line and column of the offending key or value. */
 class DataValueTest {
 
     private static DataValue parse(String text) throws YamlException {
