@@ -196,7 +196,9 @@ final class Options {
             try {
                 lock = LockFile.parse(Files.readAllBytes(lockFile));
             } catch (IOException | IllegalArgumentException e) {
-                throw new UserException(lockFile + ": " + e.getMessage() + "; delete it to resolve again");
+                // a lock file error is line:col: reason
+                throw new UserException(lockFile + (e instanceof IllegalArgumentException ? ":" : ": ") + e.getMessage()
+                        + "; delete it to resolve again");
             }
         }
         Set<String> insecure = Set.copyOf(insecureRegistries == null ? List.of() : insecureRegistries);

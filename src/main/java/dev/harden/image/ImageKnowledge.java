@@ -1,17 +1,20 @@
 package dev.harden.image;
 
-import dev.harden.yaml.Plain;
+import dev.harden.yaml.DataValue;
 import dev.harden.yaml.ShippedData;
 import dev.harden.yaml.YamlException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** The image knowledge base: facts per repository, with per-tag variants. */
 public final class ImageKnowledge {
@@ -21,6 +24,14 @@ public final class ImageKnowledge {
     private record Entry(ImageFacts facts, List<Variant> variants) { }
 
     private record Variant(Pattern tag, Map<String, Object> overrides) { }
+
+    private static final Set<String> FACT_KEYS = Set.of("runsAs", "dropsPrivileges", "nonRootUid", "rootCapabilities",
+            "writablePaths", "dataPaths", "readOnlyRootFilesystem", "noNewPrivileges", "ports", "evidence", "sources", "notes",
+            "proven");
+    private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "images");
+    private static final Set<String> ENTRY_KEYS = with(FACT_KEYS, "name", "aliases", "variants");
+    private static final Set<String> VARIANT_KEYS = with(FACT_KEYS, "tag");
+    private static final Set<String> PROOF_KEYS = Set.of("date", "engine", "image");
 
     private final Map<String, Entry> byName;
     private final Function<ImageRef, Optional<ImageFacts>> fallback;
@@ -47,7 +58,8 @@ public final class ImageKnowledge {
 
     private static ImageKnowledge readBuiltIn() {
         try {
-            return of(ShippedData.read(ImageKnowledge.class, BUILT_IN), "images.yaml");
+            return DataValue.readPlainOr(ShippedData.read(ImageKnowledge.class, BUILT_IN), ImageKnowledge::builtInYaml,
+                    ImageKnowledge::of);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (YamlException e) {
@@ -55,46 +67,100 @@ public final class ImageKnowledge {
         }
     }
 
-    /** Parses a knowledge file ({@code kind: ImageKnowledge}). */
-    public static ImageKnowledge parse(byte[] bytes, String label) throws YamlException {
-        return of(Plain.firstDocument(bytes), label);
+    private static byte[] builtInYaml() throws IOException {
+        try (InputStream in = ImageKnowledge.class.getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new IOException("missing resource " + BUILT_IN);
+            }
+            return in.readAllBytes();
+        }
     }
 
-    private static ImageKnowledge of(Object plain, String label) throws YamlException {
-        Map<String, Entry> byName = new HashMap<>();
-        if (!(plain instanceof Map<?, ?> root)) {
-            throw new YamlException(YamlException.Kind.SYNTAX, 1, 1, label + " is not a mapping");
-        }
-        Object images = root.get("images");
-        if (!(images instanceof List<?> list)) {
-            throw new YamlException(YamlException.Kind.SYNTAX, 1, 1, label + " has no 'images' list");
-        }
-        for (Object item : list) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) item;
-            String name = (String) m.get("name");
-            ImageFacts facts;
-            List<Variant> variants = new ArrayList<>();
-            try {
-                facts = facts(name, m, Map.of());
-                if (m.get("variants") instanceof List<?> vs) {
-                    for (Object v : vs) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> vm = (Map<String, Object>) v;
-                        variants.add(new Variant(Pattern.compile(String.valueOf(vm.get("tag"))), vm));
-                        facts(name, m, vm);
-                    }
-                }
-            } catch (IllegalArgumentException e) {
-                throw new YamlException(YamlException.Kind.SYNTAX, 1, 1, label + ": " + e.getMessage());
+    /**
+     * Parses a knowledge file ({@code kind: ImageKnowledge}).
+     *
+     * @param label the file's name; errors are {@code line:col: reason}, for the caller to prefix with it
+     */
+    public static ImageKnowledge parse(byte[] bytes, String label) throws YamlException {
+        return of(DataValue.parse(bytes));
+    }
+
+    private static ImageKnowledge of(DataValue root) throws YamlException {
+        root.keys(TOP_KEYS);
+        for (String[] expected : new String[][] {{"apiVersion", "harden/v1"}, {"kind", "ImageKnowledge"}}) {
+            Optional<DataValue> v = root.get(expected[0]);
+            if (v.isPresent() && !v.get().text().equals(expected[1])) {
+                throw v.get().error(expected[0] + " must be " + expected[1] + ", not " + v.get().describe());
             }
-            Entry entry = new Entry(facts, variants);
+        }
+        Map<String, Entry> byName = new HashMap<>();
+        for (DataValue item : root.require("images").items()) {
+            item.keys(ENTRY_KEYS);
+            String name = item.require("name").text();
+            List<Variant> variants = new ArrayList<>();
+            Optional<DataValue> vs = item.get("variants");
+            for (DataValue v : vs.isPresent() ? vs.get().items() : List.<DataValue>of()) {
+                v.keys(VARIANT_KEYS);
+                DataValue tag = v.require("tag");
+                try {
+                    variants.add(new Variant(Pattern.compile(tag.text()), fields(v)));
+                } catch (PatternSyntaxException e) {
+                    throw tag.error(tag.path() + " is not a regular expression: " + e.getDescription());
+                }
+            }
+            Entry entry = new Entry(facts(name, fields(item), Map.of()), variants);
             byName.put(name.toLowerCase(java.util.Locale.ROOT), entry);
-            if (m.get("aliases") instanceof List<?> aliases) {
-                aliases.forEach(a -> byName.put(String.valueOf(a).toLowerCase(java.util.Locale.ROOT), entry));
+            Optional<DataValue> aliases = item.get("aliases");
+            for (String alias : aliases.isPresent() ? aliases.get().texts() : List.<String>of()) {
+                byName.put(alias.toLowerCase(java.util.Locale.ROOT), entry);
             }
         }
         return new ImageKnowledge(byName);
+    }
+
+    /** The facts an entry or a variant writes, each of its type; a fact written as null is kept as null. */
+    private static Map<String, Object> fields(DataValue m) throws YamlException {
+        Map<String, Object> out = new HashMap<>();
+        for (DataValue.Entry e : m.entries()) {
+            String key = e.key().text();
+            DataValue v = e.value();
+            if (!FACT_KEYS.contains(key)) {
+                continue;
+            }
+            out.put(key, v.isNull() ? null : switch (key) {
+                case "dropsPrivileges", "readOnlyRootFilesystem", "noNewPrivileges" -> v.bool();
+                case "rootCapabilities", "writablePaths", "dataPaths", "sources" -> v.texts();
+                case "ports" -> ports(v);
+                case "proven" -> proof(v);
+                default -> v.text();
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Checks a {@code proven:} record ({@code date} as YYYY-MM-DD, {@code engine}, {@code image}): it
+     * tells people when the facts were seen to hold on a real engine; harden's decisions do not rest on it.
+     */
+    private static Object proof(DataValue v) throws YamlException {
+        DataValue date = v.keys(PROOF_KEYS).require("date");
+        v.require("engine").text();
+        v.require("image").text();
+        if (!date.text().matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+            throw date.error("a proof's date is YYYY-MM-DD, not '" + date.text() + "'");
+        }
+        return null;
+    }
+
+    private static List<Integer> ports(DataValue list) throws YamlException {
+        List<Integer> out = new ArrayList<>();
+        for (DataValue item : list.items()) {
+            if (!(item.plain() instanceof Long port) || port < 1 || port > 65535) {
+                throw item.error(item.path() + " must be a port number from 1 to 65535, not " + item.describe());
+            }
+            out.add(port.intValue());
+        }
+        return out;
     }
 
     /** This knowledge with another's entries added on top (a user's own file). */
@@ -158,12 +224,7 @@ public final class ImageKnowledge {
 
     private static ImageFacts facts(String name, Map<String, Object> base, Map<String, Object> overrides) {
         Map<String, Object> m = new HashMap<>(base);
-        overrides.forEach((k, v) -> {
-            if (!k.equals("tag")) {
-                m.put(k, v);
-            }
-        });
-        checkProof(name, m.get("proven"));
+        m.putAll(overrides);
         return new ImageFacts(name, str(m.get("runsAs")), bool(m.get("dropsPrivileges"), false), str(m.get("nonRootUid")),
                 strings(m.get("rootCapabilities")), strings(m.get("writablePaths")), strings(m.get("dataPaths")),
                 bool(m.get("readOnlyRootFilesystem"), true), bool(m.get("noNewPrivileges"), true), ints(m.get("ports")),
@@ -171,21 +232,10 @@ public final class ImageKnowledge {
                 str(m.get("notes")));
     }
 
-    /**
-     * Checks a {@code proven:} value: null, or a mapping with {@code date} ({@code YYYY-MM-DD}),
-     * {@code engine} and {@code image}. It records for people when the facts were seen to hold on a
-     * real engine; harden's own decisions do not depend on it.
-     */
-    private static void checkProof(String name, Object value) {
-        if (value == null) {
-            return;
-        }
-        if (!(value instanceof Map<?, ?> m) || m.get("date") == null || m.get("engine") == null || m.get("image") == null) {
-            throw new IllegalArgumentException("image " + name + ": proven must be null or {date, engine, image}, not " + value);
-        }
-        if (!String.valueOf(m.get("date")).matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
-            throw new IllegalArgumentException("a proof's date is YYYY-MM-DD, not '" + m.get("date") + "'");
-        }
+    private static Set<String> with(Set<String> keys, String... more) {
+        Set<String> out = new java.util.HashSet<>(keys);
+        out.addAll(List.of(more));
+        return Set.copyOf(out);
     }
 
     private static String str(Object o) {

@@ -1,6 +1,6 @@
 package dev.harden.image;
 
-import dev.harden.yaml.Plain;
+import dev.harden.yaml.DataValue;
 import dev.harden.yaml.YamlException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -69,57 +69,59 @@ public final class LockFile {
     /**
      * Reads a lock file.
      *
-     * @throws IllegalArgumentException naming the entry, when the file is not one harden wrote
+     * @throws IllegalArgumentException {@code line:col: reason}, when the file is not one harden wrote
      */
     public static LockFile parse(byte[] bytes) {
-        Object doc;
         try {
-            doc = Plain.firstDocument(bytes);
+            return read(DataValue.parse(bytes));
         } catch (YamlException e) {
-            throw new IllegalArgumentException(e.line() + ":" + e.column() + ": " + e.reason());
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** Keys a later harden may add are read past, not refused: harden writes this file itself. */
+    private static LockFile read(DataValue root) throws YamlException {
         TreeMap<String, Entry> entries = new TreeMap<>();
         TreeMap<String, ImageFacts> facts = new TreeMap<>();
-        if (doc == null) {
+        if (root.isNull()) {
             return new LockFile(entries, facts);
         }
-        if (!(doc instanceof Map<?, ?> root) || !"Lock".equals(root.get("kind"))) {
-            throw new IllegalArgumentException("not a harden lock file (kind: Lock)");
+        Optional<DataValue> kind = root.isMapping() ? root.get("kind") : Optional.empty();
+        if (kind.isEmpty() || !kind.get().isScalar() || !kind.get().text().equals("Lock")) {
+            throw kind.orElse(root).error("not a harden lock file (kind: Lock)");
         }
-        if (root.get("images") instanceof List<?> list) {
-            int i = 0;
-            for (Object o : list) {
-                i++;
-                if (!(o instanceof Map<?, ?> m)) {
-                    throw new IllegalArgumentException("images entry " + i + " is not a mapping");
-                }
-                List<String> platforms = new ArrayList<>();
-                if (m.get("platforms") instanceof List<?> ps) {
-                    ps.forEach(p -> platforms.add(String.valueOf(p)));
-                }
-                try {
-                    Entry e = new Entry(str(m.get("image")), str(m.get("tag")), str(m.get("digest")), platforms,
-                            str(m.get("resolved")));
-                    entries.put(e.image(), e);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("images entry " + i + ": " + e.getMessage());
-                }
+        Optional<DataValue> images = root.get("images");
+        for (DataValue item : images.isPresent() ? images.get().items() : List.<DataValue>of()) {
+            List<String> platforms = new ArrayList<>();
+            Optional<DataValue> ps = item.get("platforms");
+            for (DataValue p : ps.isPresent() ? ps.get().items() : List.<DataValue>of()) {
+                platforms.add(valid(p, PLATFORM, "platform"));
             }
+            Optional<DataValue> tag = item.get("tag");
+            Entry e = new Entry(valid(item.require("image"), IMAGE, "image"),
+                    tag.isPresent() ? valid(tag.get(), TAG, "tag") : null, valid(item.require("digest"), DIGEST, "digest"),
+                    platforms, valid(item.require("resolved"), DATE, "date"));
+            entries.put(e.image(), e);
         }
-        if (root.get("facts") instanceof List<?> list) {
-            int i = 0;
-            for (Object o : list) {
-                i++;
-                Optional<ImageFacts> f = o instanceof Map<?, ?> m && m.get("digest") instanceof String d
-                        && DIGEST.matcher(d).matches() ? LearnedFacts.of(m, m.get("name") instanceof String n ? n : "")
-                        : Optional.empty();
-                if (f.isEmpty()) {
-                    throw new IllegalArgumentException("facts entry " + i + " is not one harden wrote");
-                }
-                facts.put((String) ((Map<?, ?>) o).get("digest"), f.get());
+        Optional<DataValue> learned = root.get("facts");
+        for (DataValue item : learned.isPresent() ? learned.get().items() : List.<DataValue>of()) {
+            Optional<ImageFacts> f = item.plain() instanceof Map<?, ?> m && m.get("digest") instanceof String d
+                    && DIGEST.matcher(d).matches() ? LearnedFacts.of(m, m.get("name") instanceof String n ? n : "")
+                    : Optional.empty();
+            if (f.isEmpty()) {
+                throw item.error(item.path() + " is not facts harden wrote");
             }
+            facts.put((String) ((Map<?, ?>) item.plain()).get("digest"), f.get());
         }
         return new LockFile(entries, facts);
+    }
+
+    private static String valid(DataValue value, Pattern pattern, String what) throws YamlException {
+        String text = value.text();
+        if (!pattern.matcher(text).matches()) {
+            throw value.error(value.path() + ": not a valid " + what + ": " + value.describe());
+        }
+        return text;
     }
 
     /** A value as a one-line JSON literal, which YAML reads as written. */
@@ -143,10 +145,6 @@ public final class LockFile {
     public synchronized void putFacts(String digest, ImageFacts f) {
         ImageFacts old = facts.put(digest, f);
         changed |= !f.equals(old);
-    }
-
-    private static String str(Object o) {
-        return o == null ? null : String.valueOf(o);
     }
 
     public synchronized Optional<Entry> get(String image) {

@@ -1,5 +1,6 @@
 package dev.harden.profile;
 
+import dev.harden.yaml.DataValue;
 import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Mapping;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -76,47 +76,40 @@ public record RepoConfig(Path folder, String profile, String imagesFile, List<Ex
         } catch (IOException e) {
             throw new ProfileException(file + ": cannot read: " + e.getMessage());
         }
-        Map<String, Object> data = Profile.parseMapping(bytes, file.toString());
-        for (String key : data.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new ProfileException(file + ": unknown key '" + key + "'" + Suggest.didYouMean(key, KEYS));
+        try {
+            DataValue root = DataValue.parse(bytes);
+            if (root.isNull()) {
+                return new RepoConfig(file.toAbsolutePath().getParent(), null, null, List.of());
             }
-        }
-        List<Exemption> exemptions = new ArrayList<>();
-        Object list = data.get("exemptions");
-        if (list != null && !(list instanceof List<?>)) {
-            throw new ProfileException(file + ": 'exemptions' must be a list");
-        }
-        if (list instanceof List<?> items) {
-            for (Object item : items) {
-                if (!(item instanceof Map<?, ?> m)) {
-                    throw new ProfileException(file + ": each exemption is a mapping with rules and reason");
-                }
-                for (Object key : m.keySet()) {
-                    if (!EXEMPTION_KEYS.contains(String.valueOf(key))) {
-                        throw new ProfileException(file + ": exemption has unknown key '" + key + "'"
-                                + Suggest.didYouMean(String.valueOf(key), EXEMPTION_KEYS));
-                    }
-                }
-                Object rules = m.get("rules");
-                List<String> ruleIds = new ArrayList<>();
-                if (rules instanceof List<?> rl) {
-                    rl.forEach(r -> ruleIds.add(String.valueOf(r)));
-                } else if (rules != null) {
-                    ruleIds.add(String.valueOf(rules));
-                }
-                Object reason = m.get("reason");
-                if (ruleIds.isEmpty() || reason == null || String.valueOf(reason).isBlank()) {
-                    throw new ProfileException(file + ": each exemption needs 'rules' and a 'reason'");
-                }
-                Object subject = m.get("service") != null ? m.get("service") : m.get("workload");
-                exemptions.add(new Exemption(ruleIds, m.get("file") == null ? null : String.valueOf(m.get("file")),
-                        subject == null ? null : String.valueOf(subject), String.valueOf(reason)));
+            root.keys(KEYS);
+            List<Exemption> exemptions = new ArrayList<>();
+            Optional<DataValue> list = root.get("exemptions");
+            for (DataValue item : list.isPresent() ? list.get().items() : List.<DataValue>of()) {
+                exemptions.add(exemption(item.keys(EXEMPTION_KEYS)));
             }
+            return new RepoConfig(file.toAbsolutePath().getParent(), root.textOf("profile").orElse(null),
+                    root.textOf("images").orElse(null), exemptions);
+        } catch (YamlException e) {
+            throw new ProfileException(file + ":" + e.getMessage());
         }
-        return new RepoConfig(file.toAbsolutePath().getParent(),
-                data.get("profile") == null ? null : String.valueOf(data.get("profile")),
-                data.get("images") == null ? null : String.valueOf(data.get("images")), exemptions);
+    }
+
+    private static Exemption exemption(DataValue item) throws YamlException {
+        DataValue rules = item.require("rules");
+        List<String> ids = new ArrayList<>();
+        for (DataValue id : rules.itemsOrOne()) {
+            ids.add(id.text());
+        }
+        if (ids.isEmpty()) {
+            throw rules.error(rules.path() + " must name at least one rule, or all");
+        }
+        DataValue reason = item.require("reason");
+        if (reason.text().isBlank()) {
+            throw reason.error(reason.path() + " must say why the rules do not apply");
+        }
+        Optional<String> subject = item.textOf("service");
+        return new Exemption(ids, item.textOf("file").orElse(null),
+                subject.isPresent() ? subject.get() : item.textOf("workload").orElse(null), reason.text());
     }
 
     /**

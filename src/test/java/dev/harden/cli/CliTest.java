@@ -261,10 +261,10 @@ class CliTest {
         Path profile = write("mine.yaml", "extends: baseline\nrules:\n  cap-drop-al: {fix: false}\n");
         Cli r = Cli.run("check", "--profile", profile.toString(), dir.toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("unknown rule 'cap-drop-al' (did you mean 'cap-drop-all'?)");
+        assertThat(r.err()).contains(profile + ":3:3: unknown rule 'cap-drop-al' (did you mean 'cap-drop-all'?)");
         Path badParam = write("mine2.yaml", "extends: baseline\nrules:\n  pids-limit: {params: {limt: 5}}\n");
         assertThat(Cli.run("check", "--profile", badParam.toString(), dir.toString()).err())
-                .contains("rule 'pids-limit' has no parameter 'limt' (did you mean 'limit'?)");
+                .contains(badParam + ":3:25: rule 'pids-limit' has no parameter 'limt' (did you mean 'limit'?)");
     }
 
     @Test

@@ -196,10 +196,12 @@ class FileSafetyTest {
         Path lots = write("lots.yaml", "extends: restricted\nrules:\n  resource-limits: {params: {memory: lots}}\n");
         Cli r = Cli.run("fix", "--profile", negative.toString(), file.toString());
         assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
-        assertThat(r.err()).contains("rule 'pids-limit': parameter 'limit' must be a whole number above 0, not '-5'");
+        // "  pids-limit: {params: {limit: " is 31 characters
+        assertThat(r.err()).contains(negative + ":3:32: rule 'pids-limit': parameter 'limit' must be a whole number above 0, not '-5'");
         Cli m = Cli.run("fix", "--profile", lots.toString(), file.toString());
         assertThat(m.exit()).isEqualTo(HardenCommand.BAD_INPUT);
-        assertThat(m.err()).contains("rule 'resource-limits': parameter 'memory' must be a size such as 512M, not 'lots'");
+        // "  resource-limits: {params: {memory: " is 37 characters
+        assertThat(m.err()).contains(lots + ":3:38: rule 'resource-limits': parameter 'memory' must be a size such as 512M, not 'lots'");
         assertThat(Files.readString(file)).isEqualTo(COMPOSE);
     }
 

@@ -276,8 +276,8 @@ class KubernetesHardeningTest {
                     - {apiVersion: example.com/v1, kind: Thing, path: spec.pod}
                 """);
         assertThatThrownBy(() -> Profile.load(file.toString(), RuleCatalog.builtIn().parameters()))
-                .isInstanceOf(ProfileException.class).hasMessageContaining("unknown key 'podSpecPath'")
-                .hasMessageContaining("podSpecPaths");
+                .isInstanceOf(ProfileException.class)
+                .hasMessage(file + ":6:3: kubernetes: unknown key 'podSpecPath' (did you mean 'podSpecPaths'?)");
     }
 
     @Test
