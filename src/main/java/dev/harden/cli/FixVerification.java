@@ -28,11 +28,11 @@ final class FixVerification {
         try (Verifier verifier = Verifier.connect(host, hardener, options.images(options.repoConfig()), settings)) {
             List<Integer> verifiable = new ArrayList<>();
             List<String> refused = new ArrayList<>();
-            for (int i = 0; i < run.reports.size(); i++) {
-                FileReport report = run.reports.get(i);
-                if ((report.kind() == FileReport.Kind.COMPOSE || report.kind() == FileReport.Kind.KUBERNETES) && report.changed()) {
+            for (int i = 0; i < run.files.size(); i++) {
+                FileReport report = run.files.get(i).report();
+                if (report.checked() && report.changed()) {
                     verifiable.add(i);
-                    refused.addAll(verifier.refusals(run.paths.get(i), report.file(), report.original()));
+                    refused.addAll(verifier.refusals(run.files.get(i).path(), report.file(), report.original()));
                 }
             }
             if (!refused.isEmpty()) {
@@ -44,9 +44,9 @@ final class FixVerification {
             try {
                 List<String> lines = new ArrayList<>();
                 for (int i : verifiable) {
-                    FileReport report = run.reports.get(i);
-                    VerifiedFix verified = verifier.fix(run.paths.get(i), report.file(), report.original());
-                    run.reports.set(i, verified.report());
+                    FileReport report = run.files.get(i).report();
+                    VerifiedFix verified = verifier.fix(run.files.get(i).path(), report.file(), report.original());
+                    run.set(i, verified.report());
                     results.addAll(verified.results());
                     for (VerifiedFix.Dropped d : verified.dropped()) {
                         lines.add(dev.harden.report.Terminal.escape(report.file() + ": " + d.service() + ": left out "

@@ -82,11 +82,11 @@ final class VerifyCommand implements Callable<Integer> {
         try (Verifier verifier = Verifier.connect(host, hardener, options.images(cfg), settings)) {
             List<Integer> verifiable = new ArrayList<>();
             List<String> refused = new ArrayList<>();
-            for (int i = 0; i < run.reports.size(); i++) {
-                FileReport report = run.reports.get(i);
-                if (report.kind() == FileReport.Kind.COMPOSE || report.kind() == FileReport.Kind.KUBERNETES) {
+            for (int i = 0; i < run.files.size(); i++) {
+                FileReport report = run.files.get(i).report();
+                if (report.checked()) {
                     verifiable.add(i);
-                    refused.addAll(verifier.refusals(run.paths.get(i), report.file(), report.original()));
+                    refused.addAll(verifier.refusals(run.files.get(i).path(), report.file(), report.original()));
                 }
             }
             if (!refused.isEmpty()) {
@@ -97,8 +97,8 @@ final class VerifyCommand implements Callable<Integer> {
             }
             try {
                 for (int i : verifiable) {
-                    FileReport report = run.reports.get(i);
-                    results.addAll(verifier.verify(run.paths.get(i), report.file(), report.original()));
+                    FileReport report = run.files.get(i).report();
+                    results.addAll(verifier.verify(run.files.get(i).path(), report.file(), report.original()));
                 }
                 if (verifier.interrupted()) {
                     return interrupted(err);

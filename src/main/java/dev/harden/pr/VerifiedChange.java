@@ -32,7 +32,7 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
     public static List<String> refusals(Change change, Path workTree, Verifier verifier) {
         List<String> out = new ArrayList<>();
         for (FileReport report : change.reports()) {
-            if ((report.kind() == FileReport.Kind.COMPOSE || report.kind() == FileReport.Kind.KUBERNETES) && report.changed()) {
+            if (report.checked() && report.changed()) {
                 out.addAll(verifier.refusals(workTree.resolve(report.file()), report.file(), report.original()));
             }
         }
@@ -52,7 +52,7 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
         List<VerifiedFix.Dropped> dropped = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         for (FileReport report : change.reports()) {
-            boolean verifiable = report.kind() == FileReport.Kind.COMPOSE || report.kind() == FileReport.Kind.KUBERNETES;
+            boolean verifiable = report.checked();
             FileReport kept = report;
             if (verifiable && report.changed()) {
                 VerifiedFix fix = verifier.fix(workTree.resolve(report.file()), report.file(), report.original());

@@ -249,7 +249,7 @@ public final class Verifier implements AutoCloseable {
             throw new HostAccessRefused(refused);
         }
         FileReport report = hardener.process(path, name, bytes, true);
-        List<Unit> units = switch (report.kind()) {
+        List<Unit> units = !report.checked() ? List.of() : switch (report.kind()) {
             case COMPOSE -> composeUnits(path, bytes, report);
             case KUBERNETES -> kubernetesUnits(bytes, report);
             default -> List.of();

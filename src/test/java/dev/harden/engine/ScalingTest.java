@@ -39,6 +39,7 @@ class ScalingTest {
         long before = threads.getThreadAllocatedBytes(id);
         FileReport report = HARDENER.process(Path.of("compose.yaml"), "compose.yaml", file, true);
         long after = threads.getThreadAllocatedBytes(id);
+        assertThat(report.outcome()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(report.kind()).isEqualTo(FileReport.Kind.COMPOSE);
         assertThat(report.changed()).isTrue();
         return after - before;

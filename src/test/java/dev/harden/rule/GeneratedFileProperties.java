@@ -40,6 +40,7 @@ class GeneratedFileProperties {
         String manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: \"" + escaped
                 + "\"\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: nginx:1.27\n";
         FileReport report = HARDENER.process(Path.of("app.yaml"), "app.yaml", manifest.getBytes(StandardCharsets.UTF_8), true);
+        assertThat(report.outcome()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(report.kind()).isEqualTo(FileReport.Kind.KUBERNETES);
         if (report.generated().isEmpty()) {
             assertThat(report.findings()).anySatisfy(f -> {

@@ -205,12 +205,14 @@ class KubernetesHardeningTest {
                 spec:
                 {{- toYaml .Values.spec | nindent 2 }}
                 """);
-        assertThat(helm.kind()).isEqualTo(FileReport.Kind.SKIPPED);
-        assertThat(helm.problem()).contains("template");
+        assertThat(helm.outcome()).isEqualTo(FileReport.Outcome.SKIPPED);
+        assertThat(helm.problem().kind()).isEqualTo(dev.harden.report.Problem.Kind.TEMPLATE);
+        assertThat(helm.problem().reason()).contains("template");
         FileReport strings = Fixtures.check(RESTRICTED, POD.formatted("""
                   annotations:
                     summary: "{{ $labels.instance }} is down"
                 """.stripTrailing()));
+        assertThat(strings.outcome()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(strings.kind()).isEqualTo(FileReport.Kind.KUBERNETES);
         assertThat(strings.findings()).isNotEmpty();
     }

@@ -75,6 +75,7 @@ public final class Fixtures {
         for (GeneratedFile g : r.generated()) {
             WRITTEN.get().put(g.name(), g.content());
         }
+        assertThat(r.outcome()).as("outcome (problem: %s)", r.problem()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(r.kind()).as("file kind (problem: %s)", r.problem()).isIn(FileReport.Kind.COMPOSE, FileReport.Kind.KUBERNETES);
         return r.changed() ? new String(r.fixed(), StandardCharsets.UTF_8) : text;
     }
