@@ -1,15 +1,11 @@
 package dev.harden.cli;
 
 import dev.harden.engine.Hardener;
-import dev.harden.report.FileReport;
-import dev.harden.verify.HostAccessRefused;
-import dev.harden.verify.ServiceResult;
+import dev.harden.verify.Verification;
 import dev.harden.verify.VerifiedFix;
 import dev.harden.verify.Verifier;
-import dev.harden.verify.VerifyInterrupted;
 import dev.harden.verify.VerifyReports;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code harden fix --verify}: replaces each changed Compose or Kubernetes file's fix by one without the changes that broke a service. */
@@ -23,47 +19,33 @@ final class FixVerification {
      * access that was not allowed, {@link HardenCommand#INTERRUPTED} on Ctrl-C.
      */
     static int apply(Run run, Options options, Hardener hardener, String dockerHost, Verifier.Settings settings, PrintWriter err) {
-        List<ServiceResult> results = new ArrayList<>();
         String host = dockerHost != null ? dockerHost : Verifier.defaultHost();
         try (Verifier verifier = Verifier.connect(host, hardener, options.images(options.repoConfig()), settings)) {
-            List<Integer> verifiable = new ArrayList<>();
-            List<String> refused = new ArrayList<>();
-            for (int i = 0; i < run.files.size(); i++) {
-                FileReport report = run.files.get(i).report();
-                if (report.checked() && report.changed()) {
-                    verifiable.add(i);
-                    refused.addAll(verifier.refusals(run.files.get(i).path(), report.file(), report.original()));
-                }
-            }
+            List<String> refused = verifier.refusals(run.files, Verifier.Mode.LEAVE_OUT_BREAKAGE);
             if (!refused.isEmpty()) {
                 return VerifyOptions.refused(refused, "nothing was started or written", err);
             }
             if (verifier.engine().isEmpty()) {
                 err.println("harden: --verify: " + verifier.engineProblem() + "; the fix is not verified");
             }
-            try {
-                List<String> lines = new ArrayList<>();
-                for (int i : verifiable) {
-                    FileReport report = run.files.get(i).report();
-                    VerifiedFix verified = verifier.fix(run.files.get(i).path(), report.file(), report.original());
-                    run.set(i, verified.report());
-                    results.addAll(verified.results());
-                    for (VerifiedFix.Dropped d : verified.dropped()) {
-                        lines.add(dev.harden.report.Terminal.escape(report.file() + ": " + d.service() + ": left out "
-                                + String.join(", ", d.rules()) + " because it stopped the service from starting"
-                                + (d.logLine() == null ? "" : ": " + d.logLine())));
-                    }
-                }
-                if (verifier.interrupted()) {
+            Verification verified = verifier.verify(run.files, Verifier.Mode.LEAVE_OUT_BREAKAGE);
+            switch (verified.ending()) {
+                case INTERRUPTED -> {
                     return interrupted(err);
                 }
-                lines.forEach(err::println);
-            } catch (VerifyInterrupted e) {
-                return interrupted(err);
-            } catch (HostAccessRefused e) {
-                return VerifyOptions.refused(e.problems(), "verify stopped and nothing was written", err);
+                case HOST_ACCESS_REFUSED -> {
+                    return VerifyOptions.refused(verified.refused(), "verify stopped and nothing was written", err);
+                }
+                default -> { }
             }
-            err.print(VerifyReports.summary(results) + verifier.engine().map(e -> " on " + e).orElse("") + "\n");
+            run.files.clear();
+            run.files.addAll(verified.files());
+            for (VerifiedFix.Dropped d : verified.leftOut()) {
+                err.println(dev.harden.report.Terminal.escape(d.file() + ": " + d.service() + ": left out "
+                        + String.join(", ", d.rules()) + " because it stopped the service from starting"
+                        + (d.logLine() == null ? "" : ": " + d.logLine())));
+            }
+            err.print(VerifyReports.summary(verified.results()) + verifier.engine().map(e -> " on " + e).orElse("") + "\n");
             return HardenCommand.CLEAN;
         }
     }

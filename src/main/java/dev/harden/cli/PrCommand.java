@@ -14,11 +14,9 @@ import dev.harden.pr.Plan;
 import dev.harden.pr.PrException;
 import dev.harden.pr.Settings;
 import dev.harden.pr.VerifiedChange;
-import dev.harden.verify.HostAccessRefused;
 import dev.harden.report.Redact;
 import dev.harden.report.Terminal;
 import dev.harden.verify.Verifier;
-import dev.harden.verify.VerifyInterrupted;
 import dev.harden.verify.VerifyReports;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -204,18 +202,18 @@ final class PrCommand implements Callable<Integer> {
             if (verifier.engine().isEmpty()) {
                 log(err, "--verify: " + verifier.engineProblem() + "; the change is not verified");
             }
-            VerifiedChange verified = null;
-            try {
-                verified = VerifiedChange.of(change, workTree, verifier);
-            } catch (VerifyInterrupted e) {
-                // said below, before the verifier closes: on Ctrl-C the JVM ends soon after
-            } catch (HostAccessRefused e) {
-                throw new VerifyStopped(VerifyOptions.refused(e.problems(), "verify stopped; nothing was committed or pushed", err));
+            VerifiedChange.Verified verification = VerifiedChange.of(change, workTree, verifier);
+            switch (verification.verification().ending()) {
+                case INTERRUPTED -> {
+                    // said before the verifier closes: on Ctrl-C the JVM ends soon after
+                    log(err, "interrupted: verify removed the containers it started; nothing was committed or pushed");
+                    throw new VerifyStopped(HardenCommand.INTERRUPTED);
+                }
+                case HOST_ACCESS_REFUSED -> throw new VerifyStopped(VerifyOptions.refused(verification.verification().refused(),
+                        "verify stopped; nothing was committed or pushed", err));
+                default -> { }
             }
-            if (verified == null || verifier.interrupted()) {
-                log(err, "interrupted: verify removed the containers it started; nothing was committed or pushed");
-                throw new VerifyStopped(HardenCommand.INTERRUPTED);
-            }
+            VerifiedChange verified = verification.change();
             verified.dropped().forEach(d -> log(err, "left out " + d + ": it stopped the service from starting"));
             log(err, VerifyReports.summary(verified.results()) + verifier.engine().map(e -> " on " + e).orElse(""));
             return verified;

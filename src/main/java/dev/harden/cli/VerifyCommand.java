@@ -2,17 +2,14 @@ package dev.harden.cli;
 
 import dev.harden.engine.Hardener;
 import dev.harden.profile.RepoConfig;
-import dev.harden.report.FileReport;
-import dev.harden.verify.HostAccessRefused;
 import dev.harden.verify.ServiceResult;
 import dev.harden.verify.Trial;
+import dev.harden.verify.Verification;
 import dev.harden.verify.Verifier;
-import dev.harden.verify.VerifyInterrupted;
 import dev.harden.verify.VerifyReports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -76,37 +73,26 @@ final class VerifyCommand implements Callable<Integer> {
         RepoConfig cfg = options.repoConfig();
         Hardener hardener = options.hardener();
         Run run = Run.of(options, hardener, true, err);
-        List<ServiceResult> results = new ArrayList<>();
+        List<ServiceResult> results;
         Verifier.Settings settings = VerifyOptions.settings(model,
                 new Verifier.Settings(Duration.ofSeconds(timeout), Duration.ofSeconds(settle), logLines));
         try (Verifier verifier = Verifier.connect(host, hardener, options.images(cfg), settings)) {
-            List<Integer> verifiable = new ArrayList<>();
-            List<String> refused = new ArrayList<>();
-            for (int i = 0; i < run.files.size(); i++) {
-                FileReport report = run.files.get(i).report();
-                if (report.checked()) {
-                    verifiable.add(i);
-                    refused.addAll(verifier.refusals(run.files.get(i).path(), report.file(), report.original()));
-                }
-            }
+            List<String> refused = verifier.refusals(run.files, Verifier.Mode.RESULTS);
             if (!refused.isEmpty()) {
                 return VerifyOptions.refused(refused, "nothing was started", err);
             }
             if (verifier.engine().isEmpty()) {
                 err.println("harden: " + verifier.engineProblem() + "; every service is reported as 'cannot tell'");
             }
-            try {
-                for (int i : verifiable) {
-                    FileReport report = run.files.get(i).report();
-                    results.addAll(verifier.verify(run.files.get(i).path(), report.file(), report.original()));
-                }
-                if (verifier.interrupted()) {
+            Verification verified = verifier.verify(run.files, Verifier.Mode.RESULTS);
+            switch (verified.ending()) {
+                case INTERRUPTED -> {
                     return interrupted(err);
                 }
-            } catch (VerifyInterrupted e) {
-                return interrupted(err);
-            } catch (HostAccessRefused e) {
-                return VerifyOptions.refused(e.problems(), "verify stopped", err);
+                case HOST_ACCESS_REFUSED -> {
+                    return VerifyOptions.refused(verified.refused(), "verify stopped", err);
+                }
+                default -> results = verified.results();
             }
             if (options.verbose) {
                 tails(results, err);

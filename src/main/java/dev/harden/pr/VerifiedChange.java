@@ -1,8 +1,9 @@
 package dev.harden.pr;
 
+import dev.harden.engine.Hardened;
 import dev.harden.report.FileReport;
 import dev.harden.verify.ServiceResult;
-import dev.harden.verify.VerifiedFix;
+import dev.harden.verify.Verification;
 import dev.harden.verify.Verifier;
 import dev.harden.verify.VerifyReports;
 import java.nio.file.Path;
@@ -30,13 +31,7 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
      * ({@link Verifier#refusals}); check before {@link #of}, which starts containers.
      */
     public static List<String> refusals(Change change, Path workTree, Verifier verifier) {
-        List<String> out = new ArrayList<>();
-        for (FileReport report : change.reports()) {
-            if (report.checked() && report.changed()) {
-                out.addAll(verifier.refusals(workTree.resolve(report.file()), report.file(), report.original()));
-            }
-        }
-        return out;
+        return verifier.refusals(files(change, workTree), Verifier.Mode.LEAVE_OUT_BREAKAGE);
     }
 
     /**
@@ -44,26 +39,17 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
      * without what broke a service. Services verify cannot tell about keep their changes.
      *
      * @param workTree the repository's root: file names in the change are relative to it
+     * @return the verified change, or empty when verify stopped before the end ({@code verification} says why)
      */
-    public static VerifiedChange of(Change change, Path workTree, Verifier verifier) {
+    public static Verified of(Change change, Path workTree, Verifier verifier) {
+        Verification verification = verifier.verify(files(change, workTree), Verifier.Mode.LEAVE_OUT_BREAKAGE);
+        if (verification.ending() != Verification.Ending.FINISHED) {
+            return new Verified(verification, null);
+        }
         List<Change.FileChange> files = new ArrayList<>();
         List<FileReport> reports = new ArrayList<>();
-        List<ServiceResult> results = new ArrayList<>();
-        List<VerifiedFix.Dropped> dropped = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
-        for (FileReport report : change.reports()) {
-            boolean verifiable = report.checked();
-            FileReport kept = report;
-            if (verifiable && report.changed()) {
-                VerifiedFix fix = verifier.fix(workTree.resolve(report.file()), report.file(), report.original());
-                kept = fix.report();
-                results.addAll(fix.results());
-                dropped.addAll(fix.dropped());
-                for (VerifiedFix.Dropped d : fix.dropped()) {
-                    lines.add(report.file() + ": " + d.service() + ": " + String.join(", ", d.rules())
-                            + (d.logLine() == null ? "" : " (" + d.logLine() + ")"));
-                }
-            }
+        for (Hardened file : verification.files()) {
+            FileReport kept = file.report();
             reports.add(kept);
             if (kept.changed() && !Arrays.equals(kept.fixed(), kept.original())) {
                 files.add(new Change.FileChange(kept.file(), kept.original(), kept.fixed()));
@@ -72,10 +58,25 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
         // New files (NetworkPolicies) start no container: they stay as the fix wrote them.
         change.files().stream().filter(Change.FileChange::created).forEach(files::add);
         Change verified = new Change(change.profile(), files, reports, change.unreadable());
-        String section = VerifyReports.markdown(results, dropped, verifier.engine().orElse(null));
+        List<String> lines = verification.leftOut().stream().map(d -> d.file() + ": " + d.service() + ": "
+                + String.join(", ", d.rules()) + (d.logLine() == null ? "" : " (" + d.logLine() + ")")).toList();
+        String section = VerifyReports.markdown(verification.results(), verification.leftOut(), verifier.engine().orElse(null));
         if (verifier.engine().isEmpty()) {
             section += "\nNothing was started: " + verifier.engineProblem() + ".\n";
         }
-        return new VerifiedChange(verified, results, lines, section);
+        return new Verified(verification, new VerifiedChange(verified, verification.results(), lines, section));
+    }
+
+    /**
+     * How a verify run over a change ended, and the change it gives when it went through every file.
+     *
+     * @param verification how verify ended
+     * @param change the verified change when verify finished, else null
+     */
+    public record Verified(Verification verification, VerifiedChange change) { }
+
+    /** The change's reports as the files verify reads: each at its place in the working tree. */
+    private static List<Hardened> files(Change change, Path workTree) {
+        return change.reports().stream().map(r -> new Hardened(workTree.resolve(r.file()), r, List.of())).toList();
     }
 }

@@ -19,11 +19,12 @@ public record VerifiedFix(FileReport report, List<ServiceResult> results, List<D
     /**
      * Changes of some rules left out for one service because they broke it.
      *
+     * @param file the file, as reports name it
      * @param service the service
      * @param rules the rules whose changes were left out
      * @param logLine the log line of the broken start
      */
-    public record Dropped(String service, List<String> rules, String logLine) {
+    public record Dropped(String file, String service, List<String> rules, String logLine) {
         public Dropped {
             rules = List.copyOf(rules);
         }

@@ -1,5 +1,6 @@
 package dev.harden.verify;
 
+import dev.harden.engine.Hardened;
 import dev.harden.engine.Hardener;
 import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageKnowledge;
@@ -177,6 +178,67 @@ public final class Verifier implements AutoCloseable {
         return engineProblem;
     }
 
+    /** Which of a run's files verify starts, and what it makes of them. */
+    public enum Mode {
+        /** {@code harden verify}: every Compose file and Kubernetes manifest, for its results. */
+        RESULTS,
+        /** {@code fix --verify}, {@code pr --verify}: every changed one, fixed again without what stopped a service. */
+        LEAVE_OUT_BREAKAGE
+    }
+
+    /**
+     * What verify would refuse to start in a run's files without host access allowed, one line each
+     * ({@link #refusals(Path, String, byte[])}); ask before {@link #verify(List, Mode)}, which starts containers.
+     */
+    public List<String> refusals(List<Hardened> files, Mode mode) {
+        List<String> out = new ArrayList<>();
+        for (Hardened file : files) {
+            if (started(file.report(), mode)) {
+                out.addAll(refusals(file.path(), file.report().file(), file.report().original()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Verifies a run's files one after the other: the one loop of {@code harden verify},
+     * {@code fix --verify} and {@code pr --verify}. Files verify does not start keep their report.
+     */
+    public Verification verify(List<Hardened> files, Mode mode) {
+        List<Hardened> out = new ArrayList<>(files);
+        List<ServiceResult> results = new ArrayList<>();
+        List<VerifiedFix.Dropped> leftOut = new ArrayList<>();
+        try {
+            for (int i = 0; i < out.size(); i++) {
+                Hardened file = out.get(i);
+                FileReport report = file.report();
+                if (!started(report, mode)) {
+                    continue;
+                }
+                if (mode == Mode.RESULTS) {
+                    results.addAll(verify(file.path(), report.file(), report.original()));
+                } else {
+                    VerifiedFix fix = fix(file.path(), report.file(), report.original());
+                    out.set(i, file.with(fix.report()));
+                    results.addAll(fix.results());
+                    leftOut.addAll(fix.dropped());
+                }
+            }
+        } catch (VerifyInterrupted e) {
+            return Verification.stopped(Verification.Ending.INTERRUPTED, List.of());
+        } catch (HostAccessRefused e) {
+            return Verification.stopped(Verification.Ending.HOST_ACCESS_REFUSED, e.problems());
+        }
+        if (interrupted()) {
+            return Verification.stopped(Verification.Ending.INTERRUPTED, List.of());
+        }
+        return new Verification(out, results, leftOut, Verification.Ending.FINISHED, List.of());
+    }
+
+    private static boolean started(FileReport report, Mode mode) {
+        return report.checked() && (mode == Mode.RESULTS || report.changed());
+    }
+
     /** Hardens one file and starts each of its Compose services and Kubernetes containers before and after. */
     public List<ServiceResult> verify(Path path, String name, byte[] bytes) {
         return check(path, name, bytes).results();
@@ -202,7 +264,7 @@ public final class Verifier implements AutoCloseable {
                 String subject = checked.subjects().get(i);
                 drop.computeIfAbsent(subject, k -> new LinkedHashSet<>()).addAll(rules);
                 lines.putIfAbsent(subject, r.logLine());
-                dropped.add(new VerifiedFix.Dropped(r.service(), rules, r.logLine()));
+                dropped.add(new VerifiedFix.Dropped(name, r.service(), rules, r.logLine()));
             }
         }
         if (drop.isEmpty()) {

@@ -3,7 +3,9 @@ package dev.harden.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.harden.engine.Hardened;
 import dev.harden.engine.Hardener;
+import dev.harden.engine.Pipeline;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.RepoConfig;
 import dev.harden.testing.Fixtures;
@@ -269,6 +271,72 @@ class VerifierTest {
         assertThat(Verifier.suspects(changes, "mkdir() failed (30: Read-only file system)"))
                 .containsExactly("read-only-root-filesystem", "cap-drop-all", "no-new-privileges", "pids-limit");
         assertThat(Verifier.suspects(changes, "fork: Resource temporarily unavailable").get(0)).isEqualTo("pids-limit");
+    }
+
+    @Test
+    void theOneLoopFixesAgainOnlyTheChangedManifestsAndReportsEveryManifestForResults() throws Exception {
+        ImageKnowledge knowledge = knowledge("rootCapabilities: []");
+        Hardener hardener = hardener(knowledge);
+        Path changed = Files.createDirectories(dir.resolve("a")).resolve("compose.yaml");
+        Files.writeString(changed, NGINX);
+        Path notes = Files.writeString(dir.resolve("notes.yaml"), "title: not a manifest\n");
+        Path checkedOnly = Files.createDirectories(dir.resolve("b")).resolve("compose.yaml");
+        Files.writeString(checkedOnly, NGINX);
+        List<Hardened> files = List.of(
+                new Pipeline(hardener, true).harden(changed, "a/compose.yaml", Files.readAllBytes(changed)),
+                new Pipeline(hardener, true).harden(notes, "notes.yaml", Files.readAllBytes(notes)),
+                new Pipeline(hardener, false).harden(checkedOnly, "b/compose.yaml", Files.readAllBytes(checkedOnly)));
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+
+        Verification fix;
+        Verification results;
+        try (Verifier v = new Verifier(hardener, knowledge, engine, "fake", null, settings(), Map.of())) {
+            fix = v.verify(files, Verifier.Mode.LEAVE_OUT_BREAKAGE);
+            results = v.verify(files, Verifier.Mode.RESULTS);
+        }
+
+        assertThat(fix.ending()).isEqualTo(Verification.Ending.FINISHED);
+        assertThat(fix.results()).extracting(ServiceResult::file).containsExactly("a/compose.yaml");
+        assertThat(fix.leftOut()).singleElement().satisfies(d -> {
+            assertThat(d.file()).isEqualTo("a/compose.yaml");
+            assertThat(d.service()).isEqualTo("web");
+            assertThat(d.rules()).containsExactly("cap-drop-all");
+        });
+        assertThat(new String(fix.files().get(0).report().fixed(), StandardCharsets.UTF_8)).doesNotContain("cap_drop")
+                .contains("read_only: true");
+        assertThat(fix.files().get(0).path()).isEqualTo(changed);
+        assertThat(fix.files().subList(1, 3)).isEqualTo(files.subList(1, 3));
+        assertThat(results.ending()).isEqualTo(Verification.Ending.FINISHED);
+        assertThat(results.results()).extracting(ServiceResult::file).containsExactly("a/compose.yaml", "b/compose.yaml");
+        assertThat(results.leftOut()).isEmpty();
+        assertThat(results.files()).isEqualTo(files);
+        assertThat(engine.live).isEmpty();
+    }
+
+    @Test
+    void anInterruptedLoopEndsWithNothingToWriteAndNothingBlamed() throws Exception {
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> {
+            if (!s.readOnly()) {
+                return new FakeEngine.Behaviour(true, List.of("up"));
+            }
+            Thread.currentThread().interrupt();
+            return new FakeEngine.Behaviour(false, List.of("killed"));
+        });
+        ImageKnowledge knowledge = knowledge("");
+        Hardener hardener = hardener(knowledge);
+        Path file = write(NGINX);
+        Verification verification;
+        try (Verifier v = new Verifier(hardener, knowledge, engine, "fake", null, settings(), Map.of())) {
+            verification = v.verify(List.of(new Pipeline(hardener, true).harden(file, "compose.yaml", Files.readAllBytes(file))),
+                    Verifier.Mode.LEAVE_OUT_BREAKAGE);
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(verification.ending()).isEqualTo(Verification.Ending.INTERRUPTED);
+        assertThat(verification.files()).isEmpty();
+        assertThat(verification.leftOut()).isEmpty();
+        assertThat(engine.live).isEmpty();
     }
 
     private List<ServiceResult> verify(FakeEngine engine, ImageKnowledge knowledge, String text) throws Exception {
