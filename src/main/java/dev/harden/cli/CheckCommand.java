@@ -1,7 +1,7 @@
 package dev.harden.cli;
 
 import dev.harden.engine.Hardened;
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.engine.Pipeline;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
@@ -51,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException("--fail-on must be error, warning or note, not '" + failOn + "'");
         }
-        Hardener hardener = options.hardener();
+        FileHardener hardener = options.hardener();
         Run run = Run.of(options, hardener, false, err);
         switch (format) {
             case "json" -> out.print(Reports.json(run.reports(), hardener.profile().name(), HardenCommand.version()));
@@ -74,7 +74,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** SARIF with each fixable finding's fix and the files named relative to the repository's root. */
-    static String sarif(Run run, Hardener hardener) {
+    static String sarif(Run run, FileHardener hardener) {
         Map<String, Severity> levels = new LinkedHashMap<>();
         hardener.profile().rules().forEach((id, s) -> levels.put(id, s.severity()));
         List<RuleDoc> docs = RuleCatalog.builtIn().all().stream().filter(r -> levels.containsKey(r.id()))
@@ -100,7 +100,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** The patch {@code harden fix} would write for the files with fixable findings. */
-    static String patch(Run run, Hardener hardener) {
+    static String patch(Run run, FileHardener hardener) {
         StringBuilder patch = new StringBuilder();
         Pipeline fixing = new Pipeline(hardener, true);
         for (Hardened file : run.files) {
@@ -137,7 +137,7 @@ final class CheckCommand implements Callable<Integer> {
         return abs.toUri().toASCIIString();
     }
 
-    private static void summary(Run run, Hardener hardener, PrintWriter err) {
+    private static void summary(Run run, FileHardener hardener, PrintWriter err) {
         long files = run.reports().stream().filter(FileReport::checked).count();
         long open = run.open();
         long fixable = run.reports().stream().flatMap(r -> r.findings().stream()).filter(f -> f.isOpen() && f.fixable()).count();

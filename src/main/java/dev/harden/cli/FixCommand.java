@@ -2,14 +2,17 @@ package dev.harden.cli;
 
 import dev.harden.engine.AtomicWrite;
 import dev.harden.engine.Hardened;
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.Markdown;
 import dev.harden.report.Problem;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
-import dev.harden.verify.Verifier;
+import dev.harden.verify.LeftOut;
+import dev.harden.verify.ServiceResults;
+import dev.harden.verify.Verification;
+import dev.harden.verify.VerifySession;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -68,11 +71,11 @@ final class FixCommand implements Callable<Integer> {
         if (markdown && interactive) {
             throw new UserException("--format markdown and --interactive do not go together: choose one");
         }
-        Hardener hardener = options.hardener();
+        FileHardener hardener = options.hardener();
         Run run = Run.of(options, hardener, true, err, quiet);
         if (verify) {
-            int stop = FixVerification.apply(run, options, hardener, dockerHost,
-                    VerifyOptions.settings(model, Verifier.Settings.defaults()), err);
+            int stop = leaveOutBreakage(run, options, hardener, dockerHost,
+                    VerifyOptions.settings(model, VerifySession.Settings.defaults()), err);
             if (stop != HardenCommand.CLEAN) {
                 err.flush();
                 return stop;
@@ -141,6 +144,52 @@ final class FixCommand implements Callable<Integer> {
         }
         err.flush();
         return run.badInput || run.nothingFound ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;
+    }
+
+    /**
+     * {@code --verify}: verifies every changed Compose or Kubernetes file and replaces its fix by one
+     * without the changes that broke a service; returns 0 when the fix may be written, else the exit
+     * code of a run that must write nothing: {@link HardenCommand#BAD_INPUT} when a service asks for host
+     * access that was not allowed, {@link HardenCommand#INTERRUPTED} on Ctrl-C.
+     */
+    private static int leaveOutBreakage(Run run, Options options, FileHardener hardener, String dockerHost,
+                                        VerifySession.Settings settings, PrintWriter err) {
+        String host = dockerHost != null ? dockerHost : VerifySession.defaultHost();
+        try (VerifySession session = VerifySession.connect(host, hardener, options.images(options.repoConfig()), settings)) {
+            List<String> refused = session.refusals(run.files, VerifySession.Mode.LEAVE_OUT_BREAKAGE);
+            if (!refused.isEmpty()) {
+                return VerifyOptions.refused(refused, "nothing was started or written", err);
+            }
+            if (session.engine().isEmpty()) {
+                err.println("harden: --verify: " + session.engineProblem() + "; the fix is not verified");
+            }
+            Verification verified = session.verify(run.files, VerifySession.Mode.LEAVE_OUT_BREAKAGE);
+            switch (verified.ending()) {
+                case INTERRUPTED -> {
+                    return interruptedVerify(err);
+                }
+                case HOST_ACCESS_REFUSED -> {
+                    return VerifyOptions.refused(verified.refused(), "verify stopped and nothing was written", err);
+                }
+                default -> { }
+            }
+            run.files.clear();
+            run.files.addAll(verified.files());
+            for (LeftOut d : verified.leftOut()) {
+                err.println(dev.harden.report.Terminal.escape(d.file() + ": " + d.service() + ": left out "
+                        + String.join(", ", d.rules()) + " because it stopped the service from starting"
+                        + (d.logLine() == null ? "" : ": " + d.logLine())));
+            }
+            err.print(ServiceResults.summary(verified.results()) + session.engine().map(e -> " on " + e).orElse("") + "\n");
+            return HardenCommand.CLEAN;
+        }
+    }
+
+    /** Said before the session closes: on Ctrl-C the JVM ends soon after. */
+    private static int interruptedVerify(PrintWriter err) {
+        err.println("harden: interrupted: verify removed the containers it started, blamed nothing, and nothing was written");
+        err.flush();
+        return HardenCommand.INTERRUPTED;
     }
 
     /** The patch of one file: its changes and the files it would create that do not exist yet. */

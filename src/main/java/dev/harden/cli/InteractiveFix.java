@@ -2,7 +2,7 @@ package dev.harden.cli;
 
 import dev.harden.engine.AtomicWrite;
 import dev.harden.engine.Hardened;
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.engine.Stepwise;
 import dev.harden.report.FileReport;
 import dev.harden.report.UnifiedDiff;
@@ -39,14 +39,14 @@ final class InteractiveFix {
 
     private static final String RESET = "\u001b[0m";
 
-    private final Hardener hardener;
+    private final FileHardener hardener;
     private final BufferedReader in;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean colour;
     private int written;
 
-    InteractiveFix(Hardener hardener, BufferedReader in, PrintWriter out, PrintWriter err, boolean colour) {
+    InteractiveFix(FileHardener hardener, BufferedReader in, PrintWriter out, PrintWriter err, boolean colour) {
         this.hardener = hardener;
         this.in = in;
         this.out = out;

@@ -1,7 +1,7 @@
 package dev.harden.cli;
 
 import dev.harden.engine.Hardened;
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.engine.Pipeline;
 import dev.harden.engine.Targets;
 import dev.harden.manifest.Recognition;
@@ -25,12 +25,12 @@ final class Run {
     /** Nothing under the paths was a Compose file or Kubernetes manifest (and nothing failed). */
     boolean nothingFound;
 
-    static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err) {
+    static Run of(Options options, FileHardener hardener, boolean fix, PrintWriter err) {
         return of(options, hardener, fix, err, false);
     }
 
     /** With {@code quiet}, no progress line even on a terminal. */
-    static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err, boolean quiet) {
+    static Run of(Options options, FileHardener hardener, boolean fix, PrintWriter err, boolean quiet) {
         Run run = new Run();
         Pipeline pipeline = new Pipeline(hardener, fix);
         List<Path> named = options.paths();

@@ -15,19 +15,19 @@ import java.util.List;
  * caller's: the pipeline takes paths and bytes, and reads the files beside them through the hardener.
  */
 public final class Pipeline {
-    private final Hardener hardener;
+    private final FileHardener hardener;
     private final boolean fix;
 
     /**
      * @param hardener the profile's hardener
      * @param fix whether to compute the fixed bytes, or only check
      */
-    public Pipeline(Hardener hardener, boolean fix) {
+    public Pipeline(FileHardener hardener, boolean fix) {
         this.hardener = hardener;
         this.fix = fix;
     }
 
-    public Hardener hardener() {
+    public FileHardener hardener() {
         return hardener;
     }
 

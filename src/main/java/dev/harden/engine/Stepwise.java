@@ -44,7 +44,7 @@ public final class Stepwise {
         }
     }
 
-    private final Hardener hardener;
+    private final FileHardener hardener;
     private final Path path;
     private final String name;
     private final byte[] original;
@@ -61,7 +61,7 @@ public final class Stepwise {
      * The changes of {@code fixed}, a fix report of this file, in the order it lists them; only
      * those are offered, so a change {@code fix --verify} left out is never asked about.
      */
-    public Stepwise(Hardener hardener, Path path, FileReport fixed) {
+    public Stepwise(FileHardener hardener, Path path, FileReport fixed) {
         this.hardener = hardener;
         this.path = path;
         this.name = fixed.file();

@@ -1,7 +1,7 @@
 package dev.harden.pr;
 
 import dev.harden.engine.Hardened;
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.engine.Pipeline;
 import dev.harden.engine.Targets;
 import dev.harden.report.FileReport;
@@ -56,7 +56,7 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
      * @param workTree the repository's root
      * @param targets files and folders to harden
      */
-    public static Change compute(Hardener hardener, Path workTree, List<Path> targets) throws PrException {
+    public static Change compute(FileHardener hardener, Path workTree, List<Path> targets) throws PrException {
         Path root;
         try {
             root = workTree.toRealPath();

@@ -26,7 +26,7 @@ final class Starter implements AutoCloseable {
 
     private final Engine engine;
     private final String runId;
-    private final Verifier.Settings settings;
+    private final VerifySession.Settings settings;
     private final Map<ContainerSpec, Trial> done = new HashMap<>();
     private final Thread hook;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -34,7 +34,7 @@ final class Starter implements AutoCloseable {
     private int sequence;
     private volatile boolean closing;
 
-    Starter(Engine engine, String runId, Verifier.Settings settings) {
+    Starter(Engine engine, String runId, VerifySession.Settings settings) {
         this.engine = engine;
         this.runId = runId;
         this.settings = settings;

@@ -13,7 +13,7 @@ import java.util.List;
  * @param ending whether verify went through every file, and if not, why
  * @param refused when host access stopped it, what was refused, one line each
  */
-public record Verification(List<Hardened> files, List<ServiceResult> results, List<VerifiedFix.Dropped> leftOut, Ending ending,
+public record Verification(List<Hardened> files, List<ServiceResult> results, List<LeftOut> leftOut, Ending ending,
                            List<String> refused) {
     /** How a verify run ended. */
     public enum Ending {

@@ -3,7 +3,7 @@ package dev.harden.corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Exemption;
@@ -85,7 +85,7 @@ class KubernetesCorpusTest {
     @Test
     void restrictedHardensEveryCorpusManifestSafelyAndCompletely() throws Exception {
         Profile restricted = Fixtures.profile("restricted");
-        Hardener hardener = new Hardener(restricted, ImageKnowledge.builtIn(), corpusExemptions(), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(restricted, ImageKnowledge.builtIn(), corpusExemptions(), Limits.DEFAULT);
         List<String> problems = new ArrayList<>();
         int workloads = 0;
         for (Path file : files("kubernetes")) {
@@ -151,7 +151,7 @@ class KubernetesCorpusTest {
 
     @Test
     void helmChartTemplatesAreSkippedWithAMessageAndBracesInStringsAreNot() throws Exception {
-        Hardener hardener = Fixtures.hardener(Fixtures.profile("restricted"));
+        FileHardener hardener = Fixtures.hardener(Fixtures.profile("restricted"));
         int skipped = 0;
         for (Path file : files("kubernetes-helm")) {
             FileReport r = hardener.process(file, file.getFileName().toString(), Files.readAllBytes(file), true);

@@ -24,7 +24,7 @@ class PipelineTest {
 
     /** A pipeline whose files beside the one hardened come from {@code beside}, by name. */
     private static Pipeline pipeline(String profile, boolean fix, Map<String, String> beside) {
-        Hardener hardener = new Hardener(Fixtures.profile(profile), ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT,
+        FileHardener hardener = new FileHardener(Fixtures.profile(profile), ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT,
                 path -> Optional.ofNullable(beside.get(path.getFileName().toString())).map(s -> s.getBytes(StandardCharsets.UTF_8)));
         return new Pipeline(hardener, fix);
     }

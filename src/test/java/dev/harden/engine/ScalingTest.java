@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * allocates (a count, not a clock; the timings are in docs/performance.md).
  */
 class ScalingTest {
-    private static final Hardener HARDENER = new Hardener(Fixtures.profile("restricted"), ImageKnowledge.builtIn(),
+    private static final FileHardener HARDENER = new FileHardener(Fixtures.profile("restricted"), ImageKnowledge.builtIn(),
             RepoConfig.none(), Limits.DEFAULT.withMaxBytes(1L << 30));
 
     private static byte[] services(int n) {

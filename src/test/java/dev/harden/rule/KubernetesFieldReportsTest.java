@@ -2,7 +2,7 @@ package dev.harden.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Profile;
@@ -198,7 +198,7 @@ class KubernetesFieldReportsTest {
     }
 
     private static FileReport harden(Path file, boolean fix) throws IOException {
-        Hardener hardener = new Hardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
         return hardener.process(file, file.getFileName().toString(), Files.readAllBytes(file), fix);
     }
 

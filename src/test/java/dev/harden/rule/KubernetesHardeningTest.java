@@ -3,7 +3,7 @@ package dev.harden.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Profile;
@@ -130,7 +130,7 @@ class KubernetesHardeningTest {
                     workload: tool
                     reason: the vendor image only starts as root
                 """);
-        Hardener hardener = new Hardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.load(config), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.load(config), Limits.DEFAULT);
         FileReport r = hardener.process(dir.resolve("pod.yaml"), "pod.yaml", POD.formatted("").getBytes(StandardCharsets.UTF_8), true);
         assertThat(r.findings().stream().filter(Finding::exempted).map(Finding::ruleId).toList())
                 .containsExactlyInAnyOrder("non-root-user", "run-as-non-root");
@@ -186,7 +186,7 @@ class KubernetesHardeningTest {
     @Test
     void anExistingPolicyFileIsNeverOverwrittenButReportedWhenItLacksTheDefaultDeny(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.network-policies.yaml"), "apiVersion: v1\nkind: List\nitems: []\n");
-        Hardener hardener = new Hardener(Fixtures.profile("strict"), ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(Fixtures.profile("strict"), ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
         FileReport r = hardener.process(dir.resolve("app.yaml"), "app.yaml", POD.formatted("  labels: {app: tool}")
                 .getBytes(StandardCharsets.UTF_8), true);
         assertThat(r.generated()).isEmpty();

@@ -42,7 +42,7 @@ import java.util.function.Function;
  * Hardens one file's bytes: parse, recognise, run the profile's rules, and (when fixing) write the
  * edits into the text and verify them. Never throws for bad input: the report says what happened.
  */
-public final class Hardener {
+public final class FileHardener {
     /** What the kustomizations around each file make of it; kept across files, as they share folders. */
     private final Kustomize kustomize = new Kustomize();
     private final Profile profile;
@@ -54,22 +54,22 @@ public final class Hardener {
     private final ImageKnowledge images;
     private final Pins pins;
     /** Hardeners of one rule each, for {@link #fixes}. */
-    private final Map<String, Hardener> single = new HashMap<>();
+    private final Map<String, FileHardener> single = new HashMap<>();
 
-    public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
-        this(profile, images, config, limits, Hardener::readIfPresent);
+    public FileHardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
+        this(profile, images, config, limits, FileHardener::readIfPresent);
     }
 
     /**
      * A hardener that reads the files a fix would write next to its input (the strict profile's
      * NetworkPolicies) through {@code neighbours}, to see what is already there.
      */
-    public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
+    public FileHardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                     Function<Path, Optional<byte[]>> neighbours) {
         this(profile, images, config, limits, neighbours, Pins.none());
     }
 
-    private Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
+    private FileHardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                      Function<Path, Optional<byte[]>> neighbours, Pins pins) {
         this.neighbours = neighbours;
         this.pins = pins;
@@ -83,8 +83,8 @@ public final class Hardener {
     }
 
     /** The same hardener, resolving image tags through these pins (the lock file, a registry) when the profile pins. */
-    public Hardener withPins(Pins pins) {
-        return new Hardener(profile, images, config, limits, neighbours, pins);
+    public FileHardener withPins(Pins pins) {
+        return new FileHardener(profile, images, config, limits, neighbours, pins);
     }
 
     public Profile profile() {
@@ -277,7 +277,7 @@ public final class Hardener {
         }
         String text = UnifiedDiff.text(report.original());
         for (Map.Entry<String, Map<String, List<Finding>>> rule : groups.entrySet()) {
-            Hardener one = single.computeIfAbsent(rule.getKey(), id -> new Hardener(
+            FileHardener one = single.computeIfAbsent(rule.getKey(), id -> new FileHardener(
                     new Profile("only-" + id, "", Map.of(id, profile.rules().get(id)), profile.podSpecPaths()),
                     images, config, limits, neighbours, pins));
             boolean every = rule.getValue().size() == 1;

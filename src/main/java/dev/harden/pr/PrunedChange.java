@@ -4,8 +4,8 @@ import dev.harden.engine.Hardened;
 import dev.harden.report.FileReport;
 import dev.harden.verify.ServiceResult;
 import dev.harden.verify.Verification;
-import dev.harden.verify.Verifier;
-import dev.harden.verify.VerifyReports;
+import dev.harden.verify.VerifySession;
+import dev.harden.verify.ServiceResults;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,21 +17,21 @@ import java.util.List;
  *
  * @param change the change to commit
  * @param results what verify found, per service or container
- * @param dropped what was left out, as {@code file: service: rules (log line)}
+ * @param leftOut what was left out, as {@code file: service: rules (log line)}
  * @param section the Markdown section for the pull request body
  */
-public record VerifiedChange(Change change, List<ServiceResult> results, List<String> dropped, String section) {
-    public VerifiedChange {
+public record PrunedChange(Change change, List<ServiceResult> results, List<String> leftOut, String section) {
+    public PrunedChange {
         results = List.copyOf(results);
-        dropped = List.copyOf(dropped);
+        leftOut = List.copyOf(leftOut);
     }
 
     /**
      * What verify refuses to start in the change's files without host access allowed, one line each
-     * ({@link Verifier#refusals}); check before {@link #of}, which starts containers.
+     * ({@link VerifySession#refusals}); check before {@link #of}, which starts containers.
      */
-    public static List<String> refusals(Change change, Path workTree, Verifier verifier) {
-        return verifier.refusals(files(change, workTree), Verifier.Mode.LEAVE_OUT_BREAKAGE);
+    public static List<String> refusals(Change change, Path workTree, VerifySession session) {
+        return session.refusals(files(change, workTree), VerifySession.Mode.LEAVE_OUT_BREAKAGE);
     }
 
     /**
@@ -39,12 +39,12 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
      * without what broke a service. Services verify cannot tell about keep their changes.
      *
      * @param workTree the repository's root: file names in the change are relative to it
-     * @return the verified change, or empty when verify stopped before the end ({@code verification} says why)
+     * @return how verify ended and, when it went through every file, the pruned change
      */
-    public static Verified of(Change change, Path workTree, Verifier verifier) {
-        Verification verification = verifier.verify(files(change, workTree), Verifier.Mode.LEAVE_OUT_BREAKAGE);
+    public static Attempt of(Change change, Path workTree, VerifySession session) {
+        Verification verification = session.verify(files(change, workTree), VerifySession.Mode.LEAVE_OUT_BREAKAGE);
         if (verification.ending() != Verification.Ending.FINISHED) {
-            return new Verified(verification, null);
+            return new Attempt(verification, null);
         }
         List<Change.FileChange> files = new ArrayList<>();
         List<FileReport> reports = new ArrayList<>();
@@ -60,20 +60,20 @@ public record VerifiedChange(Change change, List<ServiceResult> results, List<St
         Change verified = new Change(change.profile(), files, reports, change.unreadable());
         List<String> lines = verification.leftOut().stream().map(d -> d.file() + ": " + d.service() + ": "
                 + String.join(", ", d.rules()) + (d.logLine() == null ? "" : " (" + d.logLine() + ")")).toList();
-        String section = VerifyReports.markdown(verification.results(), verification.leftOut(), verifier.engine().orElse(null));
-        if (verifier.engine().isEmpty()) {
-            section += "\nNothing was started: " + verifier.engineProblem() + ".\n";
+        String section = ServiceResults.markdown(verification.results(), verification.leftOut(), session.engine().orElse(null));
+        if (session.engine().isEmpty()) {
+            section += "\nNothing was started: " + session.engineProblem() + ".\n";
         }
-        return new Verified(verification, new VerifiedChange(verified, verification.results(), lines, section));
+        return new Attempt(verification, new PrunedChange(verified, verification.results(), lines, section));
     }
 
     /**
-     * How a verify run over a change ended, and the change it gives when it went through every file.
+     * How verify over a change ended, and the pruned change when it went through every file.
      *
      * @param verification how verify ended
      * @param change the verified change when verify finished, else null
      */
-    public record Verified(Verification verification, VerifiedChange change) { }
+    public record Attempt(Verification verification, PrunedChange change) { }
 
     /** The change's reports as the files verify reads: each at its place in the working tree. */
     private static List<Hardened> files(Change change, Path workTree) {
