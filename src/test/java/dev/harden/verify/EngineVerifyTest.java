@@ -135,6 +135,27 @@ class EngineVerifyTest {
         assertThat(DockerEngine.at(LocalEngine.host()).removeLabelled(Starter.LABEL, runId)).isZero();
     }
 
+    /** Ctrl-C can reach the command's thread before it closes the session: the sweep must still reach the engine. */
+    @Test
+    void closingOnAnInterruptedThreadStillRemovesWhatTheRunCreatedAndKeepsTheInterrupt() throws Exception {
+        Path file = compose("local/redis:deb");
+        String runId;
+        boolean stillInterrupted;
+        VerifySession session = verifier("strict", knowledge(Files.readString(LOCAL_IMAGES)));
+        try {
+            session.verify(file, "compose.yaml", Files.readAllBytes(file));
+            runId = session.runId();
+            Thread.currentThread().interrupt();
+            session.close();
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+
+        assertThat(runId).isNotNull();
+        assertThat(stillInterrupted).as("the command still learns it was interrupted").isTrue();
+        assertThat(DockerEngine.at(LocalEngine.host()).removeLabelled(Starter.LABEL, runId)).as("left behind").isZero();
+    }
+
     private ServiceResult verifyOne(String image, String profile, ImageKnowledge knowledge) throws Exception {
         Path file = compose(image);
         try (VerifySession verifier = verifier(profile, knowledge)) {
