@@ -1,6 +1,8 @@
 package dev.harden.cli;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.Hardened;
+import dev.harden.engine.FileHardener;
+import dev.harden.engine.Pipeline;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.Markdown;
@@ -49,14 +51,14 @@ final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException("--fail-on must be error, warning or note, not '" + failOn + "'");
         }
-        Hardener hardener = options.hardener();
+        FileHardener hardener = options.hardener();
         Run run = Run.of(options, hardener, false, err);
         switch (format) {
-            case "json" -> out.print(Reports.json(run.reports, hardener.profile().name(), HardenCommand.version()));
+            case "json" -> out.print(Reports.json(run.reports(), hardener.profile().name(), HardenCommand.version()));
             case "sarif" -> out.print(sarif(run, hardener));
-            case "markdown" -> out.print(Markdown.summary("check", hardener.profile().name(), run.reports, patch(run, hardener)));
+            case "markdown" -> out.print(Markdown.summary("check", hardener.profile().name(), run.reports(), patch(run, hardener)));
             default -> {
-                out.print(Reports.text(run.reports, options.colour(false), false));
+                out.print(Reports.text(run.reports(), options.colour(false), false));
                 if (!run.nothingFound) {
                     summary(run, hardener, err);
                 }
@@ -66,13 +68,13 @@ final class CheckCommand implements Callable<Integer> {
         if (run.badInput || run.nothingFound) {
             return HardenCommand.BAD_INPUT;
         }
-        boolean failing = run.reports.stream().flatMap(r -> r.findings().stream())
+        boolean failing = run.reports().stream().flatMap(r -> r.findings().stream())
                 .anyMatch(f -> f.isOpen() && f.severity().ordinal() <= threshold.ordinal());
         return failing ? HardenCommand.FINDINGS : HardenCommand.CLEAN;
     }
 
     /** SARIF with each fixable finding's fix and the files named relative to the repository's root. */
-    static String sarif(Run run, Hardener hardener) {
+    static String sarif(Run run, FileHardener hardener) {
         Map<String, Severity> levels = new LinkedHashMap<>();
         hardener.profile().rules().forEach((id, s) -> levels.put(id, s.severity()));
         List<RuleDoc> docs = RuleCatalog.builtIn().all().stream().filter(r -> levels.containsKey(r.id()))
@@ -80,9 +82,9 @@ final class CheckCommand implements Callable<Integer> {
         Path root = sourceRoot();
         Map<Finding, List<Replacement>> fixes = new LinkedHashMap<>();
         Map<String, String> uris = new LinkedHashMap<>();
-        for (int i = 0; i < run.reports.size(); i++) {
-            FileReport report = run.reports.get(i);
-            Path path = run.paths.get(i);
+        for (Hardened file : run.files) {
+            FileReport report = file.report();
+            Path path = file.path();
             uris.put(report.file(), uri(root, path));
             Map<Finding, List<Replacement>> own = hardener.fixes(path, report);
             fixes.putAll(own);
@@ -94,17 +96,17 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
         }
-        return Sarif.write(run.reports, new Sarif.Input(docs, levels, HardenCommand.version(), fixes, uris));
+        return Sarif.write(run.reports(), new Sarif.Input(docs, levels, HardenCommand.version(), fixes, uris));
     }
 
     /** The patch {@code harden fix} would write for the files with fixable findings. */
-    static String patch(Run run, Hardener hardener) {
+    static String patch(Run run, FileHardener hardener) {
         StringBuilder patch = new StringBuilder();
-        for (int i = 0; i < run.reports.size(); i++) {
-            FileReport report = run.reports.get(i);
+        Pipeline fixing = new Pipeline(hardener, true);
+        for (Hardened file : run.files) {
+            FileReport report = file.report();
             if (report.findings().stream().anyMatch(f -> f.isOpen() && f.fixable())) {
-                FileReport fixed = hardener.process(run.paths.get(i), report.file(), report.original(), true);
-                patch.append(FixCommand.patch(fixed, run.paths.get(i)));
+                patch.append(FixCommand.patch(fixing.harden(file.path(), report.file(), report.original())));
             }
         }
         return patch.toString();
@@ -135,12 +137,11 @@ final class CheckCommand implements Callable<Integer> {
         return abs.toUri().toASCIIString();
     }
 
-    private static void summary(Run run, Hardener hardener, PrintWriter err) {
-        long files = run.reports.stream().filter(r -> r.kind() == dev.harden.report.FileReport.Kind.COMPOSE
-                || r.kind() == dev.harden.report.FileReport.Kind.KUBERNETES).count();
+    private static void summary(Run run, FileHardener hardener, PrintWriter err) {
+        long files = run.reports().stream().filter(FileReport::checked).count();
         long open = run.open();
-        long fixable = run.reports.stream().flatMap(r -> r.findings().stream()).filter(f -> f.isOpen() && f.fixable()).count();
-        long exempted = run.reports.stream().flatMap(r -> r.findings().stream()).filter(Finding::exempted).count();
+        long fixable = run.reports().stream().flatMap(r -> r.findings().stream()).filter(f -> f.isOpen() && f.fixable()).count();
+        long exempted = run.reports().stream().flatMap(r -> r.findings().stream()).filter(Finding::exempted).count();
         err.println(files + (files == 1 ? " file" : " files") + " checked with profile " + hardener.profile().name()
                 + ": " + open + " open (" + fixable + " fixable with 'harden fix'), " + exempted + " exempted");
     }

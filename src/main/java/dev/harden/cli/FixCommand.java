@@ -1,14 +1,18 @@
 package dev.harden.cli;
 
 import dev.harden.engine.AtomicWrite;
-import dev.harden.engine.Hardener;
+import dev.harden.engine.Hardened;
+import dev.harden.engine.FileHardener;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
-import dev.harden.report.GeneratedFile;
 import dev.harden.report.Markdown;
+import dev.harden.report.Problem;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
-import dev.harden.verify.Verifier;
+import dev.harden.verify.LeftOut;
+import dev.harden.verify.ServiceResults;
+import dev.harden.verify.Verification;
+import dev.harden.verify.VerifySession;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -67,11 +71,11 @@ final class FixCommand implements Callable<Integer> {
         if (markdown && interactive) {
             throw new UserException("--format markdown and --interactive do not go together: choose one");
         }
-        Hardener hardener = options.hardener();
+        FileHardener hardener = options.hardener();
         Run run = Run.of(options, hardener, true, err, quiet);
         if (verify) {
-            int stop = FixVerification.apply(run, options, hardener, dockerHost,
-                    VerifyOptions.settings(model, Verifier.Settings.defaults()), err);
+            int stop = leaveOutBreakage(run, options, hardener, dockerHost,
+                    VerifyOptions.settings(model, VerifySession.Settings.defaults()), err);
             if (stop != HardenCommand.CLEAN) {
                 err.flush();
                 return stop;
@@ -81,28 +85,29 @@ final class FixCommand implements Callable<Integer> {
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err, options.colour(false)) : null;
         int written = 0;
         StringBuilder patch = new StringBuilder();
-        for (int i = 0; i < run.reports.size(); i++) {
-            FileReport report = run.reports.get(i);
-            Path path = run.paths.get(i);
+        for (int i = 0; i < run.files.size(); i++) {
+            Hardened file = run.files.get(i);
+            FileReport report = file.report();
+            Path path = file.path();
             if (markdown) {
-                patch.append(patch(report, path));
+                patch.append(patch(file));
             }
             if (diff && markdown) {
                 continue;
             }
             if (diff) {
                 if (report.changed()) {
-                    out.print(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
+                    out.print(UnifiedDiff.diff(report.file(), UnifiedDiff.text(report.original()), UnifiedDiff.text(report.fixed())));
                 }
-                writeGenerated(run, report, path, out, err);
+                writeGenerated(run, file, out, err);
                 continue;
             }
             if (interactive) {
                 if (!report.changed() && report.generated().isEmpty()) {
                     continue;
                 }
-                InteractiveFix.Result result = asking.file(report, path);
-                run.reports.set(i, result.report());
+                InteractiveFix.Result result = asking.file(file);
+                run.set(i, result.report());
                 if (result.next() == InteractiveFix.Next.QUIT) {
                     break;
                 }
@@ -114,42 +119,89 @@ final class FixCommand implements Callable<Integer> {
                 }
                 written++;
             }
-            written += writeGenerated(run, report, path, out, err);
+            written += writeGenerated(run, file, out, err);
         }
         if (interactive) {
             written = asking.written();
         }
         if (markdown) {
-            out.print(Markdown.summary("fix", hardener.profile().name(), run.reports, patch.toString()));
+            out.print(Markdown.summary("fix", hardener.profile().name(), run.reports(), patch.toString()));
         }
         out.flush();
         if (!diff) {
-            options.writeLock(err, run.paths.isEmpty() ? null : run.paths.get(0));
+            options.writeLock(err, run.files.isEmpty() ? null : run.files.get(0).path());
         }
         if (markdown) {
             err.flush();
         } else if (!quiet && !diff && !run.nothingFound) {
-            err.print(Reports.text(run.reports, options.colour(true), !interactive));
-            long fixed = run.reports.stream().flatMap(r -> r.findings().stream())
+            err.print(Reports.text(run.reports(), options.colour(true), !interactive));
+            long fixed = run.reports().stream().flatMap(r -> r.findings().stream())
                     .filter(f -> f.status() == Finding.Status.FIXED).count();
             err.println((interactive ? written + " file(s) written" : fixed + " change(s) in " + written + " file(s)")
                     + "; " + run.open() + " finding(s) need a person");
         } else if (!quiet) {
-            err.print(Reports.text(run.reports, options.colour(true), false));
+            err.print(Reports.text(run.reports(), options.colour(true), false));
         }
         err.flush();
         return run.badInput || run.nothingFound ? HardenCommand.BAD_INPUT : HardenCommand.CLEAN;
     }
 
-    /** The patch of one report: its changes and the files it would create that do not exist yet. */
-    static String patch(FileReport report, Path path) {
+    /**
+     * {@code --verify}: verifies every changed Compose or Kubernetes file and replaces its fix by one
+     * without the changes that broke a service; returns 0 when the fix may be written, else the exit
+     * code of a run that must write nothing: {@link HardenCommand#BAD_INPUT} when a service asks for host
+     * access that was not allowed, {@link HardenCommand#INTERRUPTED} on Ctrl-C.
+     */
+    private static int leaveOutBreakage(Run run, Options options, FileHardener hardener, String dockerHost,
+                                        VerifySession.Settings settings, PrintWriter err) {
+        String host = dockerHost != null ? dockerHost : VerifySession.defaultHost();
+        try (VerifySession session = VerifySession.connect(host, hardener, options.images(options.repoConfig()), settings)) {
+            List<String> refused = session.refusals(run.files, VerifySession.Mode.LEAVE_OUT_BREAKAGE);
+            if (!refused.isEmpty()) {
+                return VerifyOptions.refused(refused, "nothing was started or written", err);
+            }
+            if (session.engine().isEmpty()) {
+                err.println("harden: --verify: " + session.engineProblem() + "; the fix is not verified");
+            }
+            Verification verified = session.verify(run.files, VerifySession.Mode.LEAVE_OUT_BREAKAGE);
+            switch (verified.ending()) {
+                case INTERRUPTED -> {
+                    return interruptedVerify(err);
+                }
+                case HOST_ACCESS_REFUSED -> {
+                    return VerifyOptions.refused(verified.refused(), "verify stopped and nothing was written", err);
+                }
+                default -> { }
+            }
+            run.files.clear();
+            run.files.addAll(verified.files());
+            for (LeftOut d : verified.leftOut()) {
+                err.println(dev.harden.report.Terminal.escape(d.file() + ": " + d.service() + ": left out "
+                        + String.join(", ", d.rules()) + " because it stopped the service from starting"
+                        + (d.logLine() == null ? "" : ": " + d.logLine())));
+            }
+            err.print(ServiceResults.summary(verified.results()) + session.engine().map(e -> " on " + e).orElse("") + "\n");
+            return HardenCommand.CLEAN;
+        }
+    }
+
+    /** Said before the session closes: on Ctrl-C the JVM ends soon after. */
+    private static int interruptedVerify(PrintWriter err) {
+        err.println("harden: interrupted: verify removed the containers it started, blamed nothing, and nothing was written");
+        err.flush();
+        return HardenCommand.INTERRUPTED;
+    }
+
+    /** The patch of one file: its changes and the files it would create that do not exist yet. */
+    static String patch(Hardened file) {
+        FileReport report = file.report();
         StringBuilder out = new StringBuilder();
         if (report.changed()) {
-            out.append(UnifiedDiff.diff(report.file(), text(report.original()), text(report.fixed())));
+            out.append(UnifiedDiff.diff(report.file(), UnifiedDiff.text(report.original()), UnifiedDiff.text(report.fixed())));
         }
-        for (GeneratedFile g : report.generated()) {
-            if (!Files.exists(path.resolveSibling(g.name()))) {
-                out.append(UnifiedDiff.created(InteractiveFix.siblingName(report.file(), g.name()), text(g.content())));
+        for (Hardened.Created c : file.created()) {
+            if (!Files.exists(c.path())) {
+                out.append(UnifiedDiff.created(c.name(), UnifiedDiff.text(c.content())));
             }
         }
         return out.toString();
@@ -159,23 +211,22 @@ final class FixCommand implements Callable<Integer> {
      * Writes (or with --diff prints) the new files a report asks for next to its file, never
      * replacing a file that exists.
      */
-    private int writeGenerated(Run run, FileReport report, Path path, PrintWriter out, PrintWriter err) {
+    private int writeGenerated(Run run, Hardened file, PrintWriter out, PrintWriter err) {
         int count = 0;
-        for (GeneratedFile g : report.generated()) {
-            Path target = path.resolveSibling(g.name());
+        for (Hardened.Created c : file.created()) {
             if (diff) {
-                out.print(UnifiedDiff.created(InteractiveFix.siblingName(report.file(), g.name()), text(g.content())));
+                out.print(UnifiedDiff.created(c.name(), UnifiedDiff.text(c.content())));
                 continue;
             }
-            if (Files.exists(target)) {
+            if (Files.exists(c.path())) {
                 continue;
             }
-            cleanUp(target, err);
+            cleanUp(c.path(), err);
             try {
-                AtomicWrite.create(target, g.content(), path);
+                AtomicWrite.create(c.path(), c.content(), file.path());
                 count++;
             } catch (IOException e) {
-                err.println(InteractiveFix.siblingName(report.file(), g.name()) + ": not written: " + reason(e));
+                err.println(c.name() + ": not written: " + reason(e));
                 run.badInput = true;
             }
         }
@@ -188,14 +239,14 @@ final class FixCommand implements Callable<Integer> {
      * problem, reported like bad input, and the run goes on with the other files.
      */
     private boolean write(Run run, int i, Path path, PrintWriter err) {
-        FileReport report = run.reports.get(i);
+        FileReport report = run.files.get(i).report();
         cleanUp(path, err);
         try {
             AtomicWrite.How how = AtomicWrite.writeIfUnchanged(path, report.original(), report.fixed());
             if (how == null) {
                 err.println(report.file() + ": changed since harden read it; nothing written to this file");
                 run.badInput = true;
-                run.reports.set(i, unwritten(report, "changed since harden read it"));
+                run.set(i, unwritten(report, "changed since harden read it"));
                 return false;
             }
             if (how == AtomicWrite.How.IN_PLACE && !quiet) {
@@ -205,15 +256,16 @@ final class FixCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println(report.file() + ": not written: " + reason(e));
             run.badInput = true;
-            run.reports.set(i, unwritten(report, "not written: " + reason(e)));
+            run.set(i, unwritten(report, "not written: " + reason(e)));
             return false;
         }
     }
 
     /** The report of a file whose changes did not happen: the summary must not count them. */
     private static FileReport unwritten(FileReport report, String why) {
-        return new FileReport(report.file(), FileReport.Kind.FAILED, report.original(), null,
-                report.findings().stream().filter(f -> f.status() != Finding.Status.FIXED).toList(), "1:1: " + why);
+        return new FileReport(report.file(), report.kind(), FileReport.Outcome.FAILED, report.original(), null,
+                report.findings().stream().filter(f -> f.status() != Finding.Status.FIXED).toList(),
+                Problem.atStart(Problem.Kind.NOT_WRITTEN, why), List.of());
     }
 
     /** Once per folder: removes the temporary files a killed run left beside the files this run writes. */
@@ -237,10 +289,5 @@ final class FixCommand implements Callable<Integer> {
                 .toLowerCase(java.util.Locale.ROOT);
         return (kind.isBlank() || kind.equals("i o") ? message : kind + ": " + message)
                 + "; the file was left as it was";
-    }
-
-    private static String text(byte[] bytes) {
-        String s = new String(bytes, StandardCharsets.UTF_8);
-        return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 }

@@ -1,10 +1,10 @@
 package dev.harden.cli;
 
 import dev.harden.engine.AtomicWrite;
-import dev.harden.engine.Hardener;
+import dev.harden.engine.Hardened;
+import dev.harden.engine.FileHardener;
 import dev.harden.engine.Stepwise;
 import dev.harden.report.FileReport;
-import dev.harden.report.GeneratedFile;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.rule.RuleInfo;
@@ -39,14 +39,14 @@ final class InteractiveFix {
 
     private static final String RESET = "\u001b[0m";
 
-    private final Hardener hardener;
+    private final FileHardener hardener;
     private final BufferedReader in;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean colour;
     private int written;
 
-    InteractiveFix(Hardener hardener, BufferedReader in, PrintWriter out, PrintWriter err, boolean colour) {
+    InteractiveFix(FileHardener hardener, BufferedReader in, PrintWriter out, PrintWriter err, boolean colour) {
         this.hardener = hardener;
         this.in = in;
         this.out = out;
@@ -64,8 +64,9 @@ final class InteractiveFix {
      *
      * @return the report of what was written (or the fix's report when nothing was), and whether to go on
      */
-    Result file(FileReport report, Path path) throws IOException {
-        Stepwise steps = new Stepwise(hardener, path, report);
+    Result file(Hardened hardened) throws IOException {
+        FileReport report = hardened.report();
+        Stepwise steps = new Stepwise(hardener, hardened.path(), report);
         String file = report.file();
         boolean all = false;
         boolean none = false;
@@ -122,7 +123,7 @@ final class InteractiveFix {
                 return refuse(report, file + ": " + what + " would leave an invalid manifest (" + problem.get() + ")");
             }
         }
-        return finish(report, path, steps, all, none);
+        return finish(hardened, steps, all, none);
     }
 
     /** Asks about each hunk of a change; empty to go on with the file, else how this file ends. */
@@ -151,14 +152,15 @@ final class InteractiveFix {
                 + " you chose would leave an invalid manifest (" + p + ")"));
     }
 
-    private Result finish(FileReport report, Path path, Stepwise steps, boolean all, boolean none) throws IOException {
-        List<GeneratedFile> create = new ArrayList<>();
-        for (GeneratedFile g : report.generated()) {
-            Path target = path.resolveSibling(g.name());
-            if (Files.exists(target) || none) {
+    private Result finish(Hardened hardened, Stepwise steps, boolean all, boolean none) throws IOException {
+        FileReport report = hardened.report();
+        Path path = hardened.path();
+        List<Hardened.Created> create = new ArrayList<>();
+        for (Hardened.Created g : hardened.created()) {
+            if (Files.exists(g.path()) || none) {
                 continue;
             }
-            String shown = siblingName(report.file(), g.name());
+            String shown = g.name();
             if (!all) {
                 out.print(bold("--- " + report.file()) + "\n" + g.ruleId() + ": a new file next to it\n");
                 out.print(coloured(UnifiedDiff.created(shown, text(g.content()))));
@@ -181,8 +183,8 @@ final class InteractiveFix {
             } else if (!create.isEmpty() && !AtomicWrite.unchanged(path, report.original())) {
                 return refuse(report, report.file() + ": changed since harden read it");
             }
-            for (GeneratedFile g : create) {
-                AtomicWrite.create(path.resolveSibling(g.name()), g.content(), path);
+            for (Hardened.Created g : create) {
+                AtomicWrite.create(g.path(), g.content(), path);
                 written++;
             }
         } catch (IOException e) {
@@ -269,15 +271,8 @@ final class InteractiveFix {
         return sb.toString();
     }
 
-    /** How reports name a file next to {@code file}. */
-    static String siblingName(String file, String name) {
-        int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-        return slash < 0 ? name : file.substring(0, slash + 1) + name;
-    }
-
-    static String text(byte[] bytes) {
-        String s = new String(bytes, StandardCharsets.UTF_8);
-        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    private static String text(byte[] bytes) {
+        return UnifiedDiff.text(bytes);
     }
 
     /** Text back to bytes, with the byte order mark {@code like} starts with. */

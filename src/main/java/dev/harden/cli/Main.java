@@ -1,6 +1,6 @@
 package dev.harden.cli;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.Profile;
 import dev.harden.profile.ProfileException;
@@ -45,7 +45,7 @@ public final class Main {
     private static void preload() {
         try {
             Profile profile = Profile.load(Profile.DEFAULT, RuleCatalog.builtIn().parameters());
-            FileReport report = new Hardener(profile, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT)
+            FileReport report = new FileHardener(profile, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT)
                     .process(Path.of("warm-up.yaml"), "warm-up.yaml", WARM_UP, true);
             if (report.changed()) {
                 UnifiedDiff.diff("warm-up.yaml", new String(WARM_UP, StandardCharsets.UTF_8),

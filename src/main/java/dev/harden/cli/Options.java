@@ -1,7 +1,7 @@
 package dev.harden.cli;
 
 import dev.harden.engine.AtomicWrite;
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageFactsSource;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.image.LockFile;
@@ -160,7 +160,7 @@ final class Options {
         return Limits.DEFAULT.withMaxBytes(parseSize(maxFileSize));
     }
 
-    Hardener hardener() {
+    FileHardener hardener() {
         RepoConfig cfg = repoConfig();
         warnUnknownRules();
         // Images first: Main's preload thread starts with the rule catalogue and the profile.
@@ -173,7 +173,7 @@ final class Options {
         } else if (imageFacts != null && !imageFacts.equals("shipped")) {
             throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry");
         }
-        Hardener hardener = new Hardener(loadProfile(cfg), images, cfg, limits());
+        FileHardener hardener = new FileHardener(loadProfile(cfg), images, cfg, limits());
         return hardener.withPins(pins);
     }
 

@@ -1,6 +1,6 @@
 package dev.harden.cli;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.forge.Forge;
 import dev.harden.forge.Pace;
 import dev.harden.git.Credentials;
@@ -13,13 +13,11 @@ import dev.harden.pr.Outcome;
 import dev.harden.pr.Plan;
 import dev.harden.pr.PrException;
 import dev.harden.pr.Settings;
-import dev.harden.pr.VerifiedChange;
-import dev.harden.verify.HostAccessRefused;
+import dev.harden.pr.PrunedChange;
 import dev.harden.report.Redact;
 import dev.harden.report.Terminal;
-import dev.harden.verify.Verifier;
-import dev.harden.verify.VerifyInterrupted;
-import dev.harden.verify.VerifyReports;
+import dev.harden.verify.VerifySession;
+import dev.harden.verify.ServiceResults;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -147,12 +145,12 @@ final class PrCommand implements Callable<Integer> {
                 : GitRepo.open(options.paths().get(0), remote, credentials)) {
             List<Path> targets = targets(git);
             options.paths = targets;
-            Hardener hardener = options.hardener();
+            FileHardener hardener = options.hardener();
             Change change = Change.compute(hardener, git.workTree(), targets);
             change.unreadable().forEach(u -> err.println(Terminal.escape(u)));
             String verification = null;
             if (verify && !change.isEmpty()) {
-                VerifiedChange verified;
+                PrunedChange verified;
                 try {
                     verified = verify(change, git.workTree(), hardener, err);
                 } catch (VerifyStopped e) {
@@ -193,31 +191,31 @@ final class PrCommand implements Callable<Integer> {
         }
     }
 
-    private VerifiedChange verify(Change change, Path workTree, Hardener hardener, PrintWriter err) {
-        String host = dockerHost != null ? dockerHost : Verifier.defaultHost();
-        Verifier.Settings settings = VerifyOptions.settings(model, Verifier.Settings.defaults());
-        try (Verifier verifier = Verifier.connect(host, hardener, options.images(options.repoConfig()), settings)) {
-            List<String> refused = VerifiedChange.refusals(change, workTree, verifier);
+    private PrunedChange verify(Change change, Path workTree, FileHardener hardener, PrintWriter err) {
+        String host = dockerHost != null ? dockerHost : VerifySession.defaultHost();
+        VerifySession.Settings settings = VerifyOptions.settings(model, VerifySession.Settings.defaults());
+        try (VerifySession session = VerifySession.connect(host, hardener, options.images(options.repoConfig()), settings)) {
+            List<String> refused = PrunedChange.refusals(change, workTree, session);
             if (!refused.isEmpty()) {
                 throw new VerifyStopped(VerifyOptions.refused(refused, "nothing was started, committed or pushed", err));
             }
-            if (verifier.engine().isEmpty()) {
-                log(err, "--verify: " + verifier.engineProblem() + "; the change is not verified");
+            if (session.engine().isEmpty()) {
+                log(err, "--verify: " + session.engineProblem() + "; the change is not verified");
             }
-            VerifiedChange verified = null;
-            try {
-                verified = VerifiedChange.of(change, workTree, verifier);
-            } catch (VerifyInterrupted e) {
-                // said below, before the verifier closes: on Ctrl-C the JVM ends soon after
-            } catch (HostAccessRefused e) {
-                throw new VerifyStopped(VerifyOptions.refused(e.problems(), "verify stopped; nothing was committed or pushed", err));
+            PrunedChange.Attempt verification = PrunedChange.of(change, workTree, session);
+            switch (verification.verification().ending()) {
+                case INTERRUPTED -> {
+                    // said before the session closes: on Ctrl-C the JVM ends soon after
+                    log(err, "interrupted: verify removed the containers it started; nothing was committed or pushed");
+                    throw new VerifyStopped(HardenCommand.INTERRUPTED);
+                }
+                case HOST_ACCESS_REFUSED -> throw new VerifyStopped(VerifyOptions.refused(verification.verification().refused(),
+                        "verify stopped; nothing was committed or pushed", err));
+                default -> { }
             }
-            if (verified == null || verifier.interrupted()) {
-                log(err, "interrupted: verify removed the containers it started; nothing was committed or pushed");
-                throw new VerifyStopped(HardenCommand.INTERRUPTED);
-            }
-            verified.dropped().forEach(d -> log(err, "left out " + d + ": it stopped the service from starting"));
-            log(err, VerifyReports.summary(verified.results()) + verifier.engine().map(e -> " on " + e).orElse(""));
+            PrunedChange verified = verification.change();
+            verified.leftOut().forEach(d -> log(err, "left out " + d + ": it stopped the service from starting"));
+            log(err, ServiceResults.summary(verified.results()) + session.engine().map(e -> " on " + e).orElse(""));
             return verified;
         }
     }

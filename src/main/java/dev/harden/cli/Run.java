@@ -1,11 +1,12 @@
 package dev.harden.cli;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.Hardened;
+import dev.harden.engine.FileHardener;
+import dev.harden.engine.Pipeline;
 import dev.harden.engine.Targets;
 import dev.harden.manifest.Recognition;
 import dev.harden.report.FileReport;
-import dev.harden.rule.RuleCatalog;
-import dev.harden.rule.RuleRunner;
+import dev.harden.report.Problem;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
@@ -16,23 +17,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads every target file once and hardens it, telling the user about files it cannot use. */
+/** Reads every target file once and sends it through the engine's pipeline, telling the user about files it cannot use. */
 final class Run {
-    final List<FileReport> reports = new ArrayList<>();
-    final List<Path> paths = new ArrayList<>();
+    /** Every file read, in order, with what the pipeline (and later steps: verify, questions, writing) made of it. */
+    final List<Hardened> files = new ArrayList<>();
     boolean badInput;
     /** Nothing under the paths was a Compose file or Kubernetes manifest (and nothing failed). */
     boolean nothingFound;
 
-    static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err) {
+    static Run of(Options options, FileHardener hardener, boolean fix, PrintWriter err) {
         return of(options, hardener, fix, err, false);
     }
 
     /** With {@code quiet}, no progress line even on a terminal. */
-    static Run of(Options options, Hardener hardener, boolean fix, PrintWriter err, boolean quiet) {
+    static Run of(Options options, FileHardener hardener, boolean fix, PrintWriter err, boolean quiet) {
         Run run = new Run();
+        Pipeline pipeline = new Pipeline(hardener, fix);
         List<Path> named = options.paths();
-        Targets.Found found = Targets.expand(named);
+        Targets.Found found = Pipeline.find(named);
         for (String problem : found.problems()) {
             err.println(problem);
             run.badInput = true;
@@ -52,33 +54,30 @@ final class Run {
                 progress.next(done, name);
             }
             boolean explicit = named.contains(file);
-            FileReport report;
+            Hardened hardened;
             try {
-                byte[] bytes = FileRead.read(file, maxBytes);
-                report = hardener.process(file, name, bytes, fix);
+                hardened = pipeline.harden(file, name, FileRead.read(file, maxBytes));
             } catch (FileRead.Refused e) {
-                report = FileReport.failed(name, null, "1:1: " + e.getMessage()
-                        + (e.tooLarge() ? " (raise it with --max-file-size)" : ""));
+                hardened = pipeline.unreadable(file, name, e.getMessage() + (e.tooLarge() ? " (raise it with --max-file-size)" : ""));
             } catch (IOException e) {
-                report = FileReport.failed(name, null, "1:1: cannot read (" + e.getClass().getSimpleName() + ")");
+                hardened = pipeline.unreadable(file, name, "cannot read (" + e.getClass().getSimpleName() + ")");
             } catch (OutOfMemoryError e) {
-                report = FileReport.failed(name, null, "1:1: too large to process in this much memory");
+                hardened = pipeline.unreadable(file, name, "too large to process in this much memory");
             }
-            if (manifest(report)) {
-                String text = new String(report.original(), java.nio.charset.StandardCharsets.UTF_8);
-                if (text.contains("harden:ignore") || text.contains(RuleRunner.IGNORE_ANNOTATION)) {
-                    RuleCatalog.builtIn().unknownIgnores(text).forEach(w -> err.println(dev.harden.report.Terminal.escape(name + ":" + w)));
-                }
-            }
-            switch (report.kind()) {
+            FileReport report = hardened.report();
+            hardened.warnings().forEach(w -> err.println(dev.harden.report.Terminal.escape(name + ":" + w)));
+            switch (report.outcome()) {
                 case FAILED -> {
-                    err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem()));
+                    err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem().text()));
                     run.badInput = true;
                 }
                 case SKIPPED -> {
-                    boolean template = report.problem() != null && report.problem().contains("template");
+                    Problem why = report.problem();
+                    // a template is always said, as is any skip whose reason names one (a top-level 'template' key)
+                    boolean template = why.reason().contains("template");
                     if (template || explicit || options.verbose) {
-                        err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem().replaceFirst("^(\\d+:\\d+: )", "$1skipped: ")));
+                        err.println(dev.harden.report.Terminal.escape(name + ":" + why.line() + ":" + why.column()
+                                + ": skipped: " + why.reason()));
                     }
                 }
                 default -> {
@@ -86,18 +85,17 @@ final class Run {
                         err.println(dev.harden.report.Terminal.escape(name + ": " + taken(file, report)));
                     }
                     if (report.problem() != null) {
-                        err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem()));
+                        err.println(dev.harden.report.Terminal.escape(name + ":" + report.problem().text()));
                     }
                 }
             }
-            run.reports.add(report);
-            run.paths.add(file);
+            run.files.add(hardened);
             done++;
         }
         if (progress != null) {
             progress.done();
         }
-        if (!run.badInput && run.reports.stream().noneMatch(Run::manifest)) {
+        if (!run.badInput && run.files.stream().noneMatch(h -> h.report().checked())) {
             run.nothingFound = true;
             err.println("harden: no Compose file or Kubernetes manifest found in " + String.join(", ", named.stream()
                     .map(Run::display).toList()) + " (" + found.files().size() + " YAML or JSON "
@@ -107,8 +105,14 @@ final class Run {
         return run;
     }
 
-    static boolean manifest(FileReport r) {
-        return r.kind() == FileReport.Kind.COMPOSE || r.kind() == FileReport.Kind.KUBERNETES;
+    /** Every file's report, in order. */
+    List<FileReport> reports() {
+        return files.stream().map(Hardened::report).toList();
+    }
+
+    /** Replaces the report of the {@code i}th file by what a later step made of it. */
+    void set(int i, FileReport report) {
+        files.set(i, files.get(i).with(report));
     }
 
     /** Why a file was taken as Compose or Kubernetes, for --verbose: read again, as only the verbose need it. */
@@ -136,6 +140,6 @@ final class Run {
     }
 
     long open() {
-        return reports.stream().flatMap(r -> r.findings().stream()).filter(f -> f.isOpen()).count();
+        return reports().stream().flatMap(r -> r.findings().stream()).filter(f -> f.isOpen()).count();
     }
 }

@@ -1,18 +1,15 @@
 package dev.harden.cli;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.profile.RepoConfig;
-import dev.harden.report.FileReport;
-import dev.harden.verify.HostAccessRefused;
 import dev.harden.verify.ServiceResult;
 import dev.harden.verify.Trial;
-import dev.harden.verify.Verifier;
-import dev.harden.verify.VerifyInterrupted;
-import dev.harden.verify.VerifyReports;
+import dev.harden.verify.Verification;
+import dev.harden.verify.VerifySession;
+import dev.harden.verify.ServiceResults;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -63,10 +60,10 @@ final class VerifyCommand implements Callable<Integer> {
         if (timeout < 1 || settle < 0 || logLines < 1) {
             throw new UserException("--timeout and --log-lines must be at least 1 and --settle not negative");
         }
-        String host = dockerHost != null ? dockerHost : Verifier.defaultHost();
+        String host = dockerHost != null ? dockerHost : VerifySession.defaultHost();
         if (model.flag("--clean-up")) {
             try {
-                out.println("removed " + Verifier.cleanUp(host) + " leftover container(s), volume(s) and network(s)");
+                out.println("removed " + VerifySession.cleanUp(host) + " leftover container(s), volume(s) and network(s)");
                 out.flush();
                 return HardenCommand.CLEAN;
             } catch (IOException | IllegalArgumentException e) {
@@ -74,51 +71,40 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         RepoConfig cfg = options.repoConfig();
-        Hardener hardener = options.hardener();
+        FileHardener hardener = options.hardener();
         Run run = Run.of(options, hardener, true, err);
-        List<ServiceResult> results = new ArrayList<>();
-        Verifier.Settings settings = VerifyOptions.settings(model,
-                new Verifier.Settings(Duration.ofSeconds(timeout), Duration.ofSeconds(settle), logLines));
-        try (Verifier verifier = Verifier.connect(host, hardener, options.images(cfg), settings)) {
-            List<Integer> verifiable = new ArrayList<>();
-            List<String> refused = new ArrayList<>();
-            for (int i = 0; i < run.reports.size(); i++) {
-                FileReport report = run.reports.get(i);
-                if (report.kind() == FileReport.Kind.COMPOSE || report.kind() == FileReport.Kind.KUBERNETES) {
-                    verifiable.add(i);
-                    refused.addAll(verifier.refusals(run.paths.get(i), report.file(), report.original()));
-                }
-            }
+        List<ServiceResult> results;
+        VerifySession.Settings settings = VerifyOptions.settings(model,
+                new VerifySession.Settings(Duration.ofSeconds(timeout), Duration.ofSeconds(settle), logLines));
+        try (VerifySession session = VerifySession.connect(host, hardener, options.images(cfg), settings)) {
+            List<String> refused = session.refusals(run.files, VerifySession.Mode.RESULTS);
             if (!refused.isEmpty()) {
                 return VerifyOptions.refused(refused, "nothing was started", err);
             }
-            if (verifier.engine().isEmpty()) {
-                err.println("harden: " + verifier.engineProblem() + "; every service is reported as 'cannot tell'");
+            if (session.engine().isEmpty()) {
+                err.println("harden: " + session.engineProblem() + "; every service is reported as 'cannot tell'");
             }
-            try {
-                for (int i : verifiable) {
-                    FileReport report = run.reports.get(i);
-                    results.addAll(verifier.verify(run.paths.get(i), report.file(), report.original()));
-                }
-                if (verifier.interrupted()) {
+            Verification verified = session.verify(run.files, VerifySession.Mode.RESULTS);
+            switch (verified.ending()) {
+                case INTERRUPTED -> {
                     return interrupted(err);
                 }
-            } catch (VerifyInterrupted e) {
-                return interrupted(err);
-            } catch (HostAccessRefused e) {
-                return VerifyOptions.refused(e.problems(), "verify stopped", err);
+                case HOST_ACCESS_REFUSED -> {
+                    return VerifyOptions.refused(verified.refused(), "verify stopped", err);
+                }
+                default -> results = verified.results();
             }
             if (options.verbose) {
                 tails(results, err);
             }
-            String engine = verifier.engine().orElse(null);
+            String engine = session.engine().orElse(null);
             if (format.equals("markdown")) {
-                out.print("## harden verify: " + VerifyReports.summary(results) + "\n\n"
-                        + VerifyReports.markdown(results, List.of(), engine));
+                out.print("## harden verify: " + ServiceResults.summary(results) + "\n\n"
+                        + ServiceResults.markdown(results, List.of(), engine));
             } else if (format.equals("json")) {
-                out.print(VerifyReports.json(results, engine, hardener.profile().name(), HardenCommand.version()));
+                out.print(ServiceResults.json(results, engine, hardener.profile().name(), HardenCommand.version()));
             } else {
-                out.print(VerifyReports.text(results, engine));
+                out.print(ServiceResults.text(results, engine));
             }
         }
         out.flush();
@@ -127,7 +113,7 @@ final class VerifyCommand implements Callable<Integer> {
             return HardenCommand.BAD_INPUT;
         }
         boolean unknown = results.stream().anyMatch(r -> r.outcome() == ServiceResult.Outcome.CANNOT_TELL);
-        return VerifyReports.broken(results) || model.flag("--fail-on-unknown") && unknown ? HardenCommand.FINDINGS : HardenCommand.CLEAN;
+        return ServiceResults.broken(results) || model.flag("--fail-on-unknown") && unknown ? HardenCommand.FINDINGS : HardenCommand.CLEAN;
     }
 
     /** With -v: the last log lines of each start that failed, masked and one line each, for the user at the terminal only. */
@@ -143,7 +129,7 @@ final class VerifyCommand implements Callable<Integer> {
         err.flush();
     }
 
-    /** Said before the verifier closes: on Ctrl-C the JVM ends soon after. */
+    /** Said before the session closes: on Ctrl-C the JVM ends soon after. */
     private static int interrupted(PrintWriter err) {
         err.println("harden: interrupted: verify removed the containers it started and gives no verdict");
         err.flush();

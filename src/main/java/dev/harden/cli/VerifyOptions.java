@@ -1,6 +1,6 @@
 package dev.harden.cli;
 
-import dev.harden.verify.Verifier;
+import dev.harden.verify.VerifySession;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +11,7 @@ final class VerifyOptions {
     private VerifyOptions() {
     }
 
-    static Verifier.Settings settings(CommandModel model, Verifier.Settings base) {
+    static VerifySession.Settings settings(CommandModel model, VerifySession.Settings base) {
         return base.with(env(model.values("--env")), model.flag("--allow-host-access"));
     }
 

@@ -44,7 +44,7 @@ public final class Stepwise {
         }
     }
 
-    private final Hardener hardener;
+    private final FileHardener hardener;
     private final Path path;
     private final String name;
     private final byte[] original;
@@ -61,7 +61,7 @@ public final class Stepwise {
      * The changes of {@code fixed}, a fix report of this file, in the order it lists them; only
      * those are offered, so a change {@code fix --verify} left out is never asked about.
      */
-    public Stepwise(Hardener hardener, Path path, FileReport fixed) {
+    public Stepwise(FileHardener hardener, Path path, FileReport fixed) {
         this.hardener = hardener;
         this.path = path;
         this.name = fixed.file();
@@ -99,7 +99,7 @@ public final class Stepwise {
                 Set<Key> with = new HashSet<>(accepted);
                 with.add(c.getKey());
                 FileReport after = run(with);
-                String problem = after.kind() == FileReport.Kind.FAILED ? after.problem() : null;
+                String problem = after.outcome() == FileReport.Outcome.FAILED ? after.problem().text() : null;
                 pending = new Step(c.getKey(), c.getValue(), bytes(current), problem == null ? bytes(after) : bytes(current),
                         problem);
                 pendingReport = after;
@@ -139,7 +139,8 @@ public final class Stepwise {
     public Optional<String> acceptPart(byte[] text) {
         take();
         FileReport report = hardener.process(path, name, text, true, (rule, subject) -> null, (rule, subject) -> false);
-        Optional<String> problem = problem(new FileReport(name, report.kind(), text, text, report.findings(), report.problem()));
+        Optional<String> problem = problem(new FileReport(name, report.kind(), report.outcome(), text, text, report.findings(),
+                report.problem(), List.of()));
         if (problem.isEmpty()) {
             base = text;
             accepted.clear();
@@ -161,7 +162,8 @@ public final class Stepwise {
     /** The report of the result: what was fixed by the accepted changes and what stays open. */
     public FileReport report() {
         byte[] result = result();
-        return new FileReport(name, current.kind(), original, changed() ? result : null, current.findings(), current.problem());
+        return new FileReport(name, current.kind(), current.outcome(), original, changed() ? result : null, current.findings(),
+                current.problem(), List.of());
     }
 
     private Step take() {
@@ -183,8 +185,8 @@ public final class Stepwise {
 
     /** Why a result cannot be written: it failed, does not parse, or names a volume or network that it no longer defines. */
     private Optional<String> problem(FileReport report) {
-        if (report.kind() == FileReport.Kind.FAILED) {
-            return Optional.of(report.problem());
+        if (report.outcome() == FileReport.Outcome.FAILED) {
+            return Optional.of(report.problem().text());
         }
         byte[] text = bytes(report);
         try {

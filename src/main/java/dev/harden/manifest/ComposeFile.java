@@ -42,23 +42,32 @@ public final class ComposeFile {
         return Optional.empty();
     }
 
+    /**
+     * A service Compose refuses.
+     *
+     * @param line 1-based line of its value
+     * @param column 1-based column of its value
+     * @param reason what is wrong and how to fix it
+     */
+    public record Malformed(int line, int column, String reason) { }
+
     static ComposeFile of(YamlFile yaml, Mapping root) {
         return new ComposeFile(yaml, root, Variables.none());
     }
 
     /**
-     * {@code line:col: reason} for the first service that is text or a list instead of a mapping,
-     * which Compose refuses ("services.web must be a mapping"); empty when there is none.
+     * The first service that is text or a list instead of a mapping, which Compose refuses
+     * ("services.web must be a mapping"); empty when there is none.
      */
-    public Optional<String> malformedService() {
+    public Optional<Malformed> malformedService() {
         for (Mapping.Entry e : servicesMapping().entries()) {
             Node value = e.value().resolve();
             if (e.keyText() != null && !e.keyText().equals(Mapping.MERGE_KEY)
                     && (value instanceof Scalar s && !s.isNull() || value instanceof dev.harden.yaml.Sequence)) {
                 String shown = value instanceof Scalar s ? "'" + s.value() + "'" : "a list";
-                return Optional.of(yaml.line(e.value().start()) + ":" + yaml.column(e.value().start()) + ": service '"
+                return Optional.of(new Malformed(yaml.line(e.value().start()), yaml.column(e.value().start()), "service '"
                         + e.keyText() + "' is " + shown + ", not a mapping of settings, and Compose refuses it: write"
-                        + " its settings below its name (for example 'image:')");
+                        + " its settings below its name (for example 'image:')"));
             }
         }
         return Optional.empty();

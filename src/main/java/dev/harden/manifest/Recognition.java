@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  * @param kind what the file was taken as
  * @param compose the Compose view when {@code kind} is COMPOSE, else null
  * @param kubernetes the Kubernetes view when {@code kind} is KUBERNETES, else null
- * @param why for COMPOSE and KUBERNETES why the file was taken as one; for NEITHER {@code line:col: reason}
+ * @param why why the file was taken as what it was taken as
+ * @param line for NEITHER, the line that decided it (1-based); else 1
+ * @param column for NEITHER, the column that decided it (1-based); else 1
  */
-public record Recognition(Kind kind, ComposeFile compose, KubernetesFile kubernetes, String why) {
+public record Recognition(Kind kind, ComposeFile compose, KubernetesFile kubernetes, String why, int line, int column) {
     /** What a file can be taken as. */
     public enum Kind { COMPOSE, KUBERNETES, NEITHER }
 
@@ -48,6 +50,11 @@ public record Recognition(Kind kind, ComposeFile compose, KubernetesFile kuberne
             "pull_policy", "read_only", "restart", "runtime", "scale", "secrets", "security_opt", "shm_size",
             "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs", "tty", "ulimits",
             "use_api_socket", "user", "userns_mode", "uts", "volumes", "volumes_from", "volume_driver", "working_dir");
+
+    /** A Compose file or Kubernetes manifests, and why. */
+    Recognition(Kind kind, ComposeFile compose, KubernetesFile kubernetes, String why) {
+        this(kind, compose, kubernetes, why, 1, 1);
+    }
 
     /** Whether a file name alone says Compose. */
     public static boolean composeName(String fileName) {
@@ -84,7 +91,7 @@ public record Recognition(Kind kind, ComposeFile compose, KubernetesFile kuberne
             return neither(yaml, root, "named like a Compose file, but has no top-level 'services' mapping to harden");
         }
         return new Recognition(Kind.NEITHER, null, null,
-                "1:1: neither a Compose file (no top-level 'services') nor Kubernetes manifests (no 'apiVersion' and 'kind')");
+                "neither a Compose file (no top-level 'services') nor Kubernetes manifests (no 'apiVersion' and 'kind')");
     }
 
     private static Optional<Recognition> compose(YamlFile yaml, Mapping root, boolean byName) {
@@ -138,7 +145,7 @@ public record Recognition(Kind kind, ComposeFile compose, KubernetesFile kuberne
     private static Recognition neither(YamlFile yaml, Node at, String reason) {
         int line = at == null ? 1 : yaml.line(at.start());
         int column = at == null ? 1 : yaml.column(at.start());
-        return new Recognition(Kind.NEITHER, null, null, line + ":" + column + ": " + reason);
+        return new Recognition(Kind.NEITHER, null, null, reason, line, column);
     }
 
     private static String text(Node n) {

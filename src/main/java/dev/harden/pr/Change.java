@@ -1,9 +1,10 @@
 package dev.harden.pr;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.Hardened;
+import dev.harden.engine.FileHardener;
+import dev.harden.engine.Pipeline;
 import dev.harden.engine.Targets;
 import dev.harden.report.FileReport;
-import dev.harden.report.GeneratedFile;
 import dev.harden.report.UnifiedDiff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
      * @param workTree the repository's root
      * @param targets files and folders to harden
      */
-    public static Change compute(Hardener hardener, Path workTree, List<Path> targets) throws PrException {
+    public static Change compute(FileHardener hardener, Path workTree, List<Path> targets) throws PrException {
         Path root;
         try {
             root = workTree.toRealPath();
@@ -70,40 +71,41 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
             }
             absolute.add(a);
         }
-        Targets.Found found = Targets.expand(absolute);
+        Targets.Found found = Pipeline.find(absolute);
         if (!found.problems().isEmpty()) {
             throw new PrException(String.join("; ", found.problems()));
         }
+        Pipeline pipeline = new Pipeline(hardener, true);
         List<FileChange> files = new ArrayList<>();
         List<FileReport> reports = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         for (Path file : found.files()) {
-            String name;
-            byte[] bytes;
+            Hardened hardened;
             try {
                 Path real = file.toRealPath();
                 if (!real.startsWith(root)) {
                     // A symlink out of the repository: committing through it would change another file.
                     continue;
                 }
-                name = root.relativize(real).toString().replace('\\', '/');
-                bytes = Files.readAllBytes(real);
+                hardened = pipeline.harden(file, root.relativize(real).toString().replace('\\', '/'), Files.readAllBytes(real));
             } catch (IOException e) {
-                unreadable.add(file + ":1:1: cannot read (" + e.getClass().getSimpleName() + ")");
+                FileReport failed = pipeline.unreadable(file, file.toString(),
+                        "cannot read (" + e.getClass().getSimpleName() + ")").report();
+                unreadable.add(failed.file() + ":" + failed.problem().text());
                 continue;
             }
-            FileReport report = hardener.process(file, name, bytes, true);
-            if (report.kind() == FileReport.Kind.FAILED) {
-                unreadable.add(name + ":" + report.problem());
+            FileReport report = hardened.report();
+            if (report.outcome() == FileReport.Outcome.FAILED) {
+                unreadable.add(report.file() + ":" + report.problem().text());
             }
             reports.add(report);
             if (report.changed()) {
-                files.add(new FileChange(name, bytes, report.fixed()));
+                files.add(new FileChange(report.file(), report.original(), report.fixed()));
             }
-            for (GeneratedFile g : report.generated()) {
-                Path beside = file.toAbsolutePath().normalize().resolveSibling(g.name());
+            for (Hardened.Created created : hardened.created()) {
+                Path beside = created.path().toAbsolutePath().normalize();
                 if (!Files.exists(beside, LinkOption.NOFOLLOW_LINKS) && beside.startsWith(root)) {
-                    files.add(new FileChange(root.relativize(beside).toString().replace('\\', '/'), null, g.content()));
+                    files.add(new FileChange(root.relativize(beside).toString().replace('\\', '/'), null, created.content()));
                 }
             }
         }
@@ -149,14 +151,9 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
     public String patch() {
         StringBuilder out = new StringBuilder();
         for (FileChange f : files) {
-            out.append(f.created() ? UnifiedDiff.created(f.path(), text(f.fixed()))
-                    : UnifiedDiff.diff(f.path(), text(f.original()), text(f.fixed())));
+            out.append(f.created() ? UnifiedDiff.created(f.path(), UnifiedDiff.text(f.fixed()))
+                    : UnifiedDiff.diff(f.path(), UnifiedDiff.text(f.original()), UnifiedDiff.text(f.fixed())));
         }
         return out.toString();
-    }
-
-    private static String text(byte[] bytes) {
-        String s = new String(bytes, StandardCharsets.UTF_8);
-        return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 }

@@ -18,7 +18,7 @@ public record Plan(Change change, String branch, String title, String body, Stri
     /**
      * Works out the proposal with a section on what verification found in its body.
      *
-     * @param verification Markdown, such as {@code VerifiedChange.section()}, or null for none
+     * @param verification Markdown, such as {@code PrunedChange.section()}, or null for none
      */
     public static Plan of(Change change, Settings settings, String verification) {
         return new Plan(change, settings.branchFor(change.profile()), PrText.title(change), PrText.body(change, verification),

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param fixable whether {@code harden fix} can change it
  * @param status open, fixed by this run, or exempted
  * @param reason why it is exempted, or null
+ * @param fixRefused whether its fix was tried and refused (the message says why); such a finding is not fixable
  */
 public record Finding(String file, int line, int column, String ruleId, Severity severity, String message,
-                      String subject, boolean fixable, Status status, String reason) {
+                      String subject, boolean fixable, Status status, String reason, boolean fixRefused) {
     /** Whether a finding still stands. */
     public enum Status { OPEN, FIXED, EXEMPTED }
 
@@ -30,6 +31,15 @@ public record Finding(String file, int line, int column, String ruleId, Severity
         if (line < 1 || column < 1) {
             throw new IllegalArgumentException("line and column start at 1: " + line + ":" + column);
         }
+        if (fixRefused && fixable) {
+            throw new IllegalArgumentException("a refused fix leaves its finding not fixable: " + ruleId);
+        }
+    }
+
+    /** A finding whose fix was not refused. */
+    public Finding(String file, int line, int column, String ruleId, Severity severity, String message,
+                   String subject, boolean fixable, Status status, String reason) {
+        this(file, line, column, ruleId, severity, message, subject, fixable, status, reason, false);
     }
 
     public boolean isOpen() {
@@ -41,6 +51,6 @@ public record Finding(String file, int line, int column, String ruleId, Severity
     }
 
     public Finding withStatus(Status newStatus, String newReason) {
-        return new Finding(file, line, column, ruleId, severity, message, subject, fixable, newStatus, newReason);
+        return new Finding(file, line, column, ruleId, severity, message, subject, fixable, newStatus, newReason, fixRefused);
     }
 }

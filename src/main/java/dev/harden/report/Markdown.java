@@ -28,15 +28,15 @@ public final class Markdown {
         StringBuilder table = new StringBuilder();
         int rows = 0;
         for (FileReport f : files) {
-            if (f.kind() == FileReport.Kind.COMPOSE || f.kind() == FileReport.Kind.KUBERNETES) {
+            if (f.checked()) {
                 checked++;
             }
             if (f.changed()) {
                 changed++;
             }
-            if (f.kind() == FileReport.Kind.FAILED && rows++ < MAX_ROWS) {
-                table.append("| error | `").append(cell(f.file() + ":" + f.problem().replaceFirst(": .*", ""))).append("` | | | ")
-                        .append(cell(f.problem().replaceFirst("^\\d+:\\d+: ", ""))).append(" |\n");
+            if (f.outcome() == FileReport.Outcome.FAILED && rows++ < MAX_ROWS) {
+                table.append("| error | `").append(cell(f.file() + ":" + f.problem().line() + ":" + f.problem().column()))
+                        .append("` | | | ").append(cell(f.problem().reason())).append(" |\n");
             }
             List<Finding> sorted = new java.util.ArrayList<>(f.findings());
             sorted.sort(java.util.Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column));

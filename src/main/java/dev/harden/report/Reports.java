@@ -46,16 +46,16 @@ public final class Reports {
         return colour ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
     }
 
-    /** JSON: per file its kind and problem, per finding the fields scripts need. */
+    /** JSON: per file its kind (or skipped, failed) and problem, per finding the fields scripts need. */
     public static String json(List<FileReport> files, String profile, String version) {
         List<Object> fileList = new ArrayList<>();
         List<Object> findings = new ArrayList<>();
         for (FileReport f : files) {
             Map<String, Object> fm = new LinkedHashMap<>();
             fm.put("file", f.file());
-            fm.put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT));
+            fm.put("kind", (f.checked() ? f.kind().name() : f.outcome().name()).toLowerCase(java.util.Locale.ROOT));
             fm.put("changed", f.changed());
-            fm.put("problem", f.problem());
+            fm.put("problem", f.problem() == null ? null : f.problem().text());
             fileList.add(fm);
             for (Finding x : f.findings()) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -27,6 +27,12 @@ public final class UnifiedDiff {
     private UnifiedDiff() {
     }
 
+    /** A file's bytes as diffs and replacements show them: UTF-8, without the byte order mark a file may start with. */
+    public static String text(byte[] bytes) {
+        String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    }
+
     /** The diff of two texts under {@code a/path} and {@code b/path}; empty when they are equal. */
     public static String diff(String path, String before, String after) {
         List<Hunk> hunks = hunks(before, after);

@@ -178,14 +178,19 @@ abstract class Check {
                 report(at, subject, message, true);
             }
         } catch (YamlException e) {
-            report(at, subject, message + " (not fixed: " + e.reason() + ")", false);
+            emit(at, subject, message + " (not fixed: " + e.reason() + ")", false, Finding.Status.OPEN, null, true);
         }
     }
 
     private void emit(Node at, String subject, String message, boolean fixable, Finding.Status status, String reason) {
+        emit(at, subject, message, fixable, status, reason, false);
+    }
+
+    private void emit(Node at, String subject, String message, boolean fixable, Finding.Status status, String reason,
+                      boolean fixRefused) {
         Node where = at == null || at.isSynthetic() ? location() : at;
         context.sink().accept(new Finding(context.fileName(), line(where), column(where), context.rule().id(),
-                setting().severity(), message, subject, fixable, status, reason));
+                setting().severity(), message, subject, fixable, status, reason, fixRefused));
     }
 
     int line(Node n) {

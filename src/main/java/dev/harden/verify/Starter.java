@@ -26,7 +26,7 @@ final class Starter implements AutoCloseable {
 
     private final Engine engine;
     private final String runId;
-    private final Verifier.Settings settings;
+    private final VerifySession.Settings settings;
     private final Map<ContainerSpec, Trial> done = new HashMap<>();
     private final Thread hook;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -34,7 +34,7 @@ final class Starter implements AutoCloseable {
     private int sequence;
     private volatile boolean closing;
 
-    Starter(Engine engine, String runId, Verifier.Settings settings) {
+    Starter(Engine engine, String runId, VerifySession.Settings settings) {
         this.engine = engine;
         this.runId = runId;
         this.settings = settings;
@@ -242,19 +242,29 @@ final class Starter implements AutoCloseable {
      */
     private void sweep() {
         closing = true;
-        for (int pass = 0; pass < 5; pass++) {
-            try {
-                if (engine.removeLabelled(LABEL, runId) == 0) {
+        // Ctrl-C may have interrupted this thread already: the engine's socket (an interruptible channel)
+        // and the waits between passes would then end at once and leave the run behind. The interrupt is
+        // cleared for the sweep and set again after it, for the command to see.
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int pass = 0; pass < 5; pass++) {
+                try {
+                    if (engine.removeLabelled(LABEL, runId) == 0) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // something is still in use or the engine is gone; the next pass or 'harden verify --clean-up' gets it
+                }
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
                     return;
                 }
-            } catch (IOException e) {
-                // something is still in use or the engine is gone; the next pass or 'harden verify --clean-up' gets it
             }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                return;
             }
         }
     }

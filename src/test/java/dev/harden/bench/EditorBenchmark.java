@@ -1,6 +1,6 @@
 package dev.harden.bench;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
@@ -49,7 +49,7 @@ public final class EditorBenchmark {
         System.out.printf("%d files, %.2f MB; each task %d rounds over all files, best of 7 interleaved repetitions after warm-up%n", files.size(), bytes / 1e6, rounds);
         LoadSettings settings = LoadSettings.builder().setMaxAliasesForCollections(10_000).setAllowDuplicateKeys(true)
                 .setAllowNonScalarKeys(true).build();
-        Hardener hardener = new Hardener(Profile.load("strict", RuleCatalog.builtIn().parameters()), ImageKnowledge.builtIn(),
+        FileHardener hardener = new FileHardener(Profile.load("strict", RuleCatalog.builtIn().parameters()), ImageKnowledge.builtIn(),
                 RepoConfig.none(), Limits.DEFAULT);
         List<Task> tasks = List.of(
                 new Task("snakeyaml-engine parse (events)", b -> {

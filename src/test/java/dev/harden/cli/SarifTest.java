@@ -2,7 +2,7 @@ package dev.harden.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
@@ -183,7 +183,7 @@ class SarifTest {
     }
 
     private static String sarifOf(Profile profile, String text) {
-        Hardener hardener = hardener(profile);
+        FileHardener hardener = hardener(profile);
         FileReport report = hardener.process(Path.of("compose.yaml"), "compose.yaml", bytes(text), false);
         Map<String, dev.harden.report.Severity> levels = new LinkedHashMap<>();
         profile.rules().forEach((id, s) -> levels.put(id, s.severity()));
@@ -192,8 +192,8 @@ class SarifTest {
                 hardener.fixes(Path.of("compose.yaml"), report), Map.of()));
     }
 
-    private static Hardener hardener(Profile profile) {
-        return new Hardener(profile, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
+    private static FileHardener hardener(Profile profile) {
+        return new FileHardener(profile, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
     }
 
     /**

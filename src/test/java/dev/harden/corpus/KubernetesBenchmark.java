@@ -1,6 +1,6 @@
 package dev.harden.corpus;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
@@ -34,7 +34,7 @@ public final class KubernetesBenchmark {
             bytes += b.length;
         }
         Profile profile = Profile.load("restricted", RuleCatalog.builtIn().parameters());
-        Hardener hardener = new Hardener(profile, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(profile, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         long changed = 0;
         for (int warm = 0; warm < 5; warm++) {
@@ -49,7 +49,7 @@ public final class KubernetesBenchmark {
                 bytes / 1024.0, changed, seconds * 1000, files.size() / seconds, bytes / seconds / 1e6);
     }
 
-    private static long pass(Hardener hardener, List<Path> files, List<byte[]> contents) {
+    private static long pass(FileHardener hardener, List<Path> files, List<byte[]> contents) {
         long changed = 0;
         for (int i = 0; i < files.size(); i++) {
             if (hardener.process(files.get(i), files.get(i).getFileName().toString(), contents.get(i), true).changed()) {

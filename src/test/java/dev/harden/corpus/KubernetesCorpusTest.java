@@ -3,7 +3,7 @@ package dev.harden.corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Exemption;
@@ -85,18 +85,18 @@ class KubernetesCorpusTest {
     @Test
     void restrictedHardensEveryCorpusManifestSafelyAndCompletely() throws Exception {
         Profile restricted = Fixtures.profile("restricted");
-        Hardener hardener = new Hardener(restricted, ImageKnowledge.builtIn(), corpusExemptions(), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(restricted, ImageKnowledge.builtIn(), corpusExemptions(), Limits.DEFAULT);
         List<String> problems = new ArrayList<>();
         int workloads = 0;
         for (Path file : files("kubernetes")) {
             String name = CORPUS.relativize(file).toString();
             byte[] bytes = Files.readAllBytes(file);
             FileReport first = hardener.process(file, name, bytes, true);
-            if (first.kind() == FileReport.Kind.FAILED) {
+            if (first.outcome() == FileReport.Outcome.FAILED) {
                 problems.add(name + ": failed: " + first.problem());
                 continue;
             }
-            if (first.kind() != FileReport.Kind.KUBERNETES) {
+            if (!first.checked() || first.kind() != FileReport.Kind.KUBERNETES) {
                 continue;
             }
             String before = new String(bytes, StandardCharsets.UTF_8);
@@ -151,15 +151,17 @@ class KubernetesCorpusTest {
 
     @Test
     void helmChartTemplatesAreSkippedWithAMessageAndBracesInStringsAreNot() throws Exception {
-        Hardener hardener = Fixtures.hardener(Fixtures.profile("restricted"));
+        FileHardener hardener = Fixtures.hardener(Fixtures.profile("restricted"));
         int skipped = 0;
         for (Path file : files("kubernetes-helm")) {
             FileReport r = hardener.process(file, file.getFileName().toString(), Files.readAllBytes(file), true);
-            if (r.kind() == FileReport.Kind.SKIPPED) {
-                assertThat(r.problem()).as(file.toString()).contains("template action '{{ ... }}' outside a string");
+            if (r.outcome() == FileReport.Outcome.SKIPPED) {
+                assertThat(r.problem().kind()).as(file.toString()).isEqualTo(dev.harden.report.Problem.Kind.TEMPLATE);
+                assertThat(r.problem().reason()).as(file.toString()).contains("template action '{{ ... }}' outside a string");
                 skipped++;
             } else {
                 // a Go test template whose actions all sit inside strings is valid YAML, hardened like any manifest
+                assertThat(r.outcome()).as(file.toString()).isEqualTo(FileReport.Outcome.CHECKED);
                 assertThat(r.kind()).as(file.toString()).isEqualTo(FileReport.Kind.KUBERNETES);
                 assertThat(Files.readString(file)).contains("{{");
             }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * allocates (a count, not a clock; the timings are in docs/performance.md).
  */
 class ScalingTest {
-    private static final Hardener HARDENER = new Hardener(Fixtures.profile("restricted"), ImageKnowledge.builtIn(),
+    private static final FileHardener HARDENER = new FileHardener(Fixtures.profile("restricted"), ImageKnowledge.builtIn(),
             RepoConfig.none(), Limits.DEFAULT.withMaxBytes(1L << 30));
 
     private static byte[] services(int n) {
@@ -39,6 +39,7 @@ class ScalingTest {
         long before = threads.getThreadAllocatedBytes(id);
         FileReport report = HARDENER.process(Path.of("compose.yaml"), "compose.yaml", file, true);
         long after = threads.getThreadAllocatedBytes(id);
+        assertThat(report.outcome()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(report.kind()).isEqualTo(FileReport.Kind.COMPOSE);
         assertThat(report.changed()).isTrue();
         return after - before;

@@ -25,7 +25,7 @@ class StepwiseTest {
     static final String DEPLOYMENT = dev.harden.testing.Workloads.NGINX_AND_SIDECAR;
 
     private static Stepwise stepwise(Profile profile, String text) {
-        Hardener hardener = Fixtures.hardener(profile);
+        FileHardener hardener = Fixtures.hardener(profile);
         FileReport fixed = hardener.process(Path.of("fixture.yaml"), "fixture.yaml", text.getBytes(StandardCharsets.UTF_8), true);
         return new Stepwise(hardener, Path.of("fixture.yaml"), fixed);
     }

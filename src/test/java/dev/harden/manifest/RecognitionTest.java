@@ -33,7 +33,7 @@ class RecognitionTest {
                 """);
 
         assertThat(r.kind()).isEqualTo(Recognition.Kind.NEITHER);
-        assertThat(r.why()).isEqualTo("1:1: has a top-level 'services' but also 'spring', 'server', which Compose files"
+        assertThat(positioned(r)).isEqualTo("1:1: has a top-level 'services' but also 'spring', 'server', which Compose files"
                 + " do not have, so it is not taken as one (name it compose.yaml if it is)");
     }
 
@@ -80,7 +80,7 @@ class RecognitionTest {
                 """);
 
         assertThat(r.kind()).isEqualTo(Recognition.Kind.NEITHER);
-        assertThat(r.why()).startsWith("1:1: no service under 'services' has 'image', 'build' or 'extends', and 'url'"
+        assertThat(positioned(r)).startsWith("1:1: no service under 'services' has 'image', 'build' or 'extends', and 'url'"
                 + " is not a Compose service key");
     }
 
@@ -102,14 +102,14 @@ class RecognitionTest {
         Recognition r = recognise("compose.yaml", "# stack\nname: shop\nservices:\n");
 
         assertThat(r.kind()).isEqualTo(Recognition.Kind.NEITHER);
-        assertThat(r.why()).isEqualTo("3:1: 'services' is empty: there is no service to harden");
+        assertThat(positioned(r)).isEqualTo("3:1: 'services' is empty: there is no service to harden");
     }
 
     @Test
     void servicesAsAListIsNamedAsTheProblem() {
         Recognition r = recognise("compose.yaml", "services:\n  - web\n");
 
-        assertThat(r.why()).isEqualTo("1:1: 'services' must map service names to services, not hold a list");
+        assertThat(positioned(r)).isEqualTo("1:1: 'services' must map service names to services, not hold a list");
     }
 
     @Test
@@ -117,7 +117,7 @@ class RecognitionTest {
         Recognition r = recognise("compose.yaml", "services:\n  web: foo\n  db:\n    image: postgres:17\n");
 
         assertThat(r.kind()).isEqualTo(Recognition.Kind.COMPOSE);
-        assertThat(r.compose().malformedService()).hasValueSatisfying(m -> assertThat(m)
+        assertThat(r.compose().malformedService()).hasValueSatisfying(m -> assertThat(m.line() + ":" + m.column() + ": " + m.reason())
                 .startsWith("2:8: service 'web' is 'foo', not a mapping of settings, and Compose refuses it"));
     }
 
@@ -148,5 +148,10 @@ class RecognitionTest {
                 """);
 
         assertThat(r.kind()).isEqualTo(Recognition.Kind.KUBERNETES);
+    }
+
+    /** How harden prints why a file is neither: {@code line:col: reason}. */
+    private static String positioned(Recognition r) {
+        return r.line() + ":" + r.column() + ": " + r.why();
     }
 }

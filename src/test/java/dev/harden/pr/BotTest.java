@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.forge.Forge;
 import dev.harden.git.Credentials;
 import dev.harden.git.GitRepo;
@@ -102,7 +102,7 @@ class BotTest {
     }
 
     private Outcome publish(GitRepo repo, String profile, Settings settings) throws Exception {
-        Hardener hardener = new Hardener(Profile.load(profile, RuleCatalog.builtIn().parameters()), ImageKnowledge.builtIn(),
+        FileHardener hardener = new FileHardener(Profile.load(profile, RuleCatalog.builtIn().parameters()), ImageKnowledge.builtIn(),
                 RepoConfig.none(), Limits.DEFAULT);
         Change change = Change.compute(hardener, repo.workTree(), List.of(repo.workTree()));
         Forge forge = Forge.of(kind(), URI.create(fake.apiUrl()), "acme/shop", TOKEN, time.pace(), log::add);

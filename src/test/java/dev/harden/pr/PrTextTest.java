@@ -23,7 +23,7 @@ class PrTextTest {
     private static Change change(String profile, FileReport.Kind kind, List<Finding> findings) {
         byte[] before = "services: {}\n".getBytes(StandardCharsets.UTF_8);
         byte[] after = "services: {a: 1}\n".getBytes(StandardCharsets.UTF_8);
-        FileReport report = new FileReport("deploy/compose.yaml", kind, before, after, findings, null);
+        FileReport report = FileReport.checked("deploy/compose.yaml", kind, before, after, findings, null);
         return new Change(profile, List.of(new Change.FileChange("deploy/compose.yaml", before, after)), List.of(report),
                 List.of());
     }

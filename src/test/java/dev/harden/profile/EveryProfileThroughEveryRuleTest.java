@@ -37,7 +37,7 @@ class EveryProfileThroughEveryRuleTest {
             for (Path fixture : fixtures) {
                 String text = Files.readString(fixture, StandardCharsets.UTF_8);
                 for (FileReport r : List.of(Fixtures.check(all, text), Fixtures.fix(all, text))) {
-                    assertThat(r.kind()).as("%s with %s: %s", fixture, name, r.problem()).isNotEqualTo(FileReport.Kind.FAILED);
+                    assertThat(r.outcome()).as("%s with %s: %s", fixture, name, r.problem()).isNotEqualTo(FileReport.Outcome.FAILED);
                 }
             }
         }));

@@ -87,7 +87,7 @@ class RedactProperties {
     void reportsTextEscapesServiceNamesFilesAndMessagesFromManifests() {
         Finding f = new Finding("deploy/\u001b]0;pwned\u0007.yaml", 2, 3, "read-only-root-filesystem", Severity.ERROR,
                 "service web\r\u001b[1A is writable", "web\u001b[2J", true, Finding.Status.OPEN, null);
-        String text = Reports.text(java.util.List.of(new FileReport(f.file(), FileReport.Kind.COMPOSE, new byte[0], null,
+        String text = Reports.text(java.util.List.of(FileReport.checked(f.file(), FileReport.Kind.COMPOSE, new byte[0], null,
                 java.util.List.of(f), null)), false, false);
         assertThat(text).doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\r")
                 .contains("deploy/\\u001b]0;pwned\\u0007.yaml:2:3:", "[web\\u001b[2J]", "service web\\u000d\\u001b[1A is writable");

@@ -2,7 +2,7 @@ package dev.harden.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
@@ -24,7 +24,7 @@ import net.jqwik.api.Property;
 class GeneratedFileProperties {
     private static final int[] HOSTILE = {0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1B, 0x7F, 0x85, 0x9B, 0xA0, 0x2028, 0x2029,
         0xFEFF, 0xFFFE, '"', '\'', '\\', ':', '#', ' ', '-', '{', '&', '*', 'a', 'z', '0', 0xE9, 0x1F600};
-    private static final Hardener HARDENER = new Hardener(Fixtures.profile("strict"), ImageKnowledge.builtIn(),
+    private static final FileHardener HARDENER = new FileHardener(Fixtures.profile("strict"), ImageKnowledge.builtIn(),
             RepoConfig.none(), Limits.DEFAULT, p -> java.util.Optional.empty());
 
     @Property(tries = 300)
@@ -40,6 +40,7 @@ class GeneratedFileProperties {
         String manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: \"" + escaped
                 + "\"\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: nginx:1.27\n";
         FileReport report = HARDENER.process(Path.of("app.yaml"), "app.yaml", manifest.getBytes(StandardCharsets.UTF_8), true);
+        assertThat(report.outcome()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(report.kind()).isEqualTo(FileReport.Kind.KUBERNETES);
         if (report.generated().isEmpty()) {
             assertThat(report.findings()).anySatisfy(f -> {

@@ -2,7 +2,7 @@ package dev.harden.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Profile;
@@ -198,7 +198,7 @@ class KubernetesFieldReportsTest {
     }
 
     private static FileReport harden(Path file, boolean fix) throws IOException {
-        Hardener hardener = new Hardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
         return hardener.process(file, file.getFileName().toString(), Files.readAllBytes(file), fix);
     }
 
@@ -213,9 +213,11 @@ class KubernetesFieldReportsTest {
     void aStrategicMergePatchGetsNothingAddedAndIsNamedAsAPatchOfItsBase(@TempDir Path dir) throws IOException {
         FileReport patch = harden(kustomizeTree(dir).resolve("overlays/prod/memory.yaml"), true);
         assertThat(patch.kind()).isEqualTo(FileReport.Kind.KUBERNETES);
+        assertThat(patch.outcome()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(patch.changed()).isFalse();
         assertThat(patch.findings()).isEmpty();
-        assertThat(patch.problem()).isEqualTo("1:1: a Kustomize patch of ../../base/deployment.yaml (Deployment/cache) (listed in"
+        assertThat(patch.problem().kind()).isEqualTo(dev.harden.report.Problem.Kind.KUSTOMIZE_PATCH);
+        assertThat(patch.problem().text()).isEqualTo("1:1: a Kustomize patch of ../../base/deployment.yaml (Deployment/cache) (listed in"
                 + " kustomization.yaml): harden adds nothing to patches, it hardens the base and reports what the patch sets");
     }
 
@@ -224,15 +226,16 @@ class KubernetesFieldReportsTest {
         FileReport patch = harden(kustomizeTree(dir).resolve("overlays/prod/patches/debug.yaml"), true);
         assertThat(patch.changed()).isFalse();
         assertThat(patch.findings()).extracting(Finding::ruleId).containsExactly("privileged-disabled");
-        assertThat(patch.problem()).contains("a Kustomize patch of ../../../base/deployment.yaml (Deployment/cache)")
+        assertThat(patch.problem().text()).contains("a Kustomize patch of ../../../base/deployment.yaml (Deployment/cache)")
                 .contains("listed in ../kustomization.yaml");
     }
 
     @Test
     void aJsonPatchIsNeverEdited(@TempDir Path dir) throws IOException {
         FileReport patch = harden(kustomizeTree(dir).resolve("overlays/prod/patches/replicas.yaml"), true);
-        assertThat(patch.kind()).isEqualTo(FileReport.Kind.SKIPPED);
-        assertThat(patch.problem()).isEqualTo("1:1: a Kustomize JSON patch (listed in ../kustomization.yaml); harden never edits"
+        assertThat(patch.outcome()).isEqualTo(FileReport.Outcome.SKIPPED);
+        assertThat(patch.problem().kind()).isEqualTo(dev.harden.report.Problem.Kind.KUSTOMIZE_PATCH);
+        assertThat(patch.problem().text()).isEqualTo("1:1: a Kustomize JSON patch (listed in ../kustomization.yaml); harden never edits"
                 + " JSON patches: it hardens the base");
     }
 

@@ -3,7 +3,7 @@ package dev.harden.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.Profile;
@@ -133,7 +133,7 @@ class KubernetesHardeningTest {
                     workload: tool
                     reason: the vendor image only starts as root
                 """);
-        Hardener hardener = new Hardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.load(config), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(RESTRICTED, ImageKnowledge.builtIn(), RepoConfig.load(config), Limits.DEFAULT);
         FileReport r = hardener.process(dir.resolve("pod.yaml"), "pod.yaml", POD.formatted("").getBytes(StandardCharsets.UTF_8), true);
         assertThat(r.findings().stream().filter(Finding::exempted).map(Finding::ruleId).toList())
                 .containsExactlyInAnyOrder("non-root-user", "run-as-non-root");
@@ -234,7 +234,7 @@ class KubernetesHardeningTest {
     @Test
     void anExistingPolicyFileIsNeverOverwrittenButReportedWhenItLacksTheDefaultDeny(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.network-policies.yaml"), "apiVersion: v1\nkind: List\nitems: []\n");
-        Hardener hardener = new Hardener(Fixtures.profile("strict"), ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
+        FileHardener hardener = new FileHardener(Fixtures.profile("strict"), ImageKnowledge.builtIn(), RepoConfig.none(), Limits.DEFAULT);
         FileReport r = hardener.process(dir.resolve("app.yaml"), "app.yaml", POD.formatted("  labels: {app: tool}")
                 .getBytes(StandardCharsets.UTF_8), true);
         assertThat(r.generated()).isEmpty();
@@ -253,12 +253,14 @@ class KubernetesHardeningTest {
                 spec:
                 {{- toYaml .Values.spec | nindent 2 }}
                 """);
-        assertThat(helm.kind()).isEqualTo(FileReport.Kind.SKIPPED);
-        assertThat(helm.problem()).contains("template");
+        assertThat(helm.outcome()).isEqualTo(FileReport.Outcome.SKIPPED);
+        assertThat(helm.problem().kind()).isEqualTo(dev.harden.report.Problem.Kind.TEMPLATE);
+        assertThat(helm.problem().reason()).contains("template");
         FileReport strings = Fixtures.check(RESTRICTED, POD.formatted("""
                   annotations:
                     summary: "{{ $labels.instance }} is down"
                 """.stripTrailing()));
+        assertThat(strings.outcome()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(strings.kind()).isEqualTo(FileReport.Kind.KUBERNETES);
         assertThat(strings.findings()).isNotEmpty();
     }

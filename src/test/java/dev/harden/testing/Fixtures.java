@@ -2,7 +2,7 @@ package dev.harden.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.Profile;
 import dev.harden.profile.ProfileException;
@@ -48,8 +48,8 @@ public final class Fixtures {
         return new Profile("only-" + ruleId, "", Map.of(ruleId, strict.rules().get(ruleId)), strict.podSpecPaths());
     }
 
-    public static Hardener hardener(Profile profile) {
-        return new Hardener(profile, IMAGES, RepoConfig.none(), Limits.DEFAULT,
+    public static FileHardener hardener(Profile profile) {
+        return new FileHardener(profile, IMAGES, RepoConfig.none(), Limits.DEFAULT,
                 path -> Optional.ofNullable(WRITTEN.get().get(path.getFileName().toString())));
     }
 
@@ -75,6 +75,7 @@ public final class Fixtures {
         for (GeneratedFile g : r.generated()) {
             WRITTEN.get().put(g.name(), g.content());
         }
+        assertThat(r.outcome()).as("outcome (problem: %s)", r.problem()).isEqualTo(FileReport.Outcome.CHECKED);
         assertThat(r.kind()).as("file kind (problem: %s)", r.problem()).isIn(FileReport.Kind.COMPOSE, FileReport.Kind.KUBERNETES);
         return r.changed() ? new String(r.fixed(), StandardCharsets.UTF_8) : text;
     }

@@ -2,7 +2,7 @@ package dev.harden.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.RepoConfig;
 import dev.harden.testing.Fixtures;
@@ -87,10 +87,10 @@ class EngineVerifyTest {
         String wrong = Files.readString(LOCAL_IMAGES).replace("writablePaths: [/var/lib/nginx, /run]", "writablePaths: []");
         Path file = compose("local/nginx:deb");
 
-        try (Verifier verifier = verifier("restricted", knowledge(wrong))) {
-            VerifiedFix fix = verifier.fix(file, "compose.yaml", Files.readAllBytes(file));
+        try (VerifySession verifier = verifier("restricted", knowledge(wrong))) {
+            PrunedFix fix = verifier.fix(file, "compose.yaml", Files.readAllBytes(file));
 
-            assertThat(fix.dropped()).singleElement().satisfies(d -> assertThat(d.rules()).containsExactly("read-only-root-filesystem"));
+            assertThat(fix.leftOut()).singleElement().satisfies(d -> assertThat(d.rules()).containsExactly("read-only-root-filesystem"));
             String fixed = new String(fix.report().fixed(), StandardCharsets.UTF_8);
             assertThat(fixed).doesNotContain("read_only").contains("cap_drop").contains("no-new-privileges");
             assertThat(fix.report().findings()).anySatisfy(f -> {
@@ -113,7 +113,7 @@ class EngineVerifyTest {
         Path file = dir.resolve("compose.yaml");
         Files.writeString(file, "services:\n  app:\n    image: local/busybox:static\n    command: [\"sh\", \"-c\", \"echo no config >&2; exit 3\"]\n");
 
-        try (Verifier verifier = verifier("restricted", knowledge(Files.readString(LOCAL_IMAGES)))) {
+        try (VerifySession verifier = verifier("restricted", knowledge(Files.readString(LOCAL_IMAGES)))) {
             ServiceResult r = verifier.verify(file, "compose.yaml", Files.readAllBytes(file)).get(0);
 
             assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.BROKEN_BEFORE);
@@ -126,7 +126,7 @@ class EngineVerifyTest {
     void nothingIsLeftBehindOnTheEngineAfterARun() throws Exception {
         Path file = compose("local/redis:deb");
         String runId;
-        try (Verifier verifier = verifier("strict", knowledge(Files.readString(LOCAL_IMAGES)))) {
+        try (VerifySession verifier = verifier("strict", knowledge(Files.readString(LOCAL_IMAGES)))) {
             verifier.verify(file, "compose.yaml", Files.readAllBytes(file));
             runId = verifier.runId();
         }
@@ -135,19 +135,40 @@ class EngineVerifyTest {
         assertThat(DockerEngine.at(LocalEngine.host()).removeLabelled(Starter.LABEL, runId)).isZero();
     }
 
+    /** Ctrl-C can reach the command's thread before it closes the session: the sweep must still reach the engine. */
+    @Test
+    void closingOnAnInterruptedThreadStillRemovesWhatTheRunCreatedAndKeepsTheInterrupt() throws Exception {
+        Path file = compose("local/redis:deb");
+        String runId;
+        boolean stillInterrupted;
+        VerifySession session = verifier("strict", knowledge(Files.readString(LOCAL_IMAGES)));
+        try {
+            session.verify(file, "compose.yaml", Files.readAllBytes(file));
+            runId = session.runId();
+            Thread.currentThread().interrupt();
+            session.close();
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+
+        assertThat(runId).isNotNull();
+        assertThat(stillInterrupted).as("the command still learns it was interrupted").isTrue();
+        assertThat(DockerEngine.at(LocalEngine.host()).removeLabelled(Starter.LABEL, runId)).as("left behind").isZero();
+    }
+
     private ServiceResult verifyOne(String image, String profile, ImageKnowledge knowledge) throws Exception {
         Path file = compose(image);
-        try (Verifier verifier = verifier(profile, knowledge)) {
+        try (VerifySession verifier = verifier(profile, knowledge)) {
             List<ServiceResult> results = verifier.verify(file, "compose.yaml", Files.readAllBytes(file));
             assertThat(results).hasSize(1);
             return results.get(0);
         }
     }
 
-    private Verifier verifier(String profile, ImageKnowledge knowledge) {
+    private VerifySession verifier(String profile, ImageKnowledge knowledge) {
         String host = LocalEngine.host();
-        Hardener hardener = new Hardener(Fixtures.profile(profile), knowledge, RepoConfig.none(), Limits.DEFAULT);
-        return Verifier.connect(host, hardener, knowledge, new Verifier.Settings(Duration.ofSeconds(60), Duration.ofSeconds(2), 20));
+        FileHardener hardener = new FileHardener(Fixtures.profile(profile), knowledge, RepoConfig.none(), Limits.DEFAULT);
+        return VerifySession.connect(host, hardener, knowledge, new VerifySession.Settings(Duration.ofSeconds(60), Duration.ofSeconds(2), 20));
     }
 
     /** A one-service Compose file; data images get a named volume where they keep their data. */

@@ -3,7 +3,7 @@ package dev.harden.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.RepoConfig;
 import dev.harden.testing.Fixtures;
@@ -54,7 +54,7 @@ class HostAccessTest {
         FakeEngine engine = running();
 
         List<String> refusals;
-        try (Verifier v = verifier(engine, false)) {
+        try (VerifySession v = verifier(engine, false)) {
             Path file = write(project, HOSTILE);
             refusals = v.refusals(file, "compose.yaml", HOSTILE.getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> v.verify(file, "compose.yaml", HOSTILE.getBytes(StandardCharsets.UTF_8)))
@@ -85,7 +85,7 @@ class HostAccessTest {
         String text = "services:\n  web:\n    image: local/nginx:deb\n    env_file: app.env\n    volumes: [\"./etc:/host-etc\"]\n";
 
         List<String> refusals;
-        try (Verifier v = verifier(running(), false)) {
+        try (VerifySession v = verifier(running(), false)) {
             refusals = v.refusals(write(project, text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
         } finally {
             Files.delete(project.resolve("etc"));
@@ -117,7 +117,7 @@ class HostAccessTest {
         FakeEngine engine = running();
 
         List<String> refusals;
-        try (Verifier v = verifier(engine, false)) {
+        try (VerifySession v = verifier(engine, false)) {
             refusals = v.refusals(write(dir, pod), "pod.yaml", pod.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -132,7 +132,7 @@ class HostAccessTest {
         String text = "services:\n  web:\n    image: local/nginx:deb\n    privileged: true\n";
         FakeEngine engine = running();
 
-        try (Verifier v = verifier(engine, true)) {
+        try (VerifySession v = verifier(engine, true)) {
             Path file = write(dir, text);
             assertThat(v.refusals(file, "compose.yaml", text.getBytes(StandardCharsets.UTF_8))).isEmpty();
             v.verify(file, "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
@@ -149,7 +149,7 @@ class HostAccessTest {
                 + "    env_file: [{path: app.env, required: false}]\n    volumes: [\"./conf:/etc/nginx/conf.d:ro\", \"data:/data\"]\n";
         FakeEngine engine = running();
 
-        try (Verifier v = verifier(engine, false)) {
+        try (VerifySession v = verifier(engine, false)) {
             Path file = write(project, text);
             assertThat(v.refusals(file, "compose.yaml", text.getBytes(StandardCharsets.UTF_8))).isEmpty();
             assertThat(v.verify(file, "compose.yaml", text.getBytes(StandardCharsets.UTF_8))).singleElement()
@@ -167,7 +167,7 @@ class HostAccessTest {
         ImageKnowledge knowledge = ImageKnowledge.builtIn().with(ImageKnowledge.parse(images.getBytes(StandardCharsets.UTF_8), "i.yaml"));
         FakeEngine engine = running();
 
-        try (Verifier v = new Verifier(new Hardener(Fixtures.profile("restricted"), knowledge, RepoConfig.none(), Limits.DEFAULT),
+        try (VerifySession v = new VerifySession(new FileHardener(Fixtures.profile("restricted"), knowledge, RepoConfig.none(), Limits.DEFAULT),
                 knowledge, engine, "fake", null, settings(false), Map.of())) {
             assertThatThrownBy(() -> v.verify(write(dir, text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOf(HostAccessRefused.class).hasMessageContaining("web: it would get capability SYS_ADMIN");
@@ -180,15 +180,15 @@ class HostAccessTest {
         return new FakeEngine(Set.of("local/nginx:deb"), s -> new FakeEngine.Behaviour(true, List.of("up")));
     }
 
-    private static Verifier verifier(FakeEngine engine, boolean allow) throws Exception {
+    private static VerifySession verifier(FakeEngine engine, boolean allow) throws Exception {
         ImageKnowledge knowledge = ImageKnowledge.builtIn().with(ImageKnowledge.parse(
                 Files.readAllBytes(Path.of("examples/compose/local-images.yaml")), "local-images.yaml"));
-        return new Verifier(new Hardener(Fixtures.profile("restricted"), knowledge, RepoConfig.none(), Limits.DEFAULT), knowledge,
+        return new VerifySession(new FileHardener(Fixtures.profile("restricted"), knowledge, RepoConfig.none(), Limits.DEFAULT), knowledge,
                 engine, "unix:///tmp/harden-test-none.sock", null, settings(allow), Map.of());
     }
 
-    private static Verifier.Settings settings(boolean allow) {
-        return new Verifier.Settings(Duration.ofSeconds(5), Duration.ZERO, 20).with(Map.of(), allow);
+    private static VerifySession.Settings settings(boolean allow) {
+        return new VerifySession.Settings(Duration.ofSeconds(5), Duration.ZERO, 20).with(Map.of(), allow);
     }
 
     private static Path write(Path folder, String text) throws Exception {

@@ -2,7 +2,7 @@ package dev.harden.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.RepoConfig;
 import dev.harden.testing.Fixtures;
@@ -68,8 +68,8 @@ class KubernetesVerifyTest {
         String wrong = Files.readString(LOCAL_IMAGES).replaceFirst("(tag: \"deb-user\"\\n(?:.*\\n)*?        writablePaths: )\\[/tmp]", "$1[]");
         Path file = write(deployment("web", "local/nginx:deb-user", ""));
 
-        try (Verifier verifier = verifier("restricted", knowledge(wrong))) {
-            VerifiedFix fix = verifier.fix(file, "deploy.yaml", Files.readAllBytes(file));
+        try (VerifySession verifier = verifier("restricted", knowledge(wrong))) {
+            PrunedFix fix = verifier.fix(file, "deploy.yaml", Files.readAllBytes(file));
 
             ServiceResult r = fix.results().get(0);
             assertThat(r.outcome()).as(r.reason()).isEqualTo(ServiceResult.Outcome.BROKEN_BY_HARDENING);
@@ -77,7 +77,7 @@ class KubernetesVerifyTest {
             assertThat(r.logLine()).contains("/tmp/", "(30: Read-only file system)");
             String fixed = new String(fix.report().fixed(), StandardCharsets.UTF_8);
             assertThat(fixed).doesNotContain("readOnlyRootFilesystem").contains("runAsNonRoot: true", "- ALL");
-            assertThat(fix.dropped()).singleElement().satisfies(d -> {
+            assertThat(fix.leftOut()).singleElement().satisfies(d -> {
                 assertThat(d.service()).isEqualTo("Deployment/web/app");
                 assertThat(d.rules()).containsExactly("read-only-root-filesystem");
             });
@@ -108,14 +108,14 @@ class KubernetesVerifyTest {
         return file;
     }
 
-    private Verifier verifier(String profile, ImageKnowledge knowledge) {
-        Hardener hardener = new Hardener(Fixtures.profile(profile), knowledge, RepoConfig.none(), Limits.DEFAULT);
-        return Verifier.connect(LocalEngine.host(), hardener, knowledge, new Verifier.Settings(Duration.ofSeconds(60), Duration.ofSeconds(2), 20));
+    private VerifySession verifier(String profile, ImageKnowledge knowledge) {
+        FileHardener hardener = new FileHardener(Fixtures.profile(profile), knowledge, RepoConfig.none(), Limits.DEFAULT);
+        return VerifySession.connect(LocalEngine.host(), hardener, knowledge, new VerifySession.Settings(Duration.ofSeconds(60), Duration.ofSeconds(2), 20));
     }
 
     private List<ServiceResult> verify(String profile, ImageKnowledge knowledge, String manifests) throws Exception {
         Path file = write(manifests);
-        try (Verifier verifier = verifier(profile, knowledge)) {
+        try (VerifySession verifier = verifier(profile, knowledge)) {
             return verifier.verify(file, "deploy.yaml", Files.readAllBytes(file));
         }
     }

@@ -3,7 +3,9 @@ package dev.harden.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.Hardened;
+import dev.harden.engine.FileHardener;
+import dev.harden.engine.Pipeline;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.RepoConfig;
 import dev.harden.testing.Fixtures;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Verify's verdicts and its search for the rule to blame, against an engine in memory. */
-class VerifierTest {
+class VerifySessionTest {
     private static final String NGINX = "services:\n  web:\n    image: local/nginx:deb\n";
 
     @TempDir
@@ -39,7 +41,7 @@ class VerifierTest {
 
     @Test
     void aServiceThatRunsAsWrittenAndHardenedRunsBeforeAndAfter() throws Exception {
-        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifySessionTest::nginx);
 
         List<ServiceResult> results = verify(engine, knowledge(""), NGINX);
 
@@ -53,7 +55,7 @@ class VerifierTest {
 
     @Test
     void aBrokenHardeningIsBlamedOnTheRuleWhoseRevertedChangeBringsItBack() throws Exception {
-        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifySessionTest::nginx);
 
         ServiceResult r = verify(engine, knowledge("writablePaths: []"), NGINX).get(0);
 
@@ -66,7 +68,7 @@ class VerifierTest {
 
     @Test
     void twoRulesThatEachBreakTheServiceAreBothNamed() throws Exception {
-        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifySessionTest::nginx);
 
         ServiceResult r = verify(engine, knowledge("writablePaths: [], rootCapabilities: []"), NGINX).get(0);
 
@@ -88,7 +90,7 @@ class VerifierTest {
 
     @Test
     void aServiceWhoseImageIsMissingOrThatIsOnlyBuiltCannotBeTold() throws Exception {
-        FakeEngine engine = new FakeEngine(Set.of(), VerifierTest::nginx);
+        FakeEngine engine = new FakeEngine(Set.of(), VerifySessionTest::nginx);
 
         List<ServiceResult> results = verify(engine, knowledge(""), NGINX + "  app:\n    build: .\n");
 
@@ -100,8 +102,8 @@ class VerifierTest {
 
     @Test
     void withoutAnEngineEveryServiceCannotBeTold() throws Exception {
-        Hardener hardener = hardener(knowledge(""));
-        try (Verifier v = Verifier.connect("unix://" + dir.resolve("no.sock"), hardener, knowledge(""), Verifier.Settings.defaults())) {
+        FileHardener hardener = hardener(knowledge(""));
+        try (VerifySession v = VerifySession.connect("unix://" + dir.resolve("no.sock"), hardener, knowledge(""), VerifySession.Settings.defaults())) {
             List<ServiceResult> results = v.verify(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8));
 
             assertThat(v.engine()).isEmpty();
@@ -114,18 +116,18 @@ class VerifierTest {
 
     @Test
     void aFixCheckedByVerifyLeavesOutTheBreakingChangeAndKeepsTheOthers() throws Exception {
-        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifySessionTest::nginx);
         ImageKnowledge knowledge = knowledge("rootCapabilities: []");
-        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
-            VerifiedFix fix = v.fix(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8));
+        try (VerifySession v = new VerifySession(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
+            PrunedFix fix = v.fix(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8));
 
-            assertThat(fix.dropped()).singleElement().satisfies(d -> {
+            assertThat(fix.leftOut()).singleElement().satisfies(d -> {
                 assertThat(d.service()).isEqualTo("web");
                 assertThat(d.rules()).containsExactly("cap-drop-all");
             });
             String fixed = new String(fix.report().fixed(), StandardCharsets.UTF_8);
             assertThat(fixed).doesNotContain("cap_drop").contains("read_only: true");
-            assertThat(VerifyReports.markdown(fix.results(), fix.dropped(), "Fake Engine 1.0"))
+            assertThat(ServiceResults.markdown(fix.results(), fix.leftOut(), "Fake Engine 1.0"))
                     .contains("| web | `local/nginx:deb` | broken by hardening: cap-drop-all |")
                     .contains("- `web`: cap-drop-all (its log reports: Operation not permitted)")
                     .doesNotContain("chown(");
@@ -153,7 +155,7 @@ class VerifierTest {
         String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: nginx\n"
                 + "      image: local/nginx:deb\n      volumeMounts:\n        - {name: conf, mountPath: /etc/nginx/conf.d}\n"
                 + "  volumes:\n    - name: conf\n      configMap: {name: web}\n";
-        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifierTest::nginx);
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifySessionTest::nginx);
 
         ServiceResult r = verify(engine, knowledge(""), pod).get(0);
 
@@ -169,7 +171,7 @@ class VerifierTest {
                 + "      - HARDEN_TOKEN\n      - DEFAULTED=${HARDEN_TOKEN:-fallback}\n    command: [\"echo\", \"${HARDEN_TOKEN}\"]\n";
         FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> new FakeEngine.Behaviour(true, List.of("up")));
         ImageKnowledge knowledge = knowledge("");
-        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of("HARDEN_TOKEN", token))) {
+        try (VerifySession v = new VerifySession(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of("HARDEN_TOKEN", token))) {
             v.verify(write(text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -186,8 +188,8 @@ class VerifierTest {
                 + "      - PRICE=$$5\n      - UNSET=${NOPE-dash}/${NOPE:-colon}\n";
         FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> new FakeEngine.Behaviour(true, List.of("up")));
         ImageKnowledge knowledge = knowledge("");
-        Verifier.Settings settings = settings().with(Map.of("MODE", "from-option"), false);
-        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings, Map.of())) {
+        VerifySession.Settings settings = settings().with(Map.of("MODE", "from-option"), false);
+        try (VerifySession v = new VerifySession(hardener(knowledge), knowledge, engine, "fake", null, settings, Map.of())) {
             v.verify(write(text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -205,15 +207,15 @@ class VerifierTest {
                         + noise + ": Read-only file system"))
                 : new FakeEngine.Behaviour(true, List.of("up")));
         ImageKnowledge knowledge = knowledge("");
-        Verifier.Settings settings = settings().with(Map.of("OTHER", "option-secret-3"), false);
+        VerifySession.Settings settings = settings().with(Map.of("OTHER", "option-secret-3"), false);
         ServiceResult r;
-        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings, Map.of("GITHUB_TOKEN", "ghp_Token44"))) {
+        try (VerifySession v = new VerifySession(hardener(knowledge), knowledge, engine, "fake", null, settings, Map.of("GITHUB_TOKEN", "ghp_Token44"))) {
             r = v.verify(write(text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8)).get(0);
         }
 
         assertThat(r.outcome()).isEqualTo(ServiceResult.Outcome.BROKEN_BY_HARDENING);
         String shown = r.logLine() + r.reason() + r.after().detail() + r.after().logs()
-                + VerifyReports.text(List.of(r), "fake") + VerifyReports.json(List.of(r), "fake", "restricted", "dev");
+                + ServiceResults.text(List.of(r), "fake") + ServiceResults.json(List.of(r), "fake", "restricted", "dev");
         assertThat(shown).doesNotContain("dotenv-secret-1", "envfile-secret-2", "option-secret-3", "ghp_Token44", "\u001b")
                 .contains("error: *** *** *** ***\\u001b[31m xxx");
         assertThat(r.logLine()).hasSizeLessThanOrEqualTo(Redaction.MAX_LENGTH).endsWith("...");
@@ -231,7 +233,7 @@ class VerifierTest {
             return new FakeEngine.Behaviour(false, List.of("killed"));
         });
         ImageKnowledge knowledge = knowledge("");
-        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
+        try (VerifySession v = new VerifySession(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
             assertThatThrownBy(() -> v.fix(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOf(VerifyInterrupted.class);
             assertThat(v.interrupted()).isTrue();
@@ -244,7 +246,7 @@ class VerifierTest {
 
     @Test
     void ctrlCDuringTheHardenedStartBlamesNothingAndEndsTheRun() throws Exception {
-        Verifier[] holder = new Verifier[1];
+        VerifySession[] holder = new VerifySession[1];
         FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> {
             if (s.readOnly()) {
                 holder[0].stopAsOnInterrupt(); // the shutdown hook removes the container under the running start
@@ -253,7 +255,7 @@ class VerifierTest {
             return new FakeEngine.Behaviour(true, List.of("up"));
         });
         ImageKnowledge knowledge = knowledge("");
-        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
+        try (VerifySession v = new VerifySession(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
             holder[0] = v;
             assertThatThrownBy(() -> v.verify(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOf(VerifyInterrupted.class).hasMessageContaining("web");
@@ -266,19 +268,85 @@ class VerifierTest {
     void theSuspectsTheLogLinePointsAtAreRetriedFirst() {
         List<String> changes = List.of("cap-drop-all", "no-new-privileges", "read-only-root-filesystem", "pids-limit");
 
-        assertThat(Verifier.suspects(changes, "mkdir() failed (30: Read-only file system)"))
+        assertThat(VerifySession.suspects(changes, "mkdir() failed (30: Read-only file system)"))
                 .containsExactly("read-only-root-filesystem", "cap-drop-all", "no-new-privileges", "pids-limit");
-        assertThat(Verifier.suspects(changes, "fork: Resource temporarily unavailable").get(0)).isEqualTo("pids-limit");
+        assertThat(VerifySession.suspects(changes, "fork: Resource temporarily unavailable").get(0)).isEqualTo("pids-limit");
+    }
+
+    @Test
+    void theOneLoopFixesAgainOnlyTheChangedManifestsAndReportsEveryManifestForResults() throws Exception {
+        ImageKnowledge knowledge = knowledge("rootCapabilities: []");
+        FileHardener hardener = hardener(knowledge);
+        Path changed = Files.createDirectories(dir.resolve("a")).resolve("compose.yaml");
+        Files.writeString(changed, NGINX);
+        Path notes = Files.writeString(dir.resolve("notes.yaml"), "title: not a manifest\n");
+        Path checkedOnly = Files.createDirectories(dir.resolve("b")).resolve("compose.yaml");
+        Files.writeString(checkedOnly, NGINX);
+        List<Hardened> files = List.of(
+                new Pipeline(hardener, true).harden(changed, "a/compose.yaml", Files.readAllBytes(changed)),
+                new Pipeline(hardener, true).harden(notes, "notes.yaml", Files.readAllBytes(notes)),
+                new Pipeline(hardener, false).harden(checkedOnly, "b/compose.yaml", Files.readAllBytes(checkedOnly)));
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), VerifySessionTest::nginx);
+
+        Verification fix;
+        Verification results;
+        try (VerifySession v = new VerifySession(hardener, knowledge, engine, "fake", null, settings(), Map.of())) {
+            fix = v.verify(files, VerifySession.Mode.LEAVE_OUT_BREAKAGE);
+            results = v.verify(files, VerifySession.Mode.RESULTS);
+        }
+
+        assertThat(fix.ending()).isEqualTo(Verification.Ending.FINISHED);
+        assertThat(fix.results()).extracting(ServiceResult::file).containsExactly("a/compose.yaml");
+        assertThat(fix.leftOut()).singleElement().satisfies(d -> {
+            assertThat(d.file()).isEqualTo("a/compose.yaml");
+            assertThat(d.service()).isEqualTo("web");
+            assertThat(d.rules()).containsExactly("cap-drop-all");
+        });
+        assertThat(new String(fix.files().get(0).report().fixed(), StandardCharsets.UTF_8)).doesNotContain("cap_drop")
+                .contains("read_only: true");
+        assertThat(fix.files().get(0).path()).isEqualTo(changed);
+        assertThat(fix.files().subList(1, 3)).isEqualTo(files.subList(1, 3));
+        assertThat(results.ending()).isEqualTo(Verification.Ending.FINISHED);
+        assertThat(results.results()).extracting(ServiceResult::file).containsExactly("a/compose.yaml", "b/compose.yaml");
+        assertThat(results.leftOut()).isEmpty();
+        assertThat(results.files()).isEqualTo(files);
+        assertThat(engine.live).isEmpty();
+    }
+
+    @Test
+    void anInterruptedLoopEndsWithNothingToWriteAndNothingBlamed() throws Exception {
+        FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), s -> {
+            if (!s.readOnly()) {
+                return new FakeEngine.Behaviour(true, List.of("up"));
+            }
+            Thread.currentThread().interrupt();
+            return new FakeEngine.Behaviour(false, List.of("killed"));
+        });
+        ImageKnowledge knowledge = knowledge("");
+        FileHardener hardener = hardener(knowledge);
+        Path file = write(NGINX);
+        Verification verification;
+        try (VerifySession v = new VerifySession(hardener, knowledge, engine, "fake", null, settings(), Map.of())) {
+            verification = v.verify(List.of(new Pipeline(hardener, true).harden(file, "compose.yaml", Files.readAllBytes(file))),
+                    VerifySession.Mode.LEAVE_OUT_BREAKAGE);
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(verification.ending()).isEqualTo(Verification.Ending.INTERRUPTED);
+        assertThat(verification.files()).isEmpty();
+        assertThat(verification.leftOut()).isEmpty();
+        assertThat(engine.live).isEmpty();
     }
 
     private List<ServiceResult> verify(FakeEngine engine, ImageKnowledge knowledge, String text) throws Exception {
-        try (Verifier v = new Verifier(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
+        try (VerifySession v = new VerifySession(hardener(knowledge), knowledge, engine, "fake", null, settings(), Map.of())) {
             return v.verify(write(text), "compose.yaml", text.getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private static Verifier.Settings settings() {
-        return new Verifier.Settings(Duration.ofSeconds(5), Duration.ZERO, 20);
+    private static VerifySession.Settings settings() {
+        return new VerifySession.Settings(Duration.ofSeconds(5), Duration.ZERO, 20);
     }
 
     private Path write(String text) throws Exception {
@@ -287,8 +355,8 @@ class VerifierTest {
         return file;
     }
 
-    private static Hardener hardener(ImageKnowledge knowledge) {
-        return new Hardener(Fixtures.profile("restricted"), knowledge, RepoConfig.none(), Limits.DEFAULT);
+    private static FileHardener hardener(ImageKnowledge knowledge) {
+        return new FileHardener(Fixtures.profile("restricted"), knowledge, RepoConfig.none(), Limits.DEFAULT);
     }
 
     /** The local images' knowledge with some of local/nginx's facts replaced, e.g. {@code "writablePaths: []"}. */

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Verify's results as text for people, JSON for scripts, and Markdown for a pull request body. */
-public final class VerifyReports {
+public final class ServiceResults {
     /** Failures harden recognises in a log line, each named in fixed words. */
     private static final List<Map.Entry<Pattern, String>> SYMPTOMS = List.of(
             Map.entry(Pattern.compile("(?i).*read-only file system.*"), "Read-only file system"),
@@ -20,7 +20,7 @@ public final class VerifyReports {
             Map.entry(Pattern.compile("(?i).*(runAsNonRoot|non-root policy).*"), "the kubelet refuses it under runAsNonRoot"),
             Map.entry(Pattern.compile("(?i).*no such file or directory.*"), "No such file or directory"));
 
-    private VerifyReports() {
+    private ServiceResults() {
     }
 
     /** The kind of failure a log line shows, in harden's words (never the line's own text), or null. */
@@ -130,7 +130,7 @@ public final class VerifyReports {
      * out. A public body quotes nothing a container wrote: each left-out change names the kind of
      * failure its log line shows, in words of harden's own ({@link #symptom}).
      */
-    public static String markdown(List<ServiceResult> results, List<VerifiedFix.Dropped> dropped, String engine) {
+    public static String markdown(List<ServiceResult> results, List<LeftOut> dropped, String engine) {
         StringBuilder md = new StringBuilder("### Verified on a Docker engine\n\n");
         if (engine != null) {
             // the engine's version only: where it listens (a socket path, an internal host) is not for a public page
@@ -145,7 +145,7 @@ public final class VerifyReports {
         }
         if (!dropped.isEmpty()) {
             md.append("\nLeft out because they stopped a service from starting:\n\n");
-            for (VerifiedFix.Dropped d : dropped) {
+            for (LeftOut d : dropped) {
                 md.append("- `").append(d.service()).append("`: ").append(String.join(", ", d.rules()));
                 String symptom = symptom(d.logLine());
                 md.append(symptom == null ? " (run `harden verify` locally to see its log)" : " (its log reports: " + symptom + ")");

@@ -1,6 +1,7 @@
 package dev.harden.verify;
 
-import dev.harden.engine.Hardener;
+import dev.harden.engine.Hardened;
+import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.image.ImageRef;
@@ -34,7 +35,7 @@ import java.util.function.BiFunction;
  * and when the hardened one did worse finds the rules to blame by starting it again with their
  * changes reverted.
  */
-public final class Verifier implements AutoCloseable {
+public final class VerifySession implements AutoCloseable {
     /** The reason a rule's change is reverted while looking for the culprit. */
     static final String REVERTED = "reverted by harden verify to find what broke the service";
     private static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
@@ -92,7 +93,7 @@ public final class Verifier implements AutoCloseable {
     private record Unit(String name, String subject, String image, String missing, List<String> changes,
                         BiFunction<byte[], Engine.Image, Launch> launch, Path project) { }
 
-    private final Hardener hardener;
+    private final FileHardener hardener;
     private final ImageKnowledge images;
     private final Engine engine;
     private final String engineName;
@@ -109,7 +110,7 @@ public final class Verifier implements AutoCloseable {
      * @param hardenEnvironment harden's own environment: read only to mask its secrets in what verify shows,
      *                          never to fill a manifest's variables or a container's environment
      */
-    Verifier(Hardener hardener, ImageKnowledge images, Engine engine, String where, String refusal, Settings settings,
+    VerifySession(FileHardener hardener, ImageKnowledge images, Engine engine, String where, String refusal, Settings settings,
              Map<String, String> hardenEnvironment) {
         this.hardener = hardener;
         this.images = images;
@@ -134,11 +135,11 @@ public final class Verifier implements AutoCloseable {
      * A verifier talking to the engine at {@code dockerHost} ({@code unix:///path}). Without an engine
      * there it still answers, with every service it cannot tell about.
      */
-    public static Verifier connect(String dockerHost, Hardener hardener, ImageKnowledge images, Settings settings) {
+    public static VerifySession connect(String dockerHost, FileHardener hardener, ImageKnowledge images, Settings settings) {
         try {
-            return new Verifier(hardener, images, DockerEngine.at(dockerHost), dockerHost, null, settings, System.getenv());
+            return new VerifySession(hardener, images, DockerEngine.at(dockerHost), dockerHost, null, settings, System.getenv());
         } catch (IllegalArgumentException e) {
-            return new Verifier(hardener, images, null, dockerHost, "cannot use " + dockerHost + ": " + e.getMessage(),
+            return new VerifySession(hardener, images, null, dockerHost, "cannot use " + dockerHost + ": " + e.getMessage(),
                     settings, System.getenv());
         }
     }
@@ -167,8 +168,69 @@ public final class Verifier implements AutoCloseable {
         return engineProblem;
     }
 
+    /** Which of a run's files verify starts, and what it makes of them. */
+    public enum Mode {
+        /** {@code harden verify}: every Compose file and Kubernetes manifest, for its results. */
+        RESULTS,
+        /** {@code fix --verify}, {@code pr --verify}: every changed one, fixed again without what stopped a service. */
+        LEAVE_OUT_BREAKAGE
+    }
+
+    /**
+     * What verify would refuse to start in a run's files without host access allowed, one line each
+     * ({@link #refusals(Path, String, byte[])}); ask before {@link #verify(List, Mode)}, which starts containers.
+     */
+    public List<String> refusals(List<Hardened> files, Mode mode) {
+        List<String> out = new ArrayList<>();
+        for (Hardened file : files) {
+            if (started(file.report(), mode)) {
+                out.addAll(refusals(file.path(), file.report().file(), file.report().original()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Verifies a run's files one after the other: the one loop of {@code harden verify},
+     * {@code fix --verify} and {@code pr --verify}. Files verify does not start keep their report.
+     */
+    public Verification verify(List<Hardened> files, Mode mode) {
+        List<Hardened> out = new ArrayList<>(files);
+        List<ServiceResult> results = new ArrayList<>();
+        List<LeftOut> leftOut = new ArrayList<>();
+        try {
+            for (int i = 0; i < out.size(); i++) {
+                Hardened file = out.get(i);
+                FileReport report = file.report();
+                if (!started(report, mode)) {
+                    continue;
+                }
+                if (mode == Mode.RESULTS) {
+                    results.addAll(verify(file.path(), report.file(), report.original()));
+                } else {
+                    PrunedFix fix = fix(file.path(), report.file(), report.original());
+                    out.set(i, file.with(fix.report()));
+                    results.addAll(fix.results());
+                    leftOut.addAll(fix.leftOut());
+                }
+            }
+        } catch (VerifyInterrupted e) {
+            return Verification.stopped(Verification.Ending.INTERRUPTED, List.of());
+        } catch (HostAccessRefused e) {
+            return Verification.stopped(Verification.Ending.HOST_ACCESS_REFUSED, e.problems());
+        }
+        if (interrupted()) {
+            return Verification.stopped(Verification.Ending.INTERRUPTED, List.of());
+        }
+        return new Verification(out, results, leftOut, Verification.Ending.FINISHED, List.of());
+    }
+
+    private static boolean started(FileReport report, Mode mode) {
+        return report.checked() && (mode == Mode.RESULTS || report.changed());
+    }
+
     /** Hardens one file and starts each of its Compose services and Kubernetes containers before and after. */
-    public List<ServiceResult> verify(Path path, String name, byte[] bytes) {
+    List<ServiceResult> verify(Path path, String name, byte[] bytes) {
         return check(path, name, bytes).results();
     }
 
@@ -177,14 +239,14 @@ public final class Verifier implements AutoCloseable {
      * the culprits when they were found, else every change to that service (for Kubernetes, to the
      * workload whose container broke). For {@code harden fix --verify} and {@code harden pr --verify}.
      */
-    public VerifiedFix fix(Path path, String name, byte[] bytes) {
+    PrunedFix fix(Path path, String name, byte[] bytes) {
         Checked checked = check(path, name, bytes);
         if (interrupted()) {
             throw new VerifyInterrupted("interrupted while verifying " + name);
         }
         Map<String, Set<String>> drop = new LinkedHashMap<>();
         Map<String, String> lines = new LinkedHashMap<>();
-        List<VerifiedFix.Dropped> dropped = new ArrayList<>();
+        List<LeftOut> dropped = new ArrayList<>();
         for (int i = 0; i < checked.results().size(); i++) {
             ServiceResult r = checked.results().get(i);
             if (r.outcome() == ServiceResult.Outcome.BROKEN_BY_HARDENING) {
@@ -192,16 +254,16 @@ public final class Verifier implements AutoCloseable {
                 String subject = checked.subjects().get(i);
                 drop.computeIfAbsent(subject, k -> new LinkedHashSet<>()).addAll(rules);
                 lines.putIfAbsent(subject, r.logLine());
-                dropped.add(new VerifiedFix.Dropped(r.service(), rules, r.logLine()));
+                dropped.add(new LeftOut(name, r.service(), rules, r.logLine()));
             }
         }
         if (drop.isEmpty()) {
-            return new VerifiedFix(checked.report(), checked.results(), List.of());
+            return new PrunedFix(checked.report(), checked.results(), List.of());
         }
         FileReport report = hardener.process(path, name, bytes, true, (rule, subject) ->
                 drop.getOrDefault(subject, Set.of()).contains(rule)
                         ? "harden verify: this change stopped " + subject + " from starting (" + lines.get(subject) + ")" : null);
-        return new VerifiedFix(report, checked.results(), dropped);
+        return new PrunedFix(report, checked.results(), dropped);
     }
 
     /**
@@ -209,7 +271,7 @@ public final class Verifier implements AutoCloseable {
      * {@code name:line: service: what it asks for} each; empty when allowed. Check every file first
      * so that nothing starts when any of them is refused.
      */
-    public List<String> refusals(Path path, String name, byte[] bytes) {
+    List<String> refusals(Path path, String name, byte[] bytes) {
         if (settings.allowHostAccess()) {
             return List.of();
         }
@@ -239,7 +301,7 @@ public final class Verifier implements AutoCloseable {
             throw new HostAccessRefused(refused);
         }
         FileReport report = hardener.process(path, name, bytes, true);
-        List<Unit> units = switch (report.kind()) {
+        List<Unit> units = !report.checked() ? List.of() : switch (report.kind()) {
             case COMPOSE -> composeUnits(path, bytes, report);
             case KUBERNETES -> kubernetesUnits(bytes, report);
             default -> List.of();

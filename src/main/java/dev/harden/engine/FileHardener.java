@@ -12,7 +12,9 @@ import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
+import dev.harden.report.Problem;
 import dev.harden.report.Replacement;
+import dev.harden.report.UnifiedDiff;
 import dev.harden.report.Json;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.rule.RuleRunner;
@@ -40,7 +42,7 @@ import java.util.function.Function;
  * Hardens one file's bytes: parse, recognise, run the profile's rules, and (when fixing) write the
  * edits into the text and verify them. Never throws for bad input: the report says what happened.
  */
-public final class Hardener {
+public final class FileHardener {
     /** What the kustomizations around each file make of it; kept across files, as they share folders. */
     private final Kustomize kustomize = new Kustomize();
     private final Profile profile;
@@ -51,22 +53,22 @@ public final class Hardener {
     private final ImageKnowledge images;
     private final Pins pins;
     /** Hardeners of one rule each, for {@link #fixes}. */
-    private final Map<String, Hardener> single = new HashMap<>();
+    private final Map<String, FileHardener> single = new HashMap<>();
 
-    public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
-        this(profile, images, config, limits, Hardener::readIfPresent);
+    public FileHardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits) {
+        this(profile, images, config, limits, FileHardener::readIfPresent);
     }
 
     /**
      * A hardener that reads the files a fix would write next to its input (the strict profile's
      * NetworkPolicies) through {@code neighbours}, to see what is already there.
      */
-    public Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
+    public FileHardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                     Function<Path, Optional<byte[]>> neighbours) {
         this(profile, images, config, limits, neighbours, Pins.none());
     }
 
-    private Hardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
+    private FileHardener(Profile profile, ImageKnowledge images, RepoConfig config, Limits limits,
                      Function<Path, Optional<byte[]>> neighbours, Pins pins) {
         this.neighbours = neighbours;
         this.pins = pins;
@@ -78,8 +80,8 @@ public final class Hardener {
     }
 
     /** The same hardener, resolving image tags through these pins (the lock file, a registry) when the profile pins. */
-    public Hardener withPins(Pins pins) {
-        return new Hardener(profile, images, config, limits, neighbours, pins);
+    public FileHardener withPins(Pins pins) {
+        return new FileHardener(profile, images, config, limits, neighbours, pins);
     }
 
     public Profile profile() {
@@ -125,14 +127,15 @@ public final class Hardener {
             if (report.changed() && isJson(name) && !isJson(report.fixed())) {
                 // the editor writes YAML; in a .json file that would leave a file no JSON tool reads
                 FileReport checked = processOrThrow(path, name, bytes, false, extra, chosen);
-                return new FileReport(name, checked.kind(), bytes, null, checked.findings(), "1:1: not fixed: harden"
-                        + " writes YAML syntax, which would make this JSON file invalid JSON; convert it to YAML to let"
-                        + " harden fix it, or make the changes by hand");
+                return FileReport.checked(name, checked.kind(), bytes, null, checked.findings(), Problem.atStart(
+                        Problem.Kind.NOT_FIXED, "not fixed: harden writes YAML syntax, which would make this JSON file"
+                        + " invalid JSON; convert it to YAML to let harden fix it, or make the changes by hand"));
             }
             return report;
         } catch (RuntimeException | StackOverflowError e) {
             // a bug must not take the other files down with it, nor write this one
-            return FileReport.failed(name, bytes, "1:1: internal error (" + e + "); the file was left untouched (a bug: please report it)");
+            return FileReport.failed(name, FileReport.Kind.UNKNOWN, bytes, Problem.atStart(Problem.Kind.INTERNAL_ERROR,
+                    "internal error (" + e + "); the file was left untouched (a bug: please report it)"));
         }
     }
 
@@ -149,7 +152,7 @@ public final class Hardener {
         for (int round = 0; fix && report.changed() && round < 3; round++) {
             int before = refused.size();
             for (Finding f : report.findings()) {
-                if (f.isOpen() && !f.fixable() && f.message().contains(" (not fixed: ")) {
+                if (f.isOpen() && f.fixRefused()) {
                     refused.putIfAbsent(f.ruleId() + "\n" + f.subject(), f);
                 }
             }
@@ -167,8 +170,7 @@ public final class Hardener {
             Finding first = refused.get(f.ruleId() + "\n" + f.subject());
             findings.add(first != null && f.isOpen() && f.fixable() ? first : f);
         }
-        return new FileReport(report.file(), report.kind(), report.original(), report.fixed(), findings, report.problem(),
-                report.generated());
+        return report.with(report.fixed(), findings, report.generated());
     }
 
     private FileReport processOnce(Path path, String name, byte[] bytes, boolean fix,
@@ -177,9 +179,9 @@ public final class Hardener {
         try {
             yaml = YamlFile.parse(bytes, limits);
         } catch (YamlException e) {
-            String problem = e.line() + ":" + e.column() + ": " + e.reason();
-            return e.kind() == YamlException.Kind.TEMPLATE ? new FileReport(name, FileReport.Kind.SKIPPED, bytes, null,
-                    List.of(), problem) : FileReport.failed(name, bytes, problem);
+            return e.kind() == YamlException.Kind.TEMPLATE
+                    ? FileReport.skipped(name, FileReport.Kind.UNKNOWN, bytes, problem(e, Problem.Kind.TEMPLATE))
+                    : FileReport.failed(name, FileReport.Kind.UNKNOWN, bytes, problem(e, Problem.Kind.INVALID));
         }
         Editor editor = yaml.edit();
         List<Finding> findings = new ArrayList<>();
@@ -197,9 +199,10 @@ public final class Hardener {
         }
         if (recognised.kind() == Recognition.Kind.COMPOSE) {
             ComposeFile composeFile = recognised.compose().with(projectVariables(path));
-            Optional<String> malformed = composeFile.malformedService();
+            Optional<ComposeFile.Malformed> malformed = composeFile.malformedService();
             if (malformed.isPresent()) {
-                return FileReport.failed(name, bytes, malformed.get());
+                return FileReport.failed(name, FileReport.Kind.COMPOSE, bytes, new Problem(malformed.get().line(),
+                        malformed.get().column(), Problem.Kind.INVALID, malformed.get().reason()));
             }
             kind = FileReport.Kind.COMPOSE;
             findings.addAll(rules.compose(composeFile, editor, fix, name, exemptions(path, extra), chosen));
@@ -212,23 +215,29 @@ public final class Hardener {
             try {
                 existing = neighbours.apply(neighbour).orElse(null);
             } catch (UncheckedIOException e) {
-                return FileReport.failed(name, bytes, "1:1: cannot read " + neighbour.getFileName() + ", the file its"
-                        + " NetworkPolicies would go in (" + e.getCause().getMessage() + "); the file was left untouched");
+                return FileReport.failed(name, FileReport.Kind.KUBERNETES, bytes, Problem.atStart(Problem.Kind.UNREADABLE,
+                        "cannot read " + neighbour.getFileName() + ", the file its NetworkPolicies would go in ("
+                        + e.getCause().getMessage() + "); the file was left untouched"));
             }
             rules.generatedFile(kubeFile, fix, name, fileName, existing, exemptions(path, extra), findings::add)
                     .ifPresent(generated::add);
         } else {
-            return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(), recognised.why());
+            return FileReport.skipped(name, FileReport.Kind.UNKNOWN, bytes, new Problem(recognised.line(), recognised.column(),
+                    Problem.Kind.NOT_A_MANIFEST, recognised.why()));
         }
         byte[] fixed = null;
         if (fix && editor.changed()) {
             try {
                 fixed = editor.apply();
             } catch (YamlException e) {
-                return FileReport.failed(name, bytes, e.line() + ":" + e.column() + ": " + e.reason());
+                return FileReport.failed(name, kind, bytes, problem(e, Problem.Kind.INVALID));
             }
         }
-        return new FileReport(name, kind, bytes, fixed, findings, null, fix ? generated : List.of());
+        return new FileReport(name, kind, FileReport.Outcome.CHECKED, bytes, fixed, findings, null, fix ? generated : List.of());
+    }
+
+    private static Problem problem(YamlException e, Problem.Kind kind) {
+        return new Problem(e.line(), e.column(), kind, e.reason());
     }
 
     /**
@@ -253,7 +262,7 @@ public final class Hardener {
      */
     public Map<Finding, List<Replacement>> fixes(Path path, FileReport report) {
         Map<Finding, List<Replacement>> out = new LinkedHashMap<>();
-        if (report.original() == null || report.kind() == FileReport.Kind.SKIPPED || report.kind() == FileReport.Kind.FAILED) {
+        if (report.original() == null || !report.checked()) {
             return out;
         }
         Map<String, Map<String, List<Finding>>> groups = new LinkedHashMap<>();
@@ -263,9 +272,9 @@ public final class Hardener {
                         .computeIfAbsent(f.subject() == null ? "" : f.subject(), k -> new ArrayList<>()).add(f);
             }
         }
-        String text = withoutBom(report.original());
+        String text = UnifiedDiff.text(report.original());
         for (Map.Entry<String, Map<String, List<Finding>>> rule : groups.entrySet()) {
-            Hardener one = single.computeIfAbsent(rule.getKey(), id -> new Hardener(
+            FileHardener one = single.computeIfAbsent(rule.getKey(), id -> new FileHardener(
                     new Profile("only-" + id, "", Map.of(id, profile.rules().get(id)), profile.podSpecPaths()),
                     images, config, limits, neighbours, pins));
             boolean every = rule.getValue().size() == 1;
@@ -275,11 +284,11 @@ public final class Hardener {
                         (id, s) -> every || subject.equals(s == null ? "" : s));
                 List<Replacement> changes = new ArrayList<>();
                 if (fixed.changed()) {
-                    changes.addAll(Replacement.between(report.file(), text, withoutBom(fixed.fixed())));
+                    changes.addAll(Replacement.between(report.file(), text, UnifiedDiff.text(fixed.fixed())));
                 }
                 for (GeneratedFile g : fixed.generated()) {
                     if (absent(path.resolveSibling(g.name()))) {
-                        changes.add(new Replacement(sibling(report.file(), g.name()), 0, 0, withoutBom(g.content())));
+                        changes.add(new Replacement(Hardened.sibling(report.file(), g.name()), 0, 0, UnifiedDiff.text(g.content())));
                     }
                 }
                 assign(group.getValue(), changes, text, out);
@@ -317,16 +326,6 @@ public final class Hardener {
             starts.add(i + 1);
         }
         return starts.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static String withoutBom(byte[] bytes) {
-        String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        return s.startsWith("\uFEFF") ? s.substring(1) : s;
-    }
-
-    private static String sibling(String file, String name) {
-        int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-        return slash < 0 ? name : file.substring(0, slash + 1) + name;
     }
 
     private static boolean isJson(String name) {
@@ -370,12 +369,13 @@ public final class Hardener {
         String listedIn = folder == null ? patch.kustomization().toString()
                 : folder.relativize(patch.kustomization()).toString().replace('\\', '/');
         if (patch.json() || kubeFile.isEmpty()) {
-            return new FileReport(name, FileReport.Kind.SKIPPED, bytes, null, List.of(), "1:1: a Kustomize JSON patch (listed in "
-                    + listedIn + "); harden never edits JSON patches: it hardens the base");
+            return FileReport.skipped(name, kubeFile.isPresent() ? FileReport.Kind.KUBERNETES : FileReport.Kind.UNKNOWN, bytes,
+                    Problem.atStart(Problem.Kind.KUSTOMIZE_PATCH, "a Kustomize JSON patch (listed in " + listedIn
+                    + "); harden never edits JSON patches: it hardens the base"));
         }
         List<Finding> findings = rules.kubernetesPatch(kubeFile.get(), name, exemptions(path, extra));
-        return new FileReport(name, FileReport.Kind.KUBERNETES, bytes, null, findings, "1:1: a Kustomize patch of " + patch.base()
-                + " (listed in " + listedIn + "): harden adds nothing to patches, it hardens the base and reports what the"
-                + " patch sets");
+        return FileReport.checked(name, FileReport.Kind.KUBERNETES, bytes, null, findings, Problem.atStart(
+                Problem.Kind.KUSTOMIZE_PATCH, "a Kustomize patch of " + patch.base() + " (listed in " + listedIn
+                + "): harden adds nothing to patches, it hardens the base and reports what the patch sets"));
     }
 }
