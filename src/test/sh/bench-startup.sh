@@ -2,7 +2,8 @@
 # Start-up of two builds of harden on one small file, alternating run by run so that a machine whose
 # speed drifts slows both alike. Each jar runs through this checkout's ./harden launcher in a folder
 # of its own, so each gets the launcher's JVM options and an AppCDS archive made from its own classes.
-# CPU time (user + system) is printed beside wall time: on a busy machine it varies less.
+# CPU time (user + system, in GNU time's 10 ms steps, hence also its mean) is printed beside wall
+# time: on a busy machine it varies less.
 # Needs GNU time (/usr/bin/time). Usage: src/test/sh/bench-startup.sh BEFORE.jar AFTER.jar [RUNS]   (default 31)
 set -e
 cd "$(dirname "$0")/../../.."
@@ -36,7 +37,7 @@ once() { # launcher, then harden's arguments: prints the wall time (nanosecond c
 
 summary() { # label, file of "wall cpu" lines
     sort -n "$2" | awk -v label="$1" '{ t[NR] = $1 } END { printf "%-28s wall median %6.3f s  best %6.3f s", label, t[int((NR + 1) / 2)], t[1] }'
-    sort -n -k2 "$2" | awk '{ c[NR] = $2 } END { printf "   CPU median %6.3f s  best %6.3f s\n", c[int((NR + 1) / 2)], c[1] }'
+    sort -n -k2 "$2" | awk '{ c[NR] = $2; s += $2 } END { printf "   CPU median %6.3f s  mean %6.3f s\n", c[int((NR + 1) / 2)], s / NR }'
 }
 
 echo "$runs runs each of one file ($small), the two builds alternating"
