@@ -25,39 +25,34 @@ import java.util.concurrent.Callable;
 
 /** {@code harden check}: reports findings without changing anything. */
 final class CheckCommand implements Callable<Integer> {
+    /** What {@code --format} may be. */
+    enum Format { TEXT, JSON, SARIF, MARKDOWN }
+
+    static final Option<Format> FORMAT = Option.format(Format.class, "text, json, sarif or markdown (default: ${DEFAULT-VALUE}).");
+    static final Option<Severity> FAIL_ON = Option.lenientChoice(Severity.class, "SEVERITY", "note",
+            "The lowest severity that makes the exit code 1: error, warning or note (default: ${DEFAULT-VALUE}).", "--fail-on");
+
     final CommandModel model = Options.declare(CommandModel.of(this, "check",
                     "Report what a profile would change, without changing anything.",
                     "Each finding is one line: file:line:col: severity rule-id [service] message.",
                     "Exit 0 when nothing is open, 1 when findings remain, 2 when a file cannot be read or parsed"
                             + " or no Compose file or Kubernetes manifest is found."))
-            .option(String.class, "FORMAT", "text", "text, json, sarif or markdown (default: ${DEFAULT-VALUE}).", "-f", "--format")
-            .option(String.class, "SEVERITY", "note",
-                    "The lowest severity that makes the exit code 1: error, warning or note (default: ${DEFAULT-VALUE}).",
-                    "--fail-on");
+            .with(FORMAT, FAIL_ON);
 
     @Override
     public Integer call() {
         PrintWriter out = model.out();
         PrintWriter err = model.err();
         Options options = Options.read(model);
-        String format = model.value("--format");
-        String failOn = model.value("--fail-on");
-        if (!List.of("text", "json", "sarif", "markdown").contains(format)) {
-            throw new UserException("--format must be text, json, sarif or markdown, not '" + format + "'");
-        }
-        Severity threshold;
-        try {
-            threshold = Severity.parse(failOn);
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--fail-on must be error, warning or note, not '" + failOn + "'");
-        }
+        Format format = model.get(FORMAT);
+        Severity threshold = model.get(FAIL_ON);
         FileHardener hardener = options.hardener();
         Run run = Run.of(options, hardener, false, err);
         switch (format) {
-            case "json" -> out.print(Reports.json(run.reports(), hardener.profile().name(), HardenCommand.version()));
-            case "sarif" -> out.print(sarif(run, hardener));
-            case "markdown" -> out.print(Markdown.summary("check", hardener.profile().name(), run.reports(), patch(run, hardener)));
-            default -> {
+            case JSON -> out.print(Reports.json(run.reports(), hardener.profile().name(), HardenCommand.version()));
+            case SARIF -> out.print(sarif(run, hardener));
+            case MARKDOWN -> out.print(Markdown.summary("check", hardener.profile().name(), run.reports(), patch(run, hardener)));
+            case TEXT -> {
                 out.print(Reports.text(run.reports(), options.colour(false), false));
                 if (!run.nothingFound) {
                     summary(run, hardener, err);

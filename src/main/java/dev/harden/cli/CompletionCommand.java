@@ -7,16 +7,18 @@ import picocli.CommandLine;
 
 /** {@code harden completion SHELL}: prints a completion script made from the command model. */
 final class CompletionCommand implements Callable<Integer> {
+    static final Option<String> SHELL = Option.positional("SHELL", "bash, zsh or fish.");
+
     final CommandModel model = CommandModel.of(this, "completion",
                     "Print a shell completion script for harden: bash, zsh or fish.",
                     "bash:  source <(harden completion bash)        (or save it in /etc/bash_completion.d/harden)",
                     "zsh:   source <(harden completion zsh)         (the bash script, through zsh's bashcompinit)",
                     "fish:  harden completion fish > ~/.config/fish/completions/harden.fish")
-            .positional("SHELL", "bash, zsh or fish.");
+            .with(SHELL);
 
     @Override
     public Integer call() {
-        String shell = model.positionals();
+        String shell = model.get(SHELL);
         PrintWriter out = model.out();
         out.print(script(shell == null ? "" : shell));
         out.flush();

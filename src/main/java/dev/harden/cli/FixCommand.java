@@ -25,22 +25,26 @@ import java.util.concurrent.Callable;
 
 /** {@code harden fix}: writes the hardened files, prints them as a patch, or asks change by change. */
 final class FixCommand implements Callable<Integer> {
+    /** What {@code --format} may be. */
+    enum Format { TEXT, MARKDOWN }
+
+    static final Option<Boolean> DIFF = Option.flag("Print a unified diff instead of writing files.", "-d", "--diff");
+    static final Option<Boolean> INTERACTIVE = Option.flag(
+            "Ask before each change, one rule for one service or container (y, n, a, d, q, s, ?).", "-i", "--interactive");
+    static final Option<Boolean> QUIET = Option.flag("Do not list what was changed or what remains.", "-q", "--quiet");
+    static final Option<Format> FORMAT = Option.format(Format.class,
+            "text, or markdown: a summary with the patch on standard output, for a CI job summary (default: ${DEFAULT-VALUE}).");
+    static final Option<Boolean> VERIFY = Option.flag("Start each changed Compose service and Kubernetes container before and"
+            + " after on the local Docker engine, and leave out the changes that stop one from starting (see 'harden verify').",
+            "--verify");
+
     final CommandModel model = Options.declare(CommandModel.of(this, "fix",
                     "Harden files in place, touching only the bytes each change needs.",
                     "With --diff nothing is written: a unified diff goes to standard output (git apply accepts it).",
                     "With --interactive each change is shown and applied only if you say yes.",
                     "Findings that cannot be fixed automatically are listed on standard error."))
-            .flag("Print a unified diff instead of writing files.", "-d", "--diff")
-            .flag("Ask before each change, one rule for one service or container (y, n, a, d, q, s, ?).", "-i", "--interactive")
-            .flag("Do not list what was changed or what remains.", "-q", "--quiet")
-            .option(String.class, "FORMAT", "text",
-                    "text, or markdown: a summary with the patch on standard output, for a CI job summary (default: ${DEFAULT-VALUE}).",
-                    "-f", "--format")
-            .flag("Start each changed Compose service and Kubernetes container before and after on the local Docker engine,"
-                    + " and leave out the changes that stop one from starting (see 'harden verify').", "--verify")
-            .option("unix:///PATH", "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
-                    "--docker-host")
-            .verifyOptions();
+            .with(DIFF, INTERACTIVE, QUIET, FORMAT, VERIFY, VerifyOptions.DOCKER_HOST, VerifyOptions.ENV,
+                    VerifyOptions.ALLOW_HOST_ACCESS);
 
     private Options options;
     private boolean diff;
@@ -54,20 +58,16 @@ final class FixCommand implements Callable<Integer> {
         PrintWriter out = model.out();
         PrintWriter err = model.err();
         options = Options.read(model);
-        diff = model.flag("--diff");
-        interactive = model.flag("--interactive");
-        quiet = model.flag("--quiet");
-        boolean verify = model.flag("--verify");
-        String dockerHost = model.value("--docker-host");
+        diff = model.get(DIFF);
+        interactive = model.get(INTERACTIVE);
+        quiet = model.get(QUIET);
+        boolean verify = model.get(VERIFY);
+        String dockerHost = model.get(VerifyOptions.DOCKER_HOST);
         VerifyOptions.requireVerify(model, verify);
-        String format = model.value("--format");
         if (diff && interactive) {
             throw new UserException("--diff and --interactive do not go together: choose one");
         }
-        if (!List.of("text", "markdown").contains(format)) {
-            throw new UserException("--format must be text or markdown, not '" + format + "'");
-        }
-        boolean markdown = format.equals("markdown");
+        boolean markdown = model.get(FORMAT) == Format.MARKDOWN;
         if (markdown && interactive) {
             throw new UserException("--format markdown and --interactive do not go together: choose one");
         }

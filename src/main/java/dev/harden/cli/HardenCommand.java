@@ -15,12 +15,14 @@ public final class HardenCommand implements Callable<Integer> {
     /** Ctrl-C during verify, as shells report a process that SIGINT ended (128 + 2). */
     public static final int INTERRUPTED = 130;
 
+    static final Option<Boolean> STACKTRACE = Option.inheritedFlag("Print the stack trace of an internal error.", "--stacktrace");
+
     final CommandModel model = CommandModel.of(this, "harden",
                     "Hardens Docker Compose files and Kubernetes manifests: non-root users, dropped capabilities,",
                     "no privilege escalation, read-only root filesystems, resource limits, pinned images.",
                     "It edits only the bytes it must: comments, quoting, key order and line endings stay as they are.",
                     "")
-            .inheritedFlag("Print the stack trace of an internal error.", "--stacktrace")
+            .with(STACKTRACE)
             .footer("%nExamples:%n",
                     "  harden check .                      report findings under the current folder",
                     "  harden fix --diff compose.yaml      show what harden would change, as a patch",
@@ -101,7 +103,7 @@ public final class HardenCommand implements Callable<Integer> {
             }
             boolean trace = false;
             for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
-                trace |= r.hasMatchedOption("--stacktrace"); // given before or after the subcommand
+                trace |= r.hasMatchedOption(STACKTRACE.name()); // given before or after the subcommand
             }
             err.println("harden: internal error: " + ex + (trace ? "" : " (run again with --stacktrace and report it)"));
             if (trace) {

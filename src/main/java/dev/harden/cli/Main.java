@@ -20,6 +20,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // picocli registers converters for java.sql and java.time types by reflection, which loads
+        // about a hundred classes a run never uses: an Option is text, a path, a number or a choice.
+        System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
         // Reading the rule catalogue, the image knowledge and the default profile, and loading the
         // classes a hardening uses, take a short run about as long as building the command line
         // does: on a second core the two overlap.

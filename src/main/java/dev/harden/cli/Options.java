@@ -50,52 +50,56 @@ final class Options {
     private Options() {
     }
 
+    static final Option<List<Path>> PATHS = Option.paths("PATH",
+            "Files or folders to read (default: the current folder). Folders are searched for *.yml, *.yaml and *.json.");
+    static final Option<String> PROFILE = Option.text("NAME|FILE",
+            "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).", "-p", "--profile");
+    static final Option<Path> CONFIG = Option.path("FILE",
+            "The repository config (default: the nearest .harden.yaml above the first path, up to its git"
+                    + " repository's root; outside a repository, only the path's own folder).", "--config");
+    static final Option<String> MAX_FILE_SIZE = Option.textWithDefault("SIZE", "10MB",
+            "Skip files larger than this (default: ${DEFAULT-VALUE}).", "--max-file-size");
+    static final Option<Boolean> VERBOSE = Option.flag(
+            "Also list skipped files and folders, and why each file was taken as Compose or Kubernetes.", "-v", "--verbose");
+    static final Option<String> PIN = Option.text("MODE",
+            "Pin images: digest (name:tag@sha256:...), tag (a version for a floating tag) or report "
+                    + "(default: the profile's; strict pins digests).", "--pin");
+    static final Option<Boolean> OFFLINE = Option.flag(
+            "Resolve image tags from the lock file (.harden.lock) only; ask no registry.", "--offline");
+    static final Option<Boolean> REFRESH_PINS = Option.flag(
+            "Ask the registry again for pinned tags and update digests whose tag has moved.", "--refresh-pins");
+    static final Option<List<String>> INSECURE_REGISTRY = Option.repeatable("HOST[:PORT]",
+            "A registry to reach over plain HTTP (loopback always may).", "--insecure-registry");
+    static final Option<List<String>> REGISTRY_MIRROR = Option.repeatable("REGISTRY=MIRROR",
+            "Ask MIRROR first for REGISTRY's images (docker.io=mirror.example.com).", "--registry-mirror");
+    static final Option<String> IMAGE_FACTS = Option.textWithDefault("SOURCE", "shipped",
+            "Where facts about images come from: shipped (images.yaml and your file) or registry "
+                    + "(also read unknown images from their registry, cached by digest). Default: ${DEFAULT-VALUE}.",
+            "--image-facts");
+    static final Option<Boolean> NO_COLOR = Option.flag("Never colour the output (NO_COLOR does the same).", "--no-color");
+
     /** Adds the shared options to a command. */
     static CommandModel declare(CommandModel command) {
-        return command
-                .positionals(Path.class, "PATH",
-                        "Files or folders to read (default: the current folder). Folders are searched for *.yml, *.yaml and *.json.")
-                .option(String.class, "NAME|FILE", null,
-                        "baseline, restricted, strict, or a profile file (default: .harden.yaml's, else restricted).",
-                        "-p", "--profile")
-                .option(Path.class, "FILE", null,
-                        "The repository config (default: the nearest .harden.yaml above the first path, up to its git"
-                                + " repository's root; outside a repository, only the path's own folder).", "--config")
-                .option(String.class, "SIZE", "10MB", "Skip files larger than this (default: ${DEFAULT-VALUE}).",
-                        "--max-file-size")
-                .flag("Also list skipped files and folders, and why each file was taken as Compose or Kubernetes.", "-v", "--verbose")
-                .option(String.class, "MODE", null,
-                        "Pin images: digest (name:tag@sha256:...), tag (a version for a floating tag) or report "
-                                + "(default: the profile's; strict pins digests).", "--pin")
-                .flag("Resolve image tags from the lock file (.harden.lock) only; ask no registry.", "--offline")
-                .flag("Ask the registry again for pinned tags and update digests whose tag has moved.", "--refresh-pins")
-                .repeatable("HOST[:PORT]", "A registry to reach over plain HTTP (loopback always may).",
-                        "--insecure-registry")
-                .repeatable("REGISTRY=MIRROR", "Ask MIRROR first for REGISTRY's images (docker.io=mirror.example.com).",
-                        "--registry-mirror")
-                .option(String.class, "SOURCE", "shipped",
-                        "Where facts about images come from: shipped (images.yaml and your file) or registry "
-                                + "(also read unknown images from their registry, cached by digest). Default: ${DEFAULT-VALUE}.",
-                        "--image-facts")
-                .flag("Never colour the output (NO_COLOR does the same).", "--no-color");
+        return command.with(PATHS, PROFILE, CONFIG, MAX_FILE_SIZE, VERBOSE, PIN, OFFLINE, REFRESH_PINS, INSECURE_REGISTRY,
+                REGISTRY_MIRROR, IMAGE_FACTS, NO_COLOR);
     }
 
     /** The shared options as parsed. */
     static Options read(CommandModel command) {
         Options o = new Options();
-        o.paths = command.positionals();
-        o.profile = command.value("--profile");
-        o.config = command.value("--config");
-        o.maxFileSize = command.value("--max-file-size");
-        o.verbose = command.flag("--verbose");
-        o.noColor = command.flag("--no-color");
+        o.paths = command.get(PATHS);
+        o.profile = command.get(PROFILE);
+        o.config = command.get(CONFIG);
+        o.maxFileSize = command.get(MAX_FILE_SIZE);
+        o.verbose = command.get(VERBOSE);
+        o.noColor = command.get(NO_COLOR);
         o.err = command.err();
-        o.pin = command.value("--pin");
-        o.offline = command.flag("--offline");
-        o.refreshPins = command.flag("--refresh-pins");
-        o.insecureRegistries = command.values("--insecure-registry");
-        o.registryMirrors = command.values("--registry-mirror");
-        o.imageFacts = command.value("--image-facts");
+        o.pin = command.get(PIN);
+        o.offline = command.get(OFFLINE);
+        o.refreshPins = command.get(REFRESH_PINS);
+        o.insecureRegistries = command.get(INSECURE_REGISTRY);
+        o.registryMirrors = command.get(REGISTRY_MIRROR);
+        o.imageFacts = command.get(IMAGE_FACTS);
         return o;
     }
 

@@ -33,6 +33,40 @@ import java.util.function.Function;
 
 /** {@code harden pr}: commits the fix on a branch, pushes it, and opens or updates one pull request. */
 final class PrCommand implements Callable<Integer> {
+    static final Option<String> CLONE = Option.text("URL",
+            "Clone this repository (depth 1) instead of using the one PATH is in; PATH is then inside the clone.", "--clone");
+    static final Option<String> REPO = Option.text("OWNER/NAME", "The repository on the forge (GitLab: GROUP/PROJECT).", "--repo");
+    static final Option<String> FORGE = Option.textWithDefault("FORGE", "github",
+            "github, gitlab or gitea (Forgejo too) (default: ${DEFAULT-VALUE}).", "--forge");
+    static final Option<String> API_URL = Option.text("URL", "The forge's API: GitHub Enterprise https://HOST/api/v3,"
+            + " GitLab https://HOST/api/v4, Gitea https://HOST/api/v1.", "--api-url");
+    static final Option<String> BRANCH = Option.text("BRANCH", "The branch to push (default: harden/<profile>).", "--branch");
+    static final Option<String> BASE = Option.text("BRANCH", "The branch to merge into (default: the remote's default branch).",
+            "--base");
+    static final Option<String> REMOTE = Option.textWithDefault("NAME", "origin",
+            "The remote of a local repository to push to (default: ${DEFAULT-VALUE}).", "--remote");
+    static final Option<Boolean> DRAFT = Option.flag("Open the pull request as a draft.", "--draft");
+    static final Option<List<String>> LABEL = Option.repeatable("LABEL", "Add a label (repeatable).", "--label");
+    static final Option<List<String>> REVIEWER = Option.repeatable("USER", "Ask a user for a review when opening (repeatable).",
+            "--reviewer");
+    static final Option<List<String>> ASSIGNEE = Option.repeatable("USER", "Assign a user when opening (repeatable).", "--assignee");
+    static final Option<String> AUTHOR = Option.text("'NAME <EMAIL>'",
+            "The commit's author (default: harden <harden@noreply.invalid>).", "--author");
+    static final Option<String> COMMITTER = Option.text("'NAME <EMAIL>'",
+            "The commit's committer (default: the author). harden knows its own commits by this address.", "--committer");
+    static final Option<Boolean> FORCE = Option.flag("Replace the branch even when it has commits harden did not make.", "--force");
+    static final Option<Path> TOKEN_FILE = Option.path("FILE", "Read the token from this file.", "--token-file");
+    static final Option<Double> WRITE_INTERVAL = Option.decimal("SECONDS", "1",
+            "The least time between two calls that change something on the forge (default: ${DEFAULT-VALUE}).", "--write-interval");
+    static final Option<Integer> PUSH_ATTEMPTS = Option.integer("N", "3",
+            "How many times to try a push the server refuses, waiting 2s, 4s, ... between (default: ${DEFAULT-VALUE}).",
+            "--push-attempts");
+    static final Option<Boolean> VERIFY = Option.flag("Start each changed service before and after on the local Docker engine,"
+            + " leave out of the commit the changes that stop one from starting, and say so in the body (see 'harden verify').",
+            "--verify");
+    static final Option<Boolean> DRY_RUN = Option.flag(
+            "Print the patch and the pull request harden would open; push and open nothing.", "--dry-run");
+
     final CommandModel model = Options.declare(CommandModel.of(this, "pr",
                     "Commit the fix on a branch, push it, and open or update one pull request.",
                     "The branch is harden/<profile>. A re-run with the same change pushes nothing and opens nothing;",
@@ -43,38 +77,9 @@ final class PrCommand implements Callable<Integer> {
                     "GITLAB_TOKEN or GITEA_TOKEN; it is never printed. Prints the pull request's URL",
                     "and whether it was opened, updated or left as it was.",
                     "Exit 0 when done, 2 on bad usage, 4 when git or the forge refused."))
-            .option("URL", "Clone this repository (depth 1) instead of using the one PATH is in; PATH is then inside the clone.",
-                    "--clone")
-            .option("OWNER/NAME", "The repository on the forge (GitLab: GROUP/PROJECT).", "--repo")
-            .option(String.class, "FORGE", "github", "github, gitlab or gitea (Forgejo too) (default: ${DEFAULT-VALUE}).",
-                    "--forge")
-            .option("URL", "The forge's API: GitHub Enterprise https://HOST/api/v3, GitLab https://HOST/api/v4,"
-                    + " Gitea https://HOST/api/v1.", "--api-url")
-            .option("BRANCH", "The branch to push (default: harden/<profile>).", "--branch")
-            .option("BRANCH", "The branch to merge into (default: the remote's default branch).", "--base")
-            .option(String.class, "NAME", "origin", "The remote of a local repository to push to (default: ${DEFAULT-VALUE}).",
-                    "--remote")
-            .flag("Open the pull request as a draft.", "--draft")
-            .repeatable("LABEL", "Add a label (repeatable).", "--label")
-            .repeatable("USER", "Ask a user for a review when opening (repeatable).", "--reviewer")
-            .repeatable("USER", "Assign a user when opening (repeatable).", "--assignee")
-            .option("'NAME <EMAIL>'", "The commit's author (default: harden <harden@noreply.invalid>).", "--author")
-            .option("'NAME <EMAIL>'", "The commit's committer (default: the author). harden knows its own commits by this address.",
-                    "--committer")
-            .flag("Replace the branch even when it has commits harden did not make.", "--force")
-            .option(Path.class, "FILE", null, "Read the token from this file.", "--token-file")
-            .option(double.class, "SECONDS", "1",
-                    "The least time between two calls that change something on the forge (default: ${DEFAULT-VALUE}).",
-                    "--write-interval")
-            .option(int.class, "N", "3",
-                    "How many times to try a push the server refuses, waiting 2s, 4s, ... between (default: ${DEFAULT-VALUE}).",
-                    "--push-attempts")
-            .flag("Start each changed service before and after on the local Docker engine, leave out of the commit the changes"
-                    + " that stop one from starting, and say so in the body (see 'harden verify').", "--verify")
-            .option("unix:///PATH", "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
-                    "--docker-host")
-            .verifyOptions()
-            .flag("Print the patch and the pull request harden would open; push and open nothing.", "--dry-run");
+            .with(CLONE, REPO, FORGE, API_URL, BRANCH, BASE, REMOTE, DRAFT, LABEL, REVIEWER, ASSIGNEE, AUTHOR, COMMITTER, FORCE,
+                    TOKEN_FILE, WRITE_INTERVAL, PUSH_ATTEMPTS, VERIFY, VerifyOptions.DOCKER_HOST, VerifyOptions.ENV,
+                    VerifyOptions.ALLOW_HOST_ACCESS, DRY_RUN);
 
     private Options options;
     private String cloneUrl;
@@ -91,16 +96,16 @@ final class PrCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         options = Options.read(model);
-        cloneUrl = model.value("--clone");
-        repo = model.value("--repo");
-        forge = model.value("--forge");
-        apiUrl = model.value("--api-url");
-        base = model.value("--base");
-        remote = model.value("--remote");
-        writeInterval = model.value("--write-interval");
-        verify = model.flag("--verify");
-        dockerHost = model.value("--docker-host");
-        dryRun = model.flag("--dry-run");
+        cloneUrl = model.get(CLONE);
+        repo = model.get(REPO);
+        forge = model.get(FORGE);
+        apiUrl = model.get(API_URL);
+        base = model.get(BASE);
+        remote = model.get(REMOTE);
+        writeInterval = model.get(WRITE_INTERVAL);
+        verify = model.get(VERIFY);
+        dockerHost = model.get(VerifyOptions.DOCKER_HOST);
+        dryRun = model.get(DRY_RUN);
         VerifyOptions.requireVerify(model, verify);
         Forge.Kind kind = kind();
         if (!dryRun && (repo == null || repo.isBlank())) {
@@ -113,7 +118,7 @@ final class PrCommand implements Callable<Integer> {
                 throw new UserException(Redact.URLS.apply(e.getMessage()));
             }
         }
-        String token = token(System::getenv, kind, model.value("--token-file"), !dryRun);
+        String token = token(System::getenv, kind, model.get(TOKEN_FILE), !dryRun);
         // One redaction for every path out: the token and anything a --clone URL carries as user or password.
         Redact redact = Redact.of(token).andUserinfoOf(cloneUrl);
         PrintWriter out = RedactingWriter.over(model.out(), redact);
@@ -310,13 +315,12 @@ final class PrCommand implements Callable<Integer> {
 
     private Settings settings() {
         try {
-            String author = model.value("--author");
-            String committer = model.value("--committer");
+            String author = model.get(AUTHOR);
+            String committer = model.get(COMMITTER);
             Identity a = author == null ? Identity.HARDEN : Identity.parse(author);
             Identity c = committer == null ? a : Identity.parse(committer);
-            return new Settings(model.value("--branch"), base, a, c, model.flag("--draft"), model.values("--label"),
-                    model.values("--reviewer"), model.values("--assignee"), model.flag("--force"),
-                    model.value("--push-attempts"));
+            return new Settings(model.get(BRANCH), base, a, c, model.get(DRAFT), model.get(LABEL), model.get(REVIEWER),
+                    model.get(ASSIGNEE), model.get(FORCE), model.get(PUSH_ATTEMPTS));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

@@ -13,29 +13,31 @@ import java.util.concurrent.Callable;
 
 /** {@code harden rules}: lists the rules, explains one, or writes the rules reference. */
 final class RulesCommand implements Callable<Integer> {
+    /** What {@code --format} may be. */
+    enum Format { TEXT, MARKDOWN }
+
+    static final Option<String> RULE = Option.positional("RULE", "A rule id to explain.");
+    static final Option<Format> FORMAT = Option.format(Format.class, "text or markdown.");
+
     final CommandModel model = CommandModel.of(this, "rules",
                     "List every rule with the profiles that apply it, or explain one rule.",
                     "--format markdown writes the reference kept in docs/rules.md.")
-            .positional("RULE", "A rule id to explain.")
-            .option(String.class, "FORMAT", "text", "text or markdown.", "-f", "--format");
+            .with(RULE, FORMAT);
 
     @Override
     public Integer call() throws ProfileException {
         PrintWriter out = model.out();
-        String rule = model.positionals();
-        String format = model.value("--format");
+        String rule = model.get(RULE);
+        Format format = model.get(FORMAT);
         RuleCatalog catalog = RuleCatalog.builtIn();
         Map<String, Profile> profiles = new LinkedHashMap<>();
         for (String name : Profile.BUILT_IN) {
             profiles.put(name, Profile.load(name, catalog.parameters()));
         }
-        if (format.equals("markdown")) {
+        if (format == Format.MARKDOWN) {
             out.print(RulesReference.markdown(catalog, profiles));
             out.flush();
             return HardenCommand.CLEAN;
-        }
-        if (!format.equals("text")) {
-            throw new UserException("--format must be text or markdown, not '" + format + "'");
         }
         if (rule == null) {
             int width = catalog.all().stream().mapToInt(r -> r.id().length()).max().orElse(10);

@@ -15,6 +15,23 @@ import java.util.concurrent.Callable;
 
 /** {@code harden verify}: starts each Compose service and Kubernetes container before and after hardening on a local engine. */
 final class VerifyCommand implements Callable<Integer> {
+    /** What {@code --format} may be. */
+    enum Format { TEXT, JSON, MARKDOWN }
+
+    static final Option<Format> FORMAT = Option.format(Format.class, "text, json or markdown (default: ${DEFAULT-VALUE}).");
+    static final Option<String> DOCKER_HOST = VerifyOptions.DOCKER_HOST.describedAs(
+            "The engine's socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).");
+    static final Option<Integer> TIMEOUT = Option.integer("SECONDS", "60",
+            "How long a service may take to answer on its port or become healthy (default: ${DEFAULT-VALUE}).", "--timeout");
+    static final Option<Integer> SETTLE = Option.integer("SECONDS", "5",
+            "How long a service without healthcheck or known port must stay up (default: ${DEFAULT-VALUE}).", "--settle");
+    static final Option<Integer> LOG_LINES = Option.integer("N", "20",
+            "How many of each start's last log lines to read for the telling one (default: ${DEFAULT-VALUE}).", "--log-lines");
+    static final Option<Boolean> FAIL_ON_UNKNOWN = Option.flag("Also exit 1 when a service cannot be told (for a CI gate).",
+            "--fail-on-unknown");
+    static final Option<Boolean> CLEAN_UP = Option.flag(
+            "Only remove containers, volumes and networks an interrupted run left behind.", "--clean-up");
+
     final CommandModel model = Options.declare(CommandModel.of(this, "verify",
                     "Start each service before and after hardening on the local Docker engine.",
                     "Each Compose service and each Kubernetes workload's containers start as written and as hardened",
@@ -29,39 +46,24 @@ final class VerifyCommand implements Callable<Integer> {
                     "are refused unless --allow-host-access.",
                     "Exit 0 when hardening broke nothing, 1 when it broke a service, 2 on bad input or refused host",
                     "access, 130 when interrupted."))
-            .option(String.class, "FORMAT", "text", "text, json or markdown (default: ${DEFAULT-VALUE}).", "-f", "--format")
-            .option("unix:///PATH", "The engine's socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).",
-                    "--docker-host")
-            .option(int.class, "SECONDS", "60",
-                    "How long a service may take to answer on its port or become healthy (default: ${DEFAULT-VALUE}).",
-                    "--timeout")
-            .option(int.class, "SECONDS", "5",
-                    "How long a service without healthcheck or known port must stay up (default: ${DEFAULT-VALUE}).",
-                    "--settle")
-            .option(int.class, "N", "20", "How many of each start's last log lines to read for the telling one (default: ${DEFAULT-VALUE}).",
-                    "--log-lines")
-            .flag("Also exit 1 when a service cannot be told (for a CI gate).", "--fail-on-unknown")
-            .flag("Only remove containers, volumes and networks an interrupted run left behind.", "--clean-up")
-            .verifyOptions();
+            .with(FORMAT, DOCKER_HOST, TIMEOUT, SETTLE, LOG_LINES, FAIL_ON_UNKNOWN, CLEAN_UP, VerifyOptions.ENV,
+                    VerifyOptions.ALLOW_HOST_ACCESS);
 
     @Override
     public Integer call() {
         PrintWriter out = model.out();
         PrintWriter err = model.err();
         Options options = Options.read(model);
-        String format = model.value("--format");
-        String dockerHost = model.value("--docker-host");
-        int timeout = model.value("--timeout");
-        int settle = model.value("--settle");
-        int logLines = model.value("--log-lines");
-        if (!List.of("text", "json", "markdown").contains(format)) {
-            throw new UserException("--format must be text, json or markdown, not '" + format + "'");
-        }
+        Format format = model.get(FORMAT);
+        String dockerHost = model.get(DOCKER_HOST);
+        int timeout = model.get(TIMEOUT);
+        int settle = model.get(SETTLE);
+        int logLines = model.get(LOG_LINES);
         if (timeout < 1 || settle < 0 || logLines < 1) {
             throw new UserException("--timeout and --log-lines must be at least 1 and --settle not negative");
         }
         String host = dockerHost != null ? dockerHost : VerifySession.defaultHost();
-        if (model.flag("--clean-up")) {
+        if (model.get(CLEAN_UP)) {
             try {
                 out.println("removed " + VerifySession.cleanUp(host) + " leftover container(s), volume(s) and network(s)");
                 out.flush();
@@ -98,10 +100,10 @@ final class VerifyCommand implements Callable<Integer> {
                 tails(results, err);
             }
             String engine = session.engine().orElse(null);
-            if (format.equals("markdown")) {
+            if (format == Format.MARKDOWN) {
                 out.print("## harden verify: " + ServiceResults.summary(results) + "\n\n"
                         + ServiceResults.markdown(results, List.of(), engine));
-            } else if (format.equals("json")) {
+            } else if (format == Format.JSON) {
                 out.print(ServiceResults.json(results, engine, hardener.profile().name(), HardenCommand.version()));
             } else {
                 out.print(ServiceResults.text(results, engine));
@@ -113,7 +115,7 @@ final class VerifyCommand implements Callable<Integer> {
             return HardenCommand.BAD_INPUT;
         }
         boolean unknown = results.stream().anyMatch(r -> r.outcome() == ServiceResult.Outcome.CANNOT_TELL);
-        return ServiceResults.broken(results) || model.flag("--fail-on-unknown") && unknown ? HardenCommand.FINDINGS : HardenCommand.CLEAN;
+        return ServiceResults.broken(results) || model.get(FAIL_ON_UNKNOWN) && unknown ? HardenCommand.FINDINGS : HardenCommand.CLEAN;
     }
 
     /** With -v: the last log lines of each start that failed, masked and one line each, for the user at the terminal only. */

@@ -6,18 +6,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads {@code --env} and {@code --allow-host-access} ({@link CommandModel#verifyOptions}) into verify's settings. */
+/** The options of every command that starts containers (verify, fix --verify, pr --verify), and verify's settings from them. */
 final class VerifyOptions {
+    /** The engine: {@code fix} and {@code pr} describe it as the engine for {@code --verify}, {@code verify} as its socket. */
+    static final Option<String> DOCKER_HOST = Option.text("unix:///PATH",
+            "The engine for --verify (default: DOCKER_HOST, else unix:///var/run/docker.sock).", "--docker-host");
+    static final Option<List<String>> ENV = Option.repeatable("NAME=VALUE",
+            "A variable for $${VAR} in Compose files and for environment entries without a value"
+                    + " (repeatable); it wins over the .env beside the file. harden's own environment is never used.", "--env");
+    static final Option<Boolean> ALLOW_HOST_ACCESS = Option.flag(
+            "Also start services that are privileged, share a host namespace, get devices or capabilities beyond"
+                    + " Docker's defaults, or mount the engine's socket or host paths outside the project folder"
+                    + " (refused otherwise, with exit 2).", "--allow-host-access");
+
     private VerifyOptions() {
     }
 
     static VerifySession.Settings settings(CommandModel model, VerifySession.Settings base) {
-        return base.with(env(model.values("--env")), model.flag("--allow-host-access"));
+        return base.with(env(model.get(ENV)), model.get(ALLOW_HOST_ACCESS));
     }
 
     /** {@code --env} and {@code --allow-host-access} only mean something to a command that verifies. */
     static void requireVerify(CommandModel model, boolean verify) {
-        if (!verify && (!model.values("--env").isEmpty() || model.flag("--allow-host-access"))) {
+        if (!verify && (!model.get(ENV).isEmpty() || model.get(ALLOW_HOST_ACCESS))) {
             throw new UserException("--env and --allow-host-access apply to --verify: add --verify or leave them out");
         }
     }

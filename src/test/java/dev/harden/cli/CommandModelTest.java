@@ -3,6 +3,8 @@ package dev.harden.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.harden.report.Severity;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 class CommandModelTest {
-    private static final Pattern READ = Pattern.compile("\\b(?:model|command)\\.(flag|value|values)\\(\"(--[a-z-]+)\"\\)");
+    private static final Pattern READ = Pattern.compile("\\b(?:model|command)\\.get\\((?:([A-Z][A-Za-z]+)\\.)?([A-Z][A-Z_]*)\\)");
 
     /** The model of a subcommand after picocli parsed {@code args}. */
     private static CommandModel parsed(String... args) {
@@ -34,45 +36,40 @@ class CommandModelTest {
         };
     }
 
-    /** The options a command's source reads by name, with how: flag, value or values. */
-    private static Set<String> reads(String... sources) throws Exception {
-        Set<String> reads = new LinkedHashSet<>();
+    /**
+     * The options a command's source reads ({@code get(FORMAT)}, {@code get(VerifyOptions.ENV)}),
+     * found as the constants those sources name; a constant without a class is the source's own.
+     */
+    private static Set<Option<?>> reads(String... sources) throws Exception {
+        Set<Option<?>> reads = new LinkedHashSet<>();
         for (String source : sources) {
             Matcher m = READ.matcher(Files.readString(Path.of("src/main/java/dev/harden/cli", source)));
             while (m.find()) {
-                reads.add(m.group(1) + " " + m.group(2));
+                String owner = m.group(1) != null ? m.group(1) : source.substring(0, source.indexOf('.'));
+                Field field = Class.forName("dev.harden.cli." + owner).getDeclaredField(m.group(2));
+                reads.add((Option<?>) field.get(null));
             }
         }
         return reads;
     }
 
     @Test
-    void everyOptionACommandReadsIsDeclaredAsWhatItIsReadAsAndEveryDeclaredOptionIsRead() throws Exception {
+    void everyOptionACommandReadsIsDeclaredAndEveryDeclaredOptionIsRead() throws Exception {
         for (String name : List.of("check", "fix", "verify", "pr", "rules", "completion")) {
             String source = Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Command.java";
-            // the commands that start containers read --env and --allow-host-access through VerifyOptions
-            Set<String> reads = List.of("fix", "verify", "pr").contains(name)
-                    ? reads(source, "Options.java", "VerifyOptions.java") : reads(source, "Options.java");
-            CommandSpec spec = parsed(name).spec();
-            for (String read : reads) {
-                String how = read.substring(0, read.indexOf(' '));
-                String option = read.substring(read.indexOf(' ') + 1);
-                if ((name.equals("rules") || name.equals("completion")) && List.of("--profile", "--config", "--max-file-size", "--verbose", "--no-color",
-                        "--pin", "--offline", "--refresh-pins", "--insecure-registry", "--registry-mirror", "--image-facts")
-                        .contains(option)) {
-                    continue; // Options.java's, which rules does not take
-                }
-                OptionSpec declared = spec.findOption(option);
-                assertThat(declared).as("%s reads %s", name, option).isNotNull();
-                assertThat(declared.arity().max() == 0).as("%s %s read as %s", name, option, how).isEqualTo(how.equals("flag"));
-                assertThat(declared.isMultiValue()).as("%s %s read as %s", name, option, how).isEqualTo(how.equals("values"));
+            // the shared options are read in Options, --env and --allow-host-access in VerifyOptions
+            Set<Option<?>> reads = switch (name) {
+                case "fix", "verify", "pr" -> reads(source, "Options.java", "VerifyOptions.java");
+                case "check" -> reads(source, "Options.java");
+                default -> reads(source);
+            };
+            assertThat(reads).as("%s reads options", name).isNotEmpty();
+            List<Option<?>> declared = parsed(name).declared();
+            for (Option<?> read : reads) {
+                assertThat(declared).as("%s reads %s", name, read.name()).anyMatch(d -> d == read);
             }
-            for (OptionSpec declared : spec.options()) {
-                if (declared.usageHelp() || declared.versionHelp() || declared.longestName().equals("--stacktrace")) {
-                    continue;
-                }
-                assertThat(reads).as("%s declares %s", name, declared.longestName())
-                        .anyMatch(r -> r.endsWith(" " + declared.longestName()));
+            for (Option<?> d : declared) {
+                assertThat(reads).as("%s declares %s", name, d.name()).anyMatch(r -> r == d);
             }
         }
     }
@@ -81,43 +78,90 @@ class CommandModelTest {
     void valuesDefaultsAndRepeatedOptionsArriveTyped() {
         CommandModel pr = parsed("pr", "--label", "security", "--label", "harden", "--reviewer", "ana", "--draft",
                 "--write-interval", "0.5", "--push-attempts", "5", "--token-file", "t.txt", "deploy", "k8s");
-        assertThat(pr.<String>values("--label")).containsExactly("security", "harden");
-        assertThat(pr.<String>values("--reviewer")).containsExactly("ana");
-        assertThat(pr.<String>values("--assignee")).isEmpty();
-        assertThat(pr.flag("--draft")).isTrue();
-        assertThat(pr.flag("--force")).isFalse();
-        assertThat(pr.<Double>value("--write-interval")).isEqualTo(0.5);
-        assertThat(pr.<Integer>value("--push-attempts")).isEqualTo(5);
-        assertThat(pr.<Path>value("--token-file")).isEqualTo(Path.of("t.txt"));
-        assertThat(pr.<String>value("--forge")).isEqualTo("github");
-        assertThat(pr.<String>value("--remote")).isEqualTo("origin");
-        assertThat(pr.<String>value("--branch")).isNull();
+        assertThat(pr.get(PrCommand.LABEL)).containsExactly("security", "harden");
+        assertThat(pr.get(PrCommand.REVIEWER)).containsExactly("ana");
+        assertThat(pr.get(PrCommand.ASSIGNEE)).isEmpty();
+        assertThat(pr.get(PrCommand.DRAFT)).isTrue();
+        assertThat(pr.get(PrCommand.FORCE)).isFalse();
+        assertThat(pr.get(PrCommand.WRITE_INTERVAL)).isEqualTo(0.5);
+        assertThat(pr.get(PrCommand.PUSH_ATTEMPTS)).isEqualTo(5);
+        assertThat(pr.get(PrCommand.TOKEN_FILE)).isEqualTo(Path.of("t.txt"));
+        assertThat(pr.get(PrCommand.FORGE)).isEqualTo("github");
+        assertThat(pr.get(PrCommand.REMOTE)).isEqualTo("origin");
+        assertThat(pr.get(PrCommand.BRANCH)).isNull();
+        assertThat(pr.get(VerifyOptions.ENV)).isEmpty();
         assertThat(Options.read(pr).paths()).containsExactly(Path.of("deploy"), Path.of("k8s"));
 
-        CommandModel verify = parsed("verify", "--settle", "0", "-p", "strict");
-        assertThat(verify.<Integer>value("--timeout")).isEqualTo(60);
-        assertThat(verify.<Integer>value("--settle")).isZero();
+        CommandModel verify = parsed("verify", "--settle", "0", "-p", "strict", "-f", "json", "--env", "A=1", "--env", "B=2");
+        assertThat(verify.get(VerifyCommand.TIMEOUT)).isEqualTo(60);
+        assertThat(verify.get(VerifyCommand.SETTLE)).isZero();
+        assertThat(verify.get(VerifyCommand.FORMAT)).isEqualTo(VerifyCommand.Format.JSON);
+        assertThat(verify.get(VerifyOptions.ENV)).containsExactly("A=1", "B=2");
         Options options = Options.read(verify);
         assertThat(options.profile).isEqualTo("strict");
         assertThat(options.maxFileSize).isEqualTo("10MB");
         assertThat(options.paths()).containsExactly(Path.of("."));
 
         CommandModel fix = parsed("fix", "-dq", "--no-color", "-v", "a.yaml");
-        assertThat(fix.flag("--diff")).isTrue();
-        assertThat(fix.flag("--quiet")).isTrue();
-        assertThat(fix.flag("--interactive")).isFalse();
+        assertThat(fix.get(FixCommand.DIFF)).isTrue();
+        assertThat(fix.get(FixCommand.QUIET)).isTrue();
+        assertThat(fix.get(FixCommand.INTERACTIVE)).isFalse();
+        assertThat(fix.get(FixCommand.FORMAT)).isEqualTo(FixCommand.Format.TEXT);
         assertThat(Options.read(fix).noColor).isTrue();
         assertThat(Options.read(fix).verbose).isTrue();
 
-        assertThat(parsed("rules", "no-new-privileges").<String>positionals()).isEqualTo("no-new-privileges");
-        assertThat(parsed("rules").<String>positionals()).isNull();
+        assertThat(parsed("check", "--fail-on", "warning").get(CheckCommand.FAIL_ON)).isEqualTo(Severity.WARNING);
+        assertThat(parsed("check").get(CheckCommand.FAIL_ON)).isEqualTo(Severity.NOTE);
+        assertThat(parsed("rules", "no-new-privileges").get(RulesCommand.RULE)).isEqualTo("no-new-privileges");
+        assertThat(parsed("rules").get(RulesCommand.RULE)).isNull();
     }
 
     @Test
-    void readingAnUndeclaredOptionIsAProgrammingErrorNotASilentDefault() {
+    void readingAnOptionTheCommandDoesNotDeclareIsAProgrammingErrorNotASilentDefault() {
         CommandModel check = parsed("check");
-        assertThatThrownBy(() -> check.value("--no-such")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("harden check").hasMessageContaining("--no-such");
+        assertThatThrownBy(() -> check.get(PrCommand.REPO)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("harden check").hasMessageContaining("--repo");
+        // verify describes --docker-host in its own words: a declaration of its own, not fix's
+        CommandModel verify = parsed("verify");
+        assertThatThrownBy(() -> verify.get(VerifyOptions.DOCKER_HOST)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theEngineOptionIsOneDeclarationThatVerifyOnlyDescribesDifferently() {
+        OptionSpec fix = parsed("fix").spec().findOption("--docker-host");
+        OptionSpec pr = parsed("pr").spec().findOption("--docker-host");
+        OptionSpec verify = parsed("verify").spec().findOption("--docker-host");
+        for (OptionSpec o : List.of(pr, verify)) {
+            assertThat(o.names()).isEqualTo(fix.names());
+            assertThat(o.paramLabel()).isEqualTo(fix.paramLabel());
+            assertThat(o.type()).isEqualTo(fix.type());
+        }
+        assertThat(pr.description()).isEqualTo(fix.description());
+        assertThat(verify.description()).isNotEqualTo(fix.description());
+        assertThat(parsed("verify", "--docker-host", "unix:///tmp/d.sock").get(VerifyCommand.DOCKER_HOST))
+                .isEqualTo("unix:///tmp/d.sock");
+    }
+
+    @Test
+    void aFormatACommandDoesNotWriteIsRefusedInOneShapeNamingTheFormatsItDoes() {
+        assertThatThrownBy(() -> parsed("check", "-f", "JSON").get(CheckCommand.FORMAT)).isInstanceOf(UserException.class)
+                .hasMessage("--format must be text, json, sarif or markdown, not 'JSON'");
+        assertThatThrownBy(() -> parsed("fix", "-f", "json").get(FixCommand.FORMAT)).isInstanceOf(UserException.class)
+                .hasMessage("--format must be text or markdown, not 'json'");
+        assertThatThrownBy(() -> parsed("verify", "-f", "sarif").get(VerifyCommand.FORMAT)).isInstanceOf(UserException.class)
+                .hasMessage("--format must be text, json or markdown, not 'sarif'");
+        assertThatThrownBy(() -> parsed("rules", "-f", "").get(RulesCommand.FORMAT)).isInstanceOf(UserException.class)
+                .hasMessage("--format must be text or markdown, not ''");
+        Cli r = Cli.run("verify", "--format", "sarif", ".");
+        assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(r.err()).isEqualTo("harden: --format must be text, json or markdown, not 'sarif'" + System.lineSeparator());
+    }
+
+    @Test
+    void aSeverityIsTakenInAnyCaseAndAnythingElseIsRefusedInTheSameShape() {
+        assertThat(parsed("check", "--fail-on", " Warning ").get(CheckCommand.FAIL_ON)).isEqualTo(Severity.WARNING);
+        assertThatThrownBy(() -> parsed("check", "--fail-on", "loud").get(CheckCommand.FAIL_ON)).isInstanceOf(UserException.class)
+                .hasMessage("--fail-on must be error, warning or note, not 'loud'");
     }
 
     @Test

@@ -96,24 +96,23 @@ class ImageFactsEngineTest {
     }
 
     /** The docker run flags for the hardened service, read from the file as written. */
-    @SuppressWarnings("unchecked")
     private static List<String> runArgs(Path file) throws Exception {
-        Map<String, Object> root = (Map<String, Object>) Plain.firstDocument(Files.readAllBytes(file));
-        Map<String, Object> db = (Map<String, Object>) ((Map<String, Object>) root.get("services")).get("db");
+        Map<?, ?> root = (Map<?, ?>) Plain.firstDocument(Files.readAllBytes(file));
+        Map<?, ?> db = (Map<?, ?>) ((Map<?, ?>) root.get("services")).get("db");
         List<String> args = new ArrayList<>(List.of("--network", "none"));
-        for (Object c : (List<Object>) db.getOrDefault("cap_drop", List.of())) {
+        for (Object c : list(db, "cap_drop")) {
             args.addAll(List.of("--cap-drop", String.valueOf(c)));
         }
-        for (Object c : (List<Object>) db.getOrDefault("cap_add", List.of())) {
+        for (Object c : list(db, "cap_add")) {
             args.addAll(List.of("--cap-add", String.valueOf(c)));
         }
-        for (Object o : (List<Object>) db.getOrDefault("security_opt", List.of())) {
+        for (Object o : list(db, "security_opt")) {
             args.addAll(List.of("--security-opt", String.valueOf(o)));
         }
         if (Boolean.TRUE.equals(db.get("read_only"))) {
             args.add("--read-only");
         }
-        for (Object t : (List<Object>) db.getOrDefault("tmpfs", List.of())) {
+        for (Object t : list(db, "tmpfs")) {
             args.addAll(List.of("--tmpfs", String.valueOf(t)));
         }
         if (db.get("user") != null) {
@@ -123,6 +122,12 @@ class ImageFactsEngineTest {
             args.addAll(List.of("--pids-limit", String.valueOf(db.get("pids_limit"))));
         }
         return args;
+    }
+
+    /** A list under {@code key}, empty when the key is absent. */
+    private static List<?> list(Map<?, ?> mapping, String key) {
+        Object value = mapping.get(key);
+        return value == null ? List.of() : (List<?>) value;
     }
 
     private static void start(String name, List<String> flags, String image) throws Exception {
