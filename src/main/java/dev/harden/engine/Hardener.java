@@ -12,7 +12,7 @@ import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
 import dev.harden.report.Replacement;
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.rule.ComposeHardener;
 import dev.harden.rule.KubernetesHardener;
 import dev.harden.rule.RuleCatalog;

@@ -1,5 +1,6 @@
 package dev.harden.report;
 
+import dev.harden.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
