@@ -1,5 +1,7 @@
 package dev.harden.rule;
 
+import static dev.harden.manifest.Quantities.bytes;
+
 import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageRef;
 import dev.harden.manifest.ComposeService;
@@ -384,26 +386,6 @@ final class ComposeRules {
 
     private static Optional<Mapping> lookupMapping(Mapping m, String key) {
         return m.lookup(key).map(f -> f.value().resolve()).filter(n -> n instanceof Mapping).map(n -> (Mapping) n);
-    }
-
-    /** Parses a Compose byte value ({@code 512M}, {@code 1g}, {@code 1024}); null when unreadable. */
-    static Long bytes(String value) {
-        if (value == null) {
-            return null;
-        }
-        var m = Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]?)i?b?\\s*").matcher(value);
-        if (!m.matches()) {
-            return null;
-        }
-        double n = Double.parseDouble(m.group(1));
-        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> 0;
-        };
-        return (long) (n * (1L << shift));
     }
 
     static void pidsLimit(ServiceCheck c) throws YamlException {

@@ -2,6 +2,7 @@ package dev.harden.rule;
 
 import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageRef;
+import dev.harden.manifest.Quantities;
 import dev.harden.manifest.Workload;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
@@ -17,12 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The Kubernetes side of every rule, by rule id; each runs once per workload. */
 final class KubernetesRules {
-    private static final Pattern QUANTITY = Pattern.compile("([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?)");
     private static final Set<String> PSS_VOLUME_TYPES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
             "persistentVolumeClaim", "projected", "secret");
     private static final String APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
@@ -748,38 +746,9 @@ final class KubernetesRules {
 
     /** Whether quantity {@code a} is larger than {@code b}; false when either cannot be read. */
     static boolean larger(String a, String b) {
-        BigDecimal x = quantity(a);
-        BigDecimal y = quantity(b);
+        BigDecimal x = Quantities.kubernetes(a);
+        BigDecimal y = Quantities.kubernetes(b);
         return x != null && y != null && x.compareTo(y) > 0;
-    }
-
-    /** A Kubernetes quantity ({@code 100m}, {@code 1.5}, {@code 512Mi}, {@code 1e3}) as a number, or null. */
-    static BigDecimal quantity(String text) {
-        Matcher m = QUANTITY.matcher(text.trim());
-        if (!m.matches()) {
-            return null;
-        }
-        BigDecimal n;
-        try {
-            n = new BigDecimal(m.group(1));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        if (m.group(2) != null) {
-            return n.scaleByPowerOfTen(Integer.parseInt(m.group(2).substring(1)));
-        }
-        String suffix = m.group(3) == null ? "" : m.group(3);
-        return switch (suffix) {
-            case "m" -> n.scaleByPowerOfTen(-3);
-            case "k" -> n.scaleByPowerOfTen(3);
-            case "M" -> n.scaleByPowerOfTen(6);
-            case "G" -> n.scaleByPowerOfTen(9);
-            case "T" -> n.scaleByPowerOfTen(12);
-            case "P" -> n.scaleByPowerOfTen(15);
-            case "E" -> n.scaleByPowerOfTen(18);
-            case "" -> n;
-            default -> n.multiply(BigDecimal.valueOf(2).pow(10 * ("KMGTPE".indexOf(suffix.charAt(0)) + 1)));
-        };
     }
 
     // ---- profiles and labels ---------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.harden.verify;
 import dev.harden.image.ImageFacts;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.ComposeService;
+import dev.harden.manifest.Quantities;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.Scalar;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -240,21 +240,11 @@ final class ComposeTranslation {
 
     /** Compose byte values: {@code 512M}, {@code 1g}, {@code 1024}; null when absent. */
     static Long bytes(String value) {
-        if (value == null) {
-            return null;
-        }
-        Matcher m = Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]?)i?b?\\s*").matcher(value);
-        if (!m.matches()) {
+        Long n = Quantities.bytes(value);
+        if (value != null && n == null) {
             throw new IllegalArgumentException("not a size: '" + value + "'");
         }
-        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> 0;
-        };
-        return (long) (Double.parseDouble(m.group(1)) * (1L << shift));
+        return n;
     }
 
     /** A command or entrypoint: a list as is, a string split like a shell would (Compose does the same). */
