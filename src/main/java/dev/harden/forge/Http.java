@@ -1,6 +1,6 @@
 package dev.harden.forge;
 
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.report.Redact;
 import dev.harden.report.Terminal;
 import java.io.IOException;
