@@ -240,6 +240,7 @@ final class Http {
                             + "); run again in " + (limitedFor.get() > 86_400_000L ? "a day" : seconds(limitedFor.get()) + "s")
                             + " or later"), r.status(), false);
                 }
+                pace.limited(limitedFor.get());
                 wait(limitedFor.get(), "rate limited (HTTP " + r.status() + ")", method, uri);
                 continue;
             }
