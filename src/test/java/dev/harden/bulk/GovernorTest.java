@@ -127,6 +127,37 @@ class GovernorTest {
         }
     }
 
+    @Test
+    void aSpentRateLimitInTheHeadersOfASuccessfulAnswerPausesEveryClientUntilItsReset() throws Exception {
+        Governor g = governor(60, 400, 60, 100);
+        Pace pace = new Pace(Duration.ZERO, time::now, time, new Random(7), Duration.ofMinutes(15)).withBudget(g);
+        try (FakeForge fake = new FakeForge(Dialect.GITHUB, "t", "acme/shop", b -> true)) {
+            Forge forge = Forge.of(Forge.Kind.GITHUB, URI.create(fake.apiUrl()), "acme/shop", "t", pace, s -> { });
+            long reset = time.now() / 1000 + 120;
+            fake.failNext("GET", "/pulls", 200, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", Long.toString(reset)),
+                    "[]");
+            forge.byHead("harden/restricted");
+            assertThat(g.perMinute()).isEqualTo(30);
+            g.beforeContentCall(); // another repository's client, sharing only the governor
+            assertThat(time.sleeps()).containsExactly(121_000L);
+        }
+    }
+
+    @Test
+    void aGitHubSecondaryLimitAnsweredWith403SlowsTheWholeCampaign() throws Exception {
+        Governor g = governor(60, 400, 60, 100);
+        Pace pace = new Pace(Duration.ZERO, time::now, time, new Random(7), Duration.ofMinutes(15)).withBudget(g);
+        try (FakeForge fake = new FakeForge(Dialect.GITHUB, "t", "acme/shop", b -> true)) {
+            Forge forge = Forge.of(Forge.Kind.GITHUB, URI.create(fake.apiUrl()), "acme/shop", "t", pace, s -> { });
+            fake.failNext("POST", "/pulls", 403, Map.of(), "{\"message\":\"You have exceeded a secondary rate limit."
+                    + " Please wait a few minutes before you try again.\"}");
+            forge.create(new Proposal("harden/restricted", "main", "T", "b", false, List.of(), List.of(), List.of()));
+            assertThat(fake.prs()).hasSize(1);
+            assertThat(time.sleeps()).singleElement().satisfies(ms -> assertThat(ms).isBetween(30_000L, 60_000L));
+            assertThat(g.perMinute()).isEqualTo(30);
+        }
+    }
+
     private static Proposal proposal() {
         return new Proposal("harden/restricted", "main", "T", "b", false, List.of("security"), List.of(), List.of());
     }
