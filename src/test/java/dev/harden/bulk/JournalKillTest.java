@@ -42,7 +42,8 @@ class JournalKillTest {
         assertThat(before).isBetween(150, REPOSITORIES * JournalWriter.PATH.size() - 1);
 
         Map<RepoId, Journal.Entry> atKill = Journal.replay(file);
-        assertThat(atKill.values()).anyMatch(e -> e.state() != State.DONE);
+        // the kill may land between two repositories or in the middle of one; either way some are not done
+        assertThat(atKill.values().stream().filter(e -> e.state() == State.DONE).count()).isLessThan(REPOSITORIES);
 
         JournalWriter.run(file, REPOSITORIES, 0);
 
