@@ -3,6 +3,7 @@ package dev.harden.bulk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -108,6 +109,10 @@ public final class Journal implements AutoCloseable {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             try {
+                if (!locked(channel)) {
+                    throw new CampaignException(file + ": another run is using this journal; wait for it to end, or give"
+                            + " each shard a journal of its own");
+                }
                 long kept = completeLength(file, channel);
                 if (kept < channel.size()) {
                     channel.truncate(kept);
@@ -256,6 +261,15 @@ public final class Journal implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             throw new CampaignException(file + ": cannot close the journal: " + e.getMessage());
+        }
+    }
+
+    /** Two runs appending to one journal would each resume the other's repositories: only one may hold it. */
+    private static boolean locked(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            return false;
         }
     }
 

@@ -190,4 +190,17 @@ class JournalTest {
         assertThat(Journal.replay(List.of(two, one))).isEqualTo(merged);
         assertThat(Journal.replay(dir.resolve("missing.jsonl"))).isEmpty();
     }
+
+    @Test
+    void aSecondRunCannotOpenAJournalThatARunIsUsing() throws Exception {
+        try (Journal j = Journal.open(file(), clock)) {
+            j.record(SHOP, State.DISCOVERED);
+            assertThatThrownBy(() -> Journal.open(file(), clock)).isInstanceOf(CampaignException.class)
+                    .hasMessageContaining("another run is using this journal");
+            assertThat(Journal.replay(file())).containsOnlyKeys(SHOP);
+        }
+        try (Journal again = Journal.open(file(), clock)) {
+            assertThat(again.last(SHOP)).isPresent();
+        }
+    }
 }
