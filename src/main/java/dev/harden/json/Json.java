@@ -41,6 +41,9 @@ public final class Json {
                 .build();
         static final JSON WRITER = writer(true);
         static final JSON WRITER_WITHOUT_NULLS = writer(false);
+        static final JSON LINE_WRITER = JSON.builder(new JsonFactoryBuilder().characterEscapes(new Escapes()).build())
+                .enable(JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
+                .build();
 
         private static JSON writer(boolean nulls) {
             return JSON.builder(new JsonFactoryBuilder().characterEscapes(new Escapes()).build())
@@ -84,6 +87,12 @@ public final class Json {
     /** As {@link #write}, leaving out every key whose value is null. */
     public static String writeWithoutNulls(Object value) {
         return write(Holder.WRITER_WITHOUT_NULLS, value);
+    }
+
+    /** A value as JSON on one line, without a line break: one record of a JSON-lines file. */
+    public static String line(Object value) {
+        String text = write(Holder.LINE_WRITER, value);
+        return text.substring(0, text.length() - 1);
     }
 
     /** The value at a path of keys through nested maps, or null. */
