@@ -21,6 +21,8 @@ final class ImageInspection {
     private static final Pattern STEP_DOWN = Pattern.compile(
             "(?m)^[^#\\n]*?\\b(gosu|su-exec|setpriv|runuser|s6-setuidgid|chroot\\s+--userspec(?:=|\\s+)|su\\s+(?:-[a-z]+\\s+)*)"
                     + "\\s*(?:--reuid[= ]|-u\\s+)?\"?([A-Za-z0-9_.${}:-]+)");
+    /** Only picks the settings out; what a flag means is the resource-limits rule's one parser's business. */
+    private static final Pattern HEAP_FLAG = Pattern.compile("-Xm[sx][0-9]");
     private static final Pattern CHOWN = Pattern.compile("(?m)^[^#\\n]*\\bchown\\b");
     private static final Pattern CHMOD = Pattern.compile("(?m)^[^#\\n]*\\bchmod\\b");
     private static final List<String> SHELLS = List.of("/bin/sh", "/bin/bash", "sh", "bash", "/usr/bin/env");
@@ -158,8 +160,21 @@ final class ImageInspection {
         if (base != null && !base.isBlank()) {
             sources.add("image config" + at + ": built from " + base);
         }
+        List<String> memory = memoryHints(config);
+        if (!memory.isEmpty()) {
+            sources.add("image config" + at + ": sets a JVM heap (" + String.join("; ", memory) + ")");
+        }
         return new ImageFacts(name, runsAs, stepsDown, nonRootUid, List.copyOf(caps), List.copyOf(writable), List.copyOf(data),
-                needVolume.isEmpty(), true, ports, "image", sources, notes);
+                needVolume.isEmpty(), true, ports, "image", sources, notes, memory);
+    }
+
+    /** The config's environment entries and entrypoint or command words that name a JVM heap, as written. */
+    static List<String> memoryHints(ImageConfig config) {
+        List<String> out = new ArrayList<>();
+        config.env().stream().filter(e -> HEAP_FLAG.matcher(e).find()).forEach(out::add);
+        config.entrypoint().stream().filter(w -> HEAP_FLAG.matcher(w).find()).forEach(w -> out.add("Entrypoint: " + w));
+        config.cmd().stream().filter(w -> HEAP_FLAG.matcher(w).find()).forEach(w -> out.add("Cmd: " + w));
+        return out;
     }
 
     /** An image's own user database. */

@@ -134,6 +134,34 @@ class ImageInspectionTest {
     }
 
     @Test
+    void jvmHeapFlagsInTheConfigsEnvironmentEntrypointAndCommandAreMemoryHintsWithTheirSource() throws Exception {
+        ImageConfig config = config("""
+                {"config":{"Entrypoint":["java","-Xmx768m","-jar","/app.jar"],"Cmd":["--port","8080"],
+                 "Env":["PATH=/usr/bin:/bin","JAVA_OPTS=-Xms1g -XX:+UseG1GC","ES_JAVA_OPTS=-Xms2g -Xmx2g","LANG=C.UTF-8"]}}""");
+
+        ImageFacts f = ImageInspection.derive("team/jvm", "sha256:" + "2".repeat(64), config,
+                stack(config, layer("jvm", true, new Item("etc/passwd", 0, PASSWD))));
+
+        assertThat(f.memoryHints()).containsExactly("JAVA_OPTS=-Xms1g -XX:+UseG1GC", "ES_JAVA_OPTS=-Xms2g -Xmx2g",
+                "Entrypoint: -Xmx768m");
+        assertThat(f.sources()).anySatisfy(s -> assertThat(s).startsWith("image config of sha256:2222")
+                .contains("sets a JVM heap (JAVA_OPTS=-Xms1g -XX:+UseG1GC;"));
+        assertThat(LearnedFacts.of(LearnedFacts.plain("sha256:" + "2".repeat(64), f), "team/jvm").orElseThrow().memoryHints())
+                .as("kept in the cache and the lock file").isEqualTo(f.memoryHints());
+    }
+
+    @Test
+    void anImageThatNamesNoHeapHasNoMemoryHintsAndNoneAreStored() {
+        ImageConfig config = config("""
+                {"config":{"Cmd":["java","-XX:MaxRAMPercentage=75","-jar","/app.jar"],"Env":["JAVA_OPTS=-Xss512k"]}}""");
+
+        ImageFacts f = ImageInspection.derive("team/jvm", null, config, new ImageFiles());
+
+        assertThat(f.memoryHints()).isEmpty();
+        assertThat(LearnedFacts.plain("sha256:" + "3".repeat(64), f)).doesNotContainKey("memoryHints");
+    }
+
+    @Test
     void theSameFactsComeFromARegistryWithoutRunningAnything(@TempDir Path regRoot) throws Exception {
         assumeTrue(RegistryServer.available(), dev.harden.testing.Needs.REGISTRY);
         byte[][] layers = postgresLayers();
