@@ -162,6 +162,54 @@ class ImageInspectionTest {
     }
 
     @Test
+    void nginxBehindAPassThroughEntrypointStaysRootRunsWorkersAsWwwDataAndPreparesItsFolders() throws Exception {
+        // Debian's nginx as the engine tests build it: an entrypoint that only passes on to its command
+        ImageConfig config = config("""
+                {"config":{"Entrypoint":["/usr/local/bin/nginx-entrypoint.sh"],"Cmd":["nginx","-g","daemon off;"],
+                 "Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}}""");
+        byte[] l = layer("nginx", true,
+                new Item("etc/passwd", 0, PASSWD + "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"),
+                new Item("etc/group", 0, "root:x:0:\nwww-data:x:33:\n"),
+                new Item("usr/local/bin/nginx-entrypoint.sh", 0, "#!/bin/sh\nset -e\nexec \"$@\"\n"),
+                new Item("usr/sbin/nginx", 0, "binary"),
+                new Item("etc/nginx/nginx.conf", 0, "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\n"
+                        + "http {\n  include /etc/nginx/sites-enabled/*;\n}\n"),
+                new Item("etc/nginx/sites-enabled/default", 0, "server {\n  listen 80 default_server;\n  listen [::]:80;\n"
+                        + "  # listen 443 ssl;\n}\n"),
+                new Item("var/lib/nginx/", 0, null),
+                new Item("run/lock/", 0, null));
+
+        ImageFacts f = ImageInspection.derive("team/web", null, config, stack(config, l));
+
+        assertThat(f.runsAs()).isEqualTo("root");
+        assertThat(f.dropsPrivileges()).isTrue();
+        assertThat(f.rootCapabilities()).containsExactly("CHOWN", "NET_BIND_SERVICE", "SETGID", "SETUID");
+        assertThat(f.ports()).containsExactly(80);
+        assertThat(f.writablePaths()).as("empty: a tmpfs hides nothing").containsExactly("/tmp", "/var/lib/nginx");
+        assertThat(f.dataPaths()).as("/run holds the image's lock folder").containsExactly("/run");
+        assertThat(f.readOnlyRootFilesystem()).isFalse();
+        assertThat(f.notes()).contains("/usr/sbin/nginx writes /run at start");
+        assertThat(f.sources()).anySatisfy(s -> assertThat(s).contains("/etc/nginx/nginx.conf: /usr/sbin/nginx stays root and"
+                + " runs its workers as www-data (uid 33)"));
+    }
+
+    @Test
+    void aPassThroughEntrypointBeforeAnOrdinaryProgramStepsDownToNobody() throws Exception {
+        ImageConfig config = config("""
+                {"config":{"Entrypoint":["/usr/local/bin/entrypoint.sh"],"Cmd":["redis-server"]}}""");
+        byte[] l = layer("plain", true,
+                new Item("etc/passwd", 0, PASSWD),
+                new Item("usr/local/bin/entrypoint.sh", 0, "#!/bin/sh\nexec \"$@\"\n"),
+                new Item("usr/bin/redis-server", 0, "binary"));
+
+        ImageFacts f = ImageInspection.derive("team/kv", null, config, stack(config, l));
+
+        assertThat(f.dropsPrivileges()).isFalse();
+        assertThat(f.rootCapabilities()).isEmpty();
+        assertThat(f.readOnlyRootFilesystem()).isTrue();
+    }
+
+    @Test
     void theSameFactsComeFromARegistryWithoutRunningAnything(@TempDir Path regRoot) throws Exception {
         assumeTrue(RegistryServer.available(), dev.harden.testing.Needs.REGISTRY);
         byte[][] layers = postgresLayers();
