@@ -15,7 +15,7 @@ import dev.harden.report.GeneratedFile;
 import dev.harden.report.Problem;
 import dev.harden.report.Replacement;
 import dev.harden.report.UnifiedDiff;
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.rule.RuleRunner;
 import dev.harden.yaml.Editor;

@@ -2,7 +2,7 @@ package dev.harden.image;
 
 import dev.harden.registry.Registry;
 import dev.harden.registry.RegistryException;
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

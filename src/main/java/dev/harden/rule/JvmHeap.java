@@ -2,6 +2,7 @@ package dev.harden.rule;
 
 import dev.harden.image.ImageFacts;
 import dev.harden.manifest.ComposeService;
+import dev.harden.manifest.Quantities;
 import dev.harden.manifest.Workload;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
@@ -9,7 +10,6 @@ import dev.harden.yaml.Scalar;
 import dev.harden.yaml.Sequence;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,18 +60,10 @@ final class JvmHeap {
             }
             Matcher m = HEAP.matcher(t);
             while (m.find()) {
-                long n = Long.parseLong(m.group(1));
-                int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                    case "k" -> 10;
-                    case "m" -> 20;
-                    case "g" -> 30;
-                    case "t" -> 40;
-                    default -> 0;
-                };
-                if (n > (Long.MAX_VALUE >> 42)) {
+                if (Long.parseLong(m.group(1)) > (Long.MAX_VALUE >> 42)) {
                     continue;
                 }
-                long heap = n << shift;
+                long heap = Quantities.bytes(m.group(1) + m.group(2));
                 if (best == null || heap > best.heap()) {
                     // the heap plus a third for metaspace, threads, code and buffers, and 64 MiB more,
                     // rounded up to 64 MiB: the usual advice for a container limit around a fixed heap

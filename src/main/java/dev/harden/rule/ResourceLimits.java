@@ -1,6 +1,7 @@
 package dev.harden.rule;
 
 import dev.harden.manifest.ComposeService;
+import dev.harden.manifest.Quantities;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
@@ -167,21 +168,21 @@ final class ResourceLimits extends Rule<ResourceLimits.Params>
                 String profileLimit = b.limit();
                 if (b.resource().equals("memory") && heap.isPresent()) {
                     String need = heap.get().limitMi() + "Mi";
-                    if (lim.isPresent() && Quantities.larger(heap.get().minimum() / (1L << 20) + "Mi", lim.get().value())) {
+                    if (lim.isPresent() && larger(heap.get().minimum() / (1L << 20) + "Mi", lim.get().value())) {
                         c.open(lim.get(), c.subject(k), "has a memory limit of " + lim.get().value() + ", which leaves less"
                                 + " than 64 MiB beyond its own " + heap.get().named() + ": the JVM needs more than its heap and"
                                 + " will be killed when the heap fills (about " + need + " leaves it room)", false);
                     }
-                    if (!profileLimit.isBlank() && Quantities.larger(need, profileLimit)) {
+                    if (!profileLimit.isBlank() && larger(need, profileLimit)) {
                         profileLimit = need;
                     }
                 }
                 if (lim.isEmpty() && !profileLimit.isBlank()) {
-                    limit = req.isPresent() && Quantities.larger(req.get().value(), profileLimit) ? req.get().value() : profileLimit;
+                    limit = req.isPresent() && larger(req.get().value(), profileLimit) ? req.get().value() : profileLimit;
                     addLimits.add(new String[] {b.resource(), limit});
                 }
                 if (req.isEmpty() && !b.request().isBlank()) {
-                    String request = limit != null && Quantities.larger(b.request(), limit) ? limit : b.request();
+                    String request = limit != null && larger(b.request(), limit) ? limit : b.request();
                     addRequests.add(new String[] {b.resource(), request});
                 }
             }
@@ -214,5 +215,12 @@ final class ResourceLimits extends Rule<ResourceLimits.Params>
                         + " (tune these to the workload)";
             });
         }
+    }
+
+    /** Whether quantity {@code a} is larger than {@code b}; false when either cannot be read. */
+    private static boolean larger(String a, String b) {
+        java.math.BigDecimal x = Quantities.kubernetes(a);
+        java.math.BigDecimal y = Quantities.kubernetes(b);
+        return x != null && y != null && x.compareTo(y) > 0;
     }
 }

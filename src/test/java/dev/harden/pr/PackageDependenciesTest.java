@@ -20,7 +20,7 @@ class PackageDependenciesTest {
     private static final Pattern IMPORT = Pattern.compile("(?m)^import (?:static )?(dev\\.harden\\.\\w+|picocli|org\\.eclipse\\.jgit)");
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "git", Set.of("git", "org.eclipse.jgit", "dev.harden.report"),
-            "forge", Set.of("forge", "dev.harden.report"),
+            "forge", Set.of("forge", "dev.harden.report", "dev.harden.json"),
             "pr", Set.of("pr", "dev.harden.engine", "dev.harden.report", "dev.harden.rule", "dev.harden.git", "dev.harden.forge",
                     "dev.harden.verify"));
 
