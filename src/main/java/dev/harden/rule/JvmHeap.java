@@ -1,5 +1,6 @@
 package dev.harden.rule;
 
+import dev.harden.image.ImageFacts;
 import dev.harden.manifest.ComposeService;
 import dev.harden.manifest.Quantities;
 import dev.harden.manifest.Workload;
@@ -28,8 +29,14 @@ final class JvmHeap {
      * @param heap the largest heap named, in bytes
      * @param flag the setting that names it, as written ({@code -Xmx2g})
      * @param limit the least memory limit that leaves the JVM room beyond its heap, in bytes
+     * @param source where the setting is when not in the manifest ({@code image config}), else null
      */
-    record Need(long heap, String flag, long limit) {
+    record Need(long heap, String flag, long limit, String source) {
+        /** The setting as a message names it: the flag, and where it is when that is not the manifest. */
+        String named() {
+            return source == null ? flag : flag + " set in the " + source;
+        }
+
         /** The limit in mebibytes as Compose and Kubernetes both read it ({@code 2752Mi} / {@code 2752M}). */
         long limitMi() {
             return limit / MI;
@@ -62,11 +69,23 @@ final class JvmHeap {
                     // rounded up to 64 MiB: the usual advice for a container limit around a fixed heap
                     long room = heap + heap / 3 + 64 * MI;
                     long limit = (room + 64 * MI - 1) / (64 * MI) * (64 * MI);
-                    best = new Need(heap, m.group(), limit);
+                    best = new Need(heap, m.group(), limit, null);
                 }
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * What the service's own settings demand, else what its image's do (its {@code ENV}, entrypoint
+     * and command, read with {@code --image-facts registry}): the manifest's settings replace the image's.
+     */
+    static Optional<Need> of(List<String> manifest, ImageFacts image) {
+        Optional<Need> own = of(manifest);
+        if (own.isPresent()) {
+            return own;
+        }
+        return of(image.memoryHints()).map(n -> new Need(n.heap(), n.flag(), n.limit(), "image config"));
     }
 
     /** The texts a JVM service names its heap in: its command, entrypoint and environment values. */
