@@ -45,7 +45,8 @@ public final class Fixtures {
     /** A profile that applies one rule, with the strict profile's settings for it. */
     public static Profile only(String ruleId) {
         Profile strict = profile("strict");
-        return new Profile("only-" + ruleId, "", Map.of(ruleId, strict.rules().get(ruleId)), strict.podSpecPaths());
+        return new Profile("only-" + ruleId, "", Map.of(ruleId, strict.rules().get(ruleId)), strict.podSpecPaths(),
+                strict.unknownImages());
     }
 
     public static FileHardener hardener(Profile profile) {
