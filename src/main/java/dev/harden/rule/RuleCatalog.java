@@ -51,7 +51,8 @@ public final class RuleCatalog {
             RuleInfo info = new RuleInfo((String) m.get("id"), (String) m.get("title"),
                     Severity.parse((String) m.get("severity")), new LinkedHashSet<>((List<String>) m.get("targets")),
                     (String) m.get("description"), (String) m.get("remediation"),
-                    (List<String>) m.getOrDefault("references", List.of()), params);
+                    (List<String>) m.getOrDefault("references", List.of()), params,
+                    (String) m.get("imageFacts"));
             if (rules.put(info.id(), info) != null) {
                 throw new IllegalStateException("rule " + info.id() + " is listed twice in rules.yaml");
             }
