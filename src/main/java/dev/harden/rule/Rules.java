@@ -23,6 +23,7 @@ public final class Rules {
             new PidsLimit(),
             new PrivilegedDisabled(),
             new HostNamespacesIsolated(),
+            new ProcessNamespaceUnshared(),
             new DockerSocketUnmounted(),
             new SeccompRuntimeDefault(),
             new ApparmorEnforced(),
