@@ -161,4 +161,20 @@ class BulkCommandTest {
         assertThat(r.code()).isEqualTo(HardenCommand.BAD_INPUT);
         assertThat(r.err()).startsWith("harden: " + bad + ":7:1: ").contains("signOff");
     }
+
+    @Test
+    void theShippedIndexedJobIsHardenedByHardenItselfWithNothingLeftOpenUnderStrict() throws Exception {
+        Result r = harden("check", "--profile", "strict", "--offline", "examples/bulk");
+
+        assertThat(r.code()).as(r.all()).isZero();
+        // the Job and the NetworkPolicy harden wrote for it; the campaign and the workflow are neither Compose nor Kubernetes
+        assertThat(r.err()).contains("2 files checked with profile strict: 0 open");
+        // the one exemption: the image the user builds, whose digest only their registry knows
+        assertThat(r.out()).containsOnlyOnce("exempted image-tag-pinned [Job/harden-rollout/harden]");
+        String job = Files.readString(Path.of("examples/bulk/indexed-job.yaml"));
+        assertThat(job).contains("completionMode: Indexed", "completions: 3", "name: HARDEN_SHARDS\n              value: \"3\"",
+                "/journals/shard-$(JOB_COMPLETION_INDEX).jsonl");
+        String workflow = Files.readString(Path.of("examples/bulk/actions-matrix.yml"));
+        assertThat(workflow).contains("shard: [1, 2, 3]", "--shard \"$SHARD/3\"");
+    }
 }
