@@ -30,6 +30,7 @@ public final class HardenCommand implements Callable<Integer> {
                     "  harden verify --profile strict .    start each service before and after hardening",
                     "  harden rules read-only-root-filesystem   explain one rule",
                     "  harden pr --repo acme/shop          commit the fix and open a pull request",
+                    "  harden bulk run campaign.yaml       one pull request in each repository of a campaign",
                     "  source <(harden completion bash)    complete commands and options in bash (zsh, fish too)",
                     "",
                     "Exit codes:",
@@ -37,7 +38,7 @@ public final class HardenCommand implements Callable<Integer> {
                     "  1  findings remain (check), or hardening broke a service (verify)",
                     "  2  bad input or usage: a file could not be read or parsed, no manifest was found, an unknown option",
                     "  3  internal error (a bug: run again with --stacktrace and report it)",
-                    "  4  git or the forge refused (pr): the message says what to do",
+                    "  4  git or the forge refused (pr; bulk run: a repository failed): the message says what to do",
                     "  130  interrupted (Ctrl-C) while verifying: its containers are removed, nothing is written",
                     "",
                     "Profiles: baseline, restricted (default), strict, or a profile file. NO_COLOR turns colour off.");
@@ -49,7 +50,7 @@ public final class HardenCommand implements Callable<Integer> {
     }
 
     /** The subcommands in the order help lists them. */
-    private static final List<String> SUBCOMMANDS = List.of("check", "fix", "verify", "pr", "rules", "completion");
+    private static final List<String> SUBCOMMANDS = List.of("check", "fix", "verify", "pr", "bulk", "rules", "completion");
 
     private static CommandModel subcommand(String name) {
         return switch (name) {
@@ -57,6 +58,7 @@ public final class HardenCommand implements Callable<Integer> {
             case "fix" -> new FixCommand().model;
             case "verify" -> new VerifyCommand().model;
             case "pr" -> new PrCommand().model;
+            case "bulk" -> new BulkCommand().model;
             case "rules" -> new RulesCommand().model;
             case "completion" -> new CompletionCommand().model;
             default -> throw new IllegalArgumentException(name);

@@ -50,6 +50,19 @@ final class Options {
     private Options() {
     }
 
+    /** The options {@code harden bulk run} hardens one clone with: the campaign's profile, shipped image facts. */
+    static Options forRepository(String profile, Path workTree, java.io.PrintWriter err) {
+        Options o = new Options();
+        o.paths = List.of(workTree);
+        o.profile = profile;
+        o.maxFileSize = "10MB";
+        o.imageFacts = "shipped";
+        o.insecureRegistries = List.of();
+        o.registryMirrors = List.of();
+        o.err = err;
+        return o;
+    }
+
     static final Option<List<Path>> PATHS = Option.paths("PATH",
             "Files or folders to read (default: the current folder). Folders are searched for *.yml, *.yaml and *.json.");
     static final Option<String> PROFILE = Option.text("NAME|FILE",

@@ -28,6 +28,28 @@ public final class Bot {
     private final Forge forge;
     private final Pace.Sleeper sleeper;
     private final Consumer<String> log;
+    private final Gate gate;
+
+    /** Asked before a new pull request is pushed for and opened: a campaign's budget of pull requests. */
+    public interface Gate {
+        /** No limit: what {@code harden pr} uses. */
+        Gate OPEN = new Gate() {
+            @Override
+            public boolean mayOpen() {
+                return true;
+            }
+
+            @Override
+            public void notOpened() {
+            }
+        };
+
+        /** Takes one pull request from the budget, waiting if it must; false: open none now. */
+        boolean mayOpen() throws InterruptedException;
+
+        /** Gives back what {@link #mayOpen()} took: no pull request was opened after all. */
+        void notOpened();
+    }
 
     /**
      * @param forge the repository's forge
@@ -35,9 +57,17 @@ public final class Bot {
      * @param log progress lines for the user
      */
     public Bot(Forge forge, Pace.Sleeper sleeper, Consumer<String> log) {
+        this(forge, sleeper, log, Gate.OPEN);
+    }
+
+    /**
+     * @param gate asked before a pull request is opened where none is open
+     */
+    public Bot(Forge forge, Pace.Sleeper sleeper, Consumer<String> log, Gate gate) {
         this.forge = forge;
         this.sleeper = sleeper;
         this.log = log;
+        this.gate = gate;
     }
 
     /**
@@ -51,10 +81,15 @@ public final class Bot {
         try {
             return run(repo, plan, settings);
         } catch (GitException e) {
-            throw new PrException(e.getMessage());
+            throw new PrException(e.getMessage(), true);
         } catch (ForgeException e) {
-            throw new PrException(e.getMessage());
+            throw new PrException(e.getMessage(), retryable(e));
         }
+    }
+
+    /** No answer, a timeout, a rate limit or a server error: the same call later may succeed. */
+    private static boolean retryable(ForgeException e) {
+        return e.status() == 0 || e.status() == 408 || e.status() == 429 || e.status() >= 500;
     }
 
     private Outcome run(GitRepo repo, Plan plan, Settings settings) throws GitException, ForgeException, PrException {
@@ -86,6 +121,36 @@ public final class Bot {
                     + " merging; harden proposes again when the change differs");
         }
 
+        boolean reserved = false;
+        if (open.isEmpty()) {
+            try {
+                reserved = gate.mayOpen();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PrException("interrupted while waiting for the budget of pull requests", true);
+            }
+            if (!reserved) {
+                return new Outcome(Outcome.Action.HELD, null, false, "the budget of open pull requests is spent; nothing"
+                        + " was pushed or opened: a later run proposes this change");
+            }
+        }
+        boolean opened = false;
+        try {
+            Outcome outcome = proposeOn(repo, remote, plan, settings, base, baseTip, open);
+            opened = outcome.action() == Outcome.Action.OPENED;
+            return outcome;
+        } finally {
+            if (reserved && !opened) {
+                gate.notOpened();
+            }
+        }
+    }
+
+    private Outcome proposeOn(GitRepo repo, Remote remote, Plan plan, Settings settings, String base, String baseTip,
+                              Optional<PullRequest> open) throws GitException, ForgeException, PrException {
+        Change change = plan.change();
+        String hash = change.hash();
+        String branch = plan.branch();
         String tree = repo.tree(baseTip, change.contents());
         Optional<String> remoteTip = remote.tip(branch);
         boolean push = true;
@@ -124,7 +189,7 @@ public final class Bot {
         } catch (ForgeException e) {
             if (!e.alreadyExists()) {
                 throw new PrException(e.getMessage() + (push ? "; the branch is pushed: the next run opens or finishes"
-                        + " the pull request" : ""));
+                        + " the pull request" : ""), retryable(e));
             }
             // Someone (or a parallel run) opened it between our lookup and our create, or the forge's
             // listing lags behind its own refusal: look again for a while before giving up.

@@ -16,7 +16,9 @@ public record Outcome(Action action, String url, boolean pushed, String detail) 
         UNCHANGED("left as it was"),
         DECLINED("left as it was (declined)"),
         LEFT_ALONE("left alone"),
-        NOTHING_TO_FIX("nothing to fix");
+        NOTHING_TO_FIX("nothing to fix"),
+        /** A pull request was needed but the {@link Bot.Gate} allowed no more: nothing was pushed or opened. */
+        HELD("held back");
 
         private final String label;
 

@@ -26,14 +26,20 @@ import java.util.Set;
  * @param profile the profile name or path, or null for the default
  * @param imagesFile a file of extra image knowledge, relative to the folder, or null
  * @param exemptions rules that do not apply somewhere, with reasons
+ * @param campaigns whether bulk campaigns ({@code harden bulk}) may propose changes here; {@code campaigns: false} opts out
  */
-public record RepoConfig(Path folder, String profile, String imagesFile, List<Exemption> exemptions) {
+public record RepoConfig(Path folder, String profile, String imagesFile, List<Exemption> exemptions, boolean campaigns) {
     public static final String FILE_NAME = ".harden.yaml";
-    private static final Set<String> KEYS = Set.of("profile", "images", "exemptions");
+    private static final Set<String> KEYS = Set.of("profile", "images", "exemptions", "campaigns");
     private static final Set<String> EXEMPTION_KEYS = Set.of("rules", "file", "service", "workload", "reason");
 
     public RepoConfig {
         exemptions = List.copyOf(exemptions);
+    }
+
+    /** A config that leaves campaigns allowed. */
+    public RepoConfig(Path folder, String profile, String imagesFile, List<Exemption> exemptions) {
+        this(folder, profile, imagesFile, exemptions, true);
     }
 
     public static RepoConfig none() {
@@ -87,8 +93,10 @@ public record RepoConfig(Path folder, String profile, String imagesFile, List<Ex
             for (DataValue item : list.isPresent() ? list.get().items() : List.<DataValue>of()) {
                 exemptions.add(exemption(item.keys(EXEMPTION_KEYS)));
             }
+            Optional<DataValue> campaigns = root.get("campaigns");
+            boolean allowed = campaigns.isEmpty() || campaigns.get().isNull() || campaigns.get().bool();
             return new RepoConfig(file.toAbsolutePath().getParent(), root.textOf("profile").orElse(null),
-                    root.textOf("images").orElse(null), exemptions);
+                    root.textOf("images").orElse(null), exemptions, allowed);
         } catch (YamlException e) {
             throw new ProfileException(file + ":" + e.getMessage());
         }

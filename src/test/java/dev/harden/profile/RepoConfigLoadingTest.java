@@ -51,4 +51,14 @@ class RepoConfigLoadingTest {
         assertThat(config.exemptions()).containsExactly(new Exemption(java.util.List.of("cap-drop-all"), "*.yaml", "db", "vendor"));
         assertThat(RepoConfig.load(Files.writeString(dir.resolve("empty.yaml"), "")).exemptions()).isEmpty();
     }
+
+    @Test
+    void campaignsFalseOptsTheRepositoryOutOfBulkCampaignsAndAnythingButABooleanIsAnErrorAtTheValue()
+            throws IOException, ProfileException {
+        assertThat(RepoConfig.load(Files.writeString(dir.resolve("off.yaml"), "campaigns: false\n")).campaigns()).isFalse();
+        assertThat(RepoConfig.load(Files.writeString(dir.resolve("on.yaml"), "campaigns: true\n")).campaigns()).isTrue();
+        assertThat(RepoConfig.load(Files.writeString(dir.resolve("none.yaml"), "profile: strict\n")).campaigns()).isTrue();
+        assertRefused("profile: strict\ncampaigns: no thanks\n", "2:12: campaigns must be true or false, not 'no thanks'");
+        assertRefused("campaign: false\n", "1:1: unknown key 'campaign' (did you mean 'campaigns'?)");
+    }
 }

@@ -1,0 +1,261 @@
+package dev.harden.cli;
+
+import dev.harden.bulk.BulkPlan;
+import dev.harden.bulk.BulkRun;
+import dev.harden.bulk.Campaign;
+import dev.harden.bulk.CampaignException;
+import dev.harden.bulk.CampaignFile;
+import dev.harden.bulk.Discovery;
+import dev.harden.bulk.Governor;
+import dev.harden.bulk.Journal;
+import dev.harden.bulk.PullRequestWork;
+import dev.harden.bulk.RepoId;
+import dev.harden.bulk.Shard;
+import dev.harden.bulk.State;
+import dev.harden.bulk.Target;
+import dev.harden.bulk.Work;
+import dev.harden.forge.Forge;
+import dev.harden.forge.ForgeException;
+import dev.harden.forge.Pace;
+import dev.harden.forge.Repositories;
+import dev.harden.git.Credentials;
+import dev.harden.profile.Profile;
+import dev.harden.report.Redact;
+import dev.harden.report.Terminal;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+
+/** {@code harden bulk plan|run|status}: one pull request per repository of a campaign, resumably. */
+final class BulkCommand implements Callable<Integer> {
+    static final Option<String> CAMPAIGN = Option.positional("CAMPAIGN.yaml", "The campaign file (docs/bulk.md).");
+    static final Option<String> SHARD = Option.text("I/N", "Work on part I of N (1/3, 2/3, 3/3), by a stable hash of"
+            + " host/owner/name (default: JOB_COMPLETION_INDEX+1 of HARDEN_SHARDS when both are set, else all).", "--shard");
+    static final Option<String> ONLY = Option.text("failed|all", "Take up every failed repository, retryable or not"
+            + " (failed), or every repository (all). Default: those not finished and retryable failures; every one when"
+            + " all are finished.", "--only");
+    static final Option<Path> JOURNAL = Option.path("FILE", "The journal (default: <name>.journal.jsonl in the current"
+            + " folder). Give each shard its own.", "--journal");
+    static final Option<List<String>> JOURNALS = Option.repeatable("FILE", "A journal to read (repeatable: one per shard;"
+            + " default: <name>.journal.jsonl in the current folder).", "--journal");
+    static final Option<String> CLONE_URL = Option.textWithDefault("TEMPLATE", "https://{host}/{path}.git",
+            "Where to clone a repository the campaign names: {host}, {path} (owner/name), {owner} and {name} are filled in"
+                    + " (default: ${DEFAULT-VALUE}).", "--clone-url");
+
+    final CommandModel model = CommandModel.of(this, "bulk",
+                    "Run harden pr over many repositories: one pull request in each that needs one (docs/bulk.md).",
+                    "  harden bulk plan campaign.yaml     what a run would do to each repository; sends nothing",
+                    "  harden bulk run campaign.yaml      work through them; run again any time: it resumes",
+                    "  harden bulk status campaign.yaml   each repository's state and pull request, from the journal",
+                    "Every step is written to the journal (<name>.journal.jsonl) before the next one, so a run killed",
+                    "at any moment resumes without a second branch, commit or pull request.");
+
+    BulkCommand() {
+        model.spec().addSubcommand("plan", new CommandLine(new PlanCommand().model.spec()));
+        model.spec().addSubcommand("run", new CommandLine(new RunCommand().model.spec()));
+        model.spec().addSubcommand("status", new CommandLine(new StatusCommand().model.spec()));
+    }
+
+    @Override
+    public Integer call() {
+        model.spec().commandLine().usage(model.out());
+        return HardenCommand.BAD_INPUT;
+    }
+
+    /** {@code harden bulk plan}. */
+    static final class PlanCommand implements Callable<Integer> {
+        final CommandModel model = CommandModel.of(this, "plan",
+                        "List each repository of the campaign (of this shard) with what a run would do to it: start,",
+                        "resume, retry or skip, and why; then what discovery left out. Fetches and pushes nothing; lists",
+                        "an organisation's, topic's or group's repositories through the forge (the token as for run).")
+                .with(CAMPAIGN, SHARD, ONLY, JOURNAL, PrCommand.TOKEN_FILE);
+
+        @Override
+        public Integer call() {
+            Campaign campaign = campaign(model);
+            String token = campaign.repositories().discovers() ? token(model, campaign, true) : null;
+            PrintWriter out = RedactingWriter.over(model.out(), Redact.of(token));
+            BulkPlan plan = plan(model, campaign, token, replay(journal(model.get(JOURNAL), campaign)), model.err());
+            out.print(plan.text());
+            out.flush();
+            return HardenCommand.CLEAN;
+        }
+    }
+
+    /** {@code harden bulk run}. */
+    static final class RunCommand implements Callable<Integer> {
+        final CommandModel model = CommandModel.of(this, "run",
+                        "Work through the campaign's repositories (of this shard): clone each (depth 1), harden it with the",
+                        "campaign's profile, commit, push the campaign's branch and open or update its one pull request,",
+                        "as harden pr does; a repository with .harden.yaml 'campaigns: false' or the campaign's optOutFile",
+                        "is left alone. Prints one line per repository. The token is read as harden pr reads it.",
+                        "Exit 0 when every repository ended done or opted out, 4 when one failed (the journal says why).")
+                .with(CAMPAIGN, SHARD, ONLY, JOURNAL, CLONE_URL, PrCommand.TOKEN_FILE);
+
+        @Override
+        public Integer call() {
+            Campaign campaign = campaign(model);
+            String token = token(model, campaign, true);
+            Redact redact = Redact.of(token);
+            PrintWriter out = RedactingWriter.over(model.out(), redact);
+            PrintWriter err = RedactingWriter.over(model.err(), redact);
+            Consumer<String> log = line -> {
+                synchronized (err) {
+                    err.println("harden: " + Terminal.escape(line));
+                    err.flush();
+                }
+            };
+            Path journalFile = journal(model.get(JOURNAL), campaign);
+            try (Journal journal = Journal.open(journalFile, Instant::now)) {
+                BulkPlan plan = plan(model, campaign, token, journal.last(), err);
+                Governor governor = Governor.standard(campaign.pace());
+                Pace pace = Pace.standard(Duration.ZERO).withBudget(governor);
+                String template = model.get(CLONE_URL);
+                Work work = new PullRequestWork(campaign, new Credentials(campaign.forge().gitUsername(), token),
+                        target -> cloneUrl(template, target),
+                        target -> Forge.of(campaign.forge(), campaign.api(), target.id().path(), token, pace, log),
+                        tree -> hardener(campaign, tree, err), governor, redact, log);
+                Map<State, Integer> ended = BulkRun.run(plan, journal, work, campaign.pace().parallel(), line -> {
+                    synchronized (out) {
+                        out.println(line);
+                        out.flush();
+                    }
+                });
+                out.println(summary(ended) + "; journal " + journalFile);
+                out.flush();
+                return ended.getOrDefault(State.FAILED, 0) > 0 ? HardenCommand.REMOTE : HardenCommand.CLEAN;
+            } catch (CampaignException e) {
+                throw new UserException(redact.apply(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("harden: interrupted; run again to resume");
+                err.flush();
+                return HardenCommand.INTERRUPTED;
+            }
+        }
+    }
+
+    /** {@code harden bulk status}. */
+    static final class StatusCommand implements Callable<Integer> {
+        final CommandModel model = CommandModel.of(this, "status",
+                        "Count the campaign's repositories in each state and list each one with its state, pull request",
+                        "and, for a failure, why; from the journal (several: one per shard), without asking the forge.")
+                .with(CAMPAIGN, JOURNALS);
+
+        @Override
+        public Integer call() {
+            Campaign campaign = campaign(model);
+            List<Path> files = new ArrayList<>();
+            model.get(JOURNALS).forEach(j -> files.add(Path.of(j)));
+            if (files.isEmpty()) {
+                files.add(journal(null, campaign));
+            }
+            Map<RepoId, Journal.Entry> last;
+            try {
+                last = Journal.replay(files);
+            } catch (CampaignException e) {
+                throw new UserException(e.getMessage());
+            }
+            PrintWriter out = model.out();
+            Map<State, Integer> counts = new EnumMap<>(State.class);
+            last.values().forEach(e -> counts.merge(e.state(), 1, Integer::sum));
+            out.println("campaign " + campaign.name() + ": " + last.size() + (last.size() == 1 ? " repository" : " repositories")
+                    + (last.isEmpty() ? "" : ", " + summary(counts)));
+            last.values().stream().sorted((a, b) -> a.repo().compareTo(b.repo())).forEach(e -> out.println(
+                    String.format("  %-11s %s", e.state().label(), e.repo()) + (e.url() == null ? "" : " " + Terminal.escape(e.url()))
+                            + (e.reason() == null ? "" : " (" + (e.state() == State.FAILED && !e.retryable() ? "not retryable: " : "")
+                            + Terminal.escape(e.reason()) + ")")));
+            out.flush();
+            return HardenCommand.CLEAN;
+        }
+    }
+
+    private static String cloneUrl(String template, Target target) {
+        String path = target.id().path();
+        int slash = path.lastIndexOf('/');
+        return template.replace("{host}", target.id().host()).replace("{path}", path)
+                .replace("{owner}", path.substring(0, slash)).replace("{name}", path.substring(slash + 1));
+    }
+
+    private static String summary(Map<State, Integer> counts) {
+        List<String> parts = new ArrayList<>();
+        counts.forEach((state, n) -> parts.add(n + " " + state.label()));
+        return parts.isEmpty() ? "nothing to do" : String.join(", ", parts);
+    }
+
+    private static Campaign campaign(CommandModel model) {
+        String file = model.get(CAMPAIGN);
+        if (file == null) {
+            throw new UserException("name the campaign file: harden bulk " + model.spec().name() + " CAMPAIGN.yaml");
+        }
+        try {
+            return CampaignFile.load(Path.of(file));
+        } catch (CampaignException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    private static String token(CommandModel model, Campaign campaign, boolean required) {
+        return PrCommand.token(System::getenv, campaign.forge(), model.get(PrCommand.TOKEN_FILE), required);
+    }
+
+    private static Path journal(Path option, Campaign campaign) {
+        return option != null ? option : Path.of(campaign.name() + ".journal.jsonl");
+    }
+
+    private static Map<RepoId, Journal.Entry> replay(Path journal) {
+        try {
+            return java.nio.file.Files.exists(journal) ? Journal.replay(journal) : Map.of();
+        } catch (CampaignException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /** The shard's plan: discovery (asking the forge only for an organisation, topic or group) against the journal. */
+    private static BulkPlan plan(CommandModel model, Campaign campaign, String token, Map<RepoId, Journal.Entry> last,
+                                 PrintWriter err) {
+        try {
+            Shard shard = Shard.choose(model.get(SHARD), System.getenv());
+            Repositories lister = campaign.repositories().discovers() ? Repositories.of(campaign.forge(), campaign.api(), token,
+                    Pace.standard(Duration.ZERO), line -> err.println("harden: " + Terminal.escape(line))) : null;
+            Discovery.Result found = Discovery.run(campaign, lister);
+            String only = model.get(ONLY);
+            Journal.Selection selection = only == null ? Journal.Selection.UNFINISHED : switch (only) {
+                case "failed" -> Journal.Selection.FAILED;
+                case "all" -> Journal.Selection.ALL;
+                default -> throw new UserException("--only: '" + only + "' is not one of failed, all");
+            };
+            BulkPlan plan = BulkPlan.of(campaign, found, last, shard, selection);
+            if (only == null && plan.toRun().isEmpty() && !plan.steps().isEmpty()) {
+                // a scheduled re-run of a finished campaign: every repository again, nothing new where nothing changed
+                plan = BulkPlan.of(campaign, found, last, shard, Journal.Selection.ALL);
+            }
+            return plan;
+        } catch (CampaignException e) {
+            throw new UserException(e.getMessage());
+        } catch (ForgeException e) {
+            throw new UserException(Redact.URLS.apply(e.getMessage()));
+        }
+    }
+
+    private static dev.harden.engine.FileHardener hardener(Campaign campaign, Path tree, PrintWriter err) throws Work.Failed {
+        String profile = campaign.profile();
+        if (!Profile.BUILT_IN.contains(profile) && !Path.of(profile).isAbsolute() && campaign.file().getParent() != null) {
+            profile = campaign.file().getParent().resolve(profile).toString();
+        }
+        try {
+            return Options.forRepository(profile, tree, err).hardener();
+        } catch (UserException e) {
+            // the repository's own .harden.yaml (or its images file) is broken: a person must fix it there
+            throw new Work.Failed(e.getMessage().replace(tree.toAbsolutePath() + "/", ""), false);
+        }
+    }
+}
