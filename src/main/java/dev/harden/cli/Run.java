@@ -61,9 +61,8 @@ final class Run {
                 }
                 case SKIPPED -> {
                     Problem why = report.problem();
-                    // a template is always said, as is any skip whose reason names one (a top-level 'template' key)
-                    boolean template = why.reason().contains("template");
-                    if (template || explicit || options.verbose) {
+                    // a template is always said: it looks like a manifest, but only its rendered output can be hardened
+                    if (why.kind() == Problem.Kind.TEMPLATE || explicit || options.verbose) {
                         err.println(dev.harden.report.Terminal.escape(name + ":" + why.line() + ":" + why.column()
                                 + ": skipped: " + why.reason()));
                     }
