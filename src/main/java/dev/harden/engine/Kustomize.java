@@ -109,6 +109,24 @@ final class Kustomize {
         return KubernetesFile.kind(object) + "/" + name;
     }
 
+    /**
+     * Why a kustomization file cannot be read for its lists ({@code line:col: warning: ...}), or
+     * empty when it can or the file is not a kustomization: harden then cannot tell which files it
+     * patches, and hardens them as whole manifests.
+     */
+    static Optional<String> unreadable(Path file, byte[] bytes) {
+        if (file.getFileName() == null || !NAMES.contains(file.getFileName().toString())) {
+            return Optional.empty();
+        }
+        try {
+            read(file.toAbsolutePath().normalize(), DataValue.parse(bytes));
+            return Optional.empty();
+        } catch (YamlException e) {
+            return Optional.of(e.line() + ":" + e.column() + ": warning: " + e.reason() + "; harden cannot tell which files"
+                    + " this kustomization patches, so it hardens them as whole manifests");
+        }
+    }
+
     private Optional<Kustomization> at(Path dir) {
         return byFolder.computeIfAbsent(dir, Kustomize::read);
     }

@@ -8,6 +8,7 @@ import dev.harden.yaml.FileRead;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,7 +48,13 @@ public final class Pipeline {
      */
     public Hardened harden(Path path, String name, byte[] bytes) {
         FileReport report = hardener.process(path, name, bytes, fix);
-        return new Hardened(path, report, report.checked() ? unknownIgnores(report.original()) : List.of());
+        List<String> warnings = new ArrayList<>(report.checked() ? unknownIgnores(report.original()) : List.of());
+        // a kustomization broken as YAML, or a template, already says so as the file's own problem
+        if (report.outcome() != FileReport.Outcome.FAILED
+                && (report.problem() == null || report.problem().kind() != Problem.Kind.TEMPLATE)) {
+            Kustomize.unreadable(path, bytes).ifPresent(warnings::add);
+        }
+        return new Hardened(path, report, warnings);
     }
 
     /**

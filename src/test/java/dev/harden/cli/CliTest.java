@@ -203,6 +203,18 @@ class CliTest {
     }
 
     @Test
+    void aKustomizationThatListsPatchesAsASingleValueIsAWarningAndThePatchIsHardenedWhole() throws IOException {
+        write("app/kustomization.yaml", "resources: [deployment.yaml]\npatchesStrategicMerge: memory.yaml\n");
+        write("app/memory.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+                + "    - name: web\n      image: nginx:1.27\n");
+        Cli r = Cli.run("check", "--profile", "baseline", dir.toString());
+        assertThat(r.err()).contains("app/kustomization.yaml:2:24: warning: patchesStrategicMerge must be a list, not"
+                + " 'memory.yaml'; harden cannot tell which files this kustomization patches, so it hardens them as whole"
+                + " manifests\n");
+        assertThat(r.err()).doesNotContain("a Kustomize patch");
+    }
+
+    @Test
     void aDuplicateKeyIsBadInputThatLeavesTheFileUntouchedWhileOthersAreFixed() throws IOException {
         Path good = write("a/compose.yaml", STACK);
         Path service = write("b/compose.yaml", "services:\n  web:\n    image: nginx:1.27\n  web:\n    image: nginx:1.27\n");

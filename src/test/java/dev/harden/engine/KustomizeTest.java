@@ -71,6 +71,16 @@ class KustomizeTest {
         assertThat(patch.get().json()).isTrue();
     }
 
+    @Test
+    void aKustomizationWithAListOfTheWrongShapeIsSaidOnceAsAWarningAtItsLineAndColumn() {
+        assertThat(Kustomize.unreadable(FILE, "resources: [a.yaml]\npatches: memory.yaml\n".getBytes(StandardCharsets.UTF_8)))
+                .hasValue("2:10: warning: patches must be a list, not 'memory.yaml'; harden cannot tell which files this"
+                        + " kustomization patches, so it hardens them as whole manifests");
+        assertThat(Kustomize.unreadable(FILE, "resources: [a.yaml]\n".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(Kustomize.unreadable(FILE.resolveSibling("other.yaml"), "patches: memory.yaml\n"
+                .getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+
     private static Kustomize.Kustomization read(String yaml) throws YamlException {
         return Kustomize.read(FILE, DataValue.parse(yaml.getBytes(StandardCharsets.UTF_8)));
     }
