@@ -18,7 +18,8 @@ harden_engine() {
     command -v dockerd >/dev/null 2>&1 || return 0
     if ! DOCKER_HOST="unix://$sock" docker version >/dev/null 2>&1; then
         mkdir -p "$state/dkr-data" /tmp/harden-dkr-exec
-        nohup dockerd --host "unix://$sock" --data-root "$state/dkr-data" --exec-root /tmp/harden-dkr-exec \
+        # its own session: a daemon left in the caller's process group dies when that group is stopped
+        setsid nohup dockerd --host "unix://$sock" --data-root "$state/dkr-data" --exec-root /tmp/harden-dkr-exec \
             --pidfile /tmp/harden-dkr.pid --iptables=false --bridge=none >/tmp/harden-dkr.log 2>&1 &
         for _ in $(seq 1 30); do
             DOCKER_HOST="unix://$sock" docker version >/dev/null 2>&1 && break

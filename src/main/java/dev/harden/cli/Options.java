@@ -6,6 +6,7 @@ import dev.harden.image.ImageFactsSource;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.image.LockFile;
 import dev.harden.image.Pins;
+import dev.harden.manifest.Quantities;
 import dev.harden.profile.Profile;
 import dev.harden.profile.ProfileException;
 import dev.harden.profile.RepoConfig;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -253,30 +253,16 @@ final class Options {
     }
 
     static long parseSize(String text) {
-        var m = java.util.regex.Pattern.compile("(?i)\\s*([0-9]+)\\s*(b|kb|k|mb|m|gb|g)?\\s*").matcher(text);
-        if (!m.matches()) {
+        Long n = Quantities.bytes(text);
+        if (n == null) {
             throw new UserException("--max-file-size: '" + text + "' is not a size such as 10MB or 512KB");
         }
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
+        if (n == Long.MAX_VALUE) {
             throw new UserException("--max-file-size: '" + text + "' is too large; sizes go up to 8191PB, and 10MB is the default");
         }
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long factor = switch (unit) {
-            case "k", "kb" -> 1024L;
-            case "m", "mb" -> 1024L * 1024;
-            case "g", "gb" -> 1024L * 1024 * 1024;
-            default -> 1L;
-        };
         if (n <= 0) {
             throw new UserException("--max-file-size must be positive");
         }
-        try {
-            return Math.multiplyExact(n, factor);
-        } catch (ArithmeticException e) {
-            throw new UserException("--max-file-size: '" + text + "' is too large; sizes go up to 8191PB, and 10MB is the default");
-        }
+        return n;
     }
 }

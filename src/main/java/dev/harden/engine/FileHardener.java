@@ -15,7 +15,7 @@ import dev.harden.report.GeneratedFile;
 import dev.harden.report.Problem;
 import dev.harden.report.Replacement;
 import dev.harden.report.UnifiedDiff;
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.rule.RuleRunner;
 import dev.harden.yaml.Editor;
@@ -280,7 +280,8 @@ public final class FileHardener {
         String text = UnifiedDiff.text(report.original());
         for (Map.Entry<String, Map<String, List<Finding>>> rule : groups.entrySet()) {
             FileHardener one = single.computeIfAbsent(rule.getKey(), id -> new FileHardener(
-                    new Profile("only-" + id, "", Map.of(id, profile.rules().get(id)), profile.podSpecPaths()),
+                    new Profile("only-" + id, "", Map.of(id, profile.rules().get(id)), profile.podSpecPaths(),
+                            profile.unknownImages()),
                     images, config, limits, neighbours, pins));
             boolean every = rule.getValue().size() == 1;
             for (Map.Entry<String, List<Finding>> group : rule.getValue().entrySet()) {

@@ -1,6 +1,6 @@
 package dev.harden.forge;
 
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.report.Redact;
 import dev.harden.report.Terminal;
 import java.io.IOException;
@@ -96,6 +96,14 @@ final class Http {
 
     /** Every item of a listing, following {@code Link: <...>; rel="next"} on the same host. */
     List<Object> getAll(String path) throws ForgeException {
+        return getAll(path, null);
+    }
+
+    /**
+     * Every item of a listing whose pages are objects holding the items in one field (GitHub's search:
+     * {@code items}), or lists themselves when {@code field} is null.
+     */
+    List<Object> getAll(String path, String field) throws ForgeException {
         List<Object> items = new ArrayList<>();
         URI next = resolve(path);
         for (int page = 0; next != null; page++) {
@@ -104,7 +112,8 @@ final class Http {
             }
             Response r = send("GET", next, null);
             check(r, "GET", next);
-            if (!(r.json() instanceof List<?> list)) {
+            Object answer = field != null && r.json() instanceof Map<?, ?> m ? m.get(field) : r.json();
+            if (!(answer instanceof List<?> list)) {
                 throw new ForgeException("GET " + safePath(next) + ": expected a JSON list", r.status(), false);
             }
             items.addAll(list);
@@ -240,6 +249,7 @@ final class Http {
                             + "); run again in " + (limitedFor.get() > 86_400_000L ? "a day" : seconds(limitedFor.get()) + "s")
                             + " or later"), r.status(), false);
                 }
+                pace.limited(limitedFor.get());
                 wait(limitedFor.get(), "rate limited (HTTP " + r.status() + ")", method, uri);
                 continue;
             }

@@ -15,6 +15,26 @@ public final class Pace {
         void sleep(long millis) throws InterruptedException;
     }
 
+    /** A budget shared with other repositories' clients (a bulk campaign's): told of writes and of rate limits. */
+    public interface Budget {
+        /** No budget beyond this pace's own. */
+        Budget NONE = new Budget() {
+            @Override
+            public void beforeContentCall() {
+            }
+
+            @Override
+            public void slowDown(long millis) {
+            }
+        };
+
+        /** Before a call that creates or changes something; waits while the shared budget is spent. */
+        void beforeContentCall() throws InterruptedException;
+
+        /** The forge asked for a pause this long: a 429, a secondary limit or a spent rate limit. */
+        void slowDown(long millis);
+    }
+
     /** GitHub asks for at least a minute before retrying a secondary limit that names no wait. */
     static final long SECONDARY_BACKOFF_MILLIS = 60_000;
 
@@ -23,6 +43,7 @@ public final class Pace {
     private final Sleeper sleeper;
     private final Random random;
     private final long maxWaitMillis;
+    private final Budget budget;
     private long lastMutating = Long.MIN_VALUE;
     private long blockedUntil = Long.MIN_VALUE;
 
@@ -34,6 +55,11 @@ public final class Pace {
      * @param maxWait the longest single wait accepted before giving up
      */
     public Pace(Duration mutatingInterval, LongSupplier clock, Sleeper sleeper, Random random, Duration maxWait) {
+        this(mutatingInterval, clock, sleeper, random, maxWait, Budget.NONE);
+    }
+
+    private Pace(Duration mutatingInterval, LongSupplier clock, Sleeper sleeper, Random random, Duration maxWait,
+                 Budget budget) {
         if (mutatingInterval.isNegative() || maxWait.isNegative()) {
             throw new IllegalArgumentException("intervals cannot be negative: " + mutatingInterval + ", " + maxWait);
         }
@@ -42,6 +68,12 @@ public final class Pace {
         this.sleeper = sleeper;
         this.random = random;
         this.maxWaitMillis = maxWait.toMillis();
+        this.budget = budget;
+    }
+
+    /** This pace, also spending from and slowed by a budget that other clients share. */
+    public Pace withBudget(Budget shared) {
+        return new Pace(Duration.ofMillis(intervalMillis), clock, sleeper, random, Duration.ofMillis(maxWaitMillis), shared);
     }
 
     /** One mutating call per second, real time, waits of up to 15 minutes. */
@@ -57,8 +89,15 @@ public final class Pace {
         return maxWaitMillis;
     }
 
-    /** Waits as long as the budget asks before a call. */
-    synchronized void before(boolean mutating) throws InterruptedException {
+    /** Waits as long as the shared budget and then this pace ask before a call. */
+    void before(boolean mutating) throws InterruptedException {
+        if (mutating) {
+            budget.beforeContentCall();
+        }
+        paced(mutating);
+    }
+
+    private synchronized void paced(boolean mutating) throws InterruptedException {
         long now = now();
         long until = blockedUntil;
         if (mutating && lastMutating != Long.MIN_VALUE) {
@@ -73,8 +112,18 @@ public final class Pace {
     }
 
     /** Remembers that the budget is spent until a moment (from {@code x-ratelimit-reset}). */
-    synchronized void blockUntil(long epochMillis) {
-        blockedUntil = Math.max(blockedUntil, epochMillis);
+    void blockUntil(long epochMillis) {
+        synchronized (this) {
+            blockedUntil = Math.max(blockedUntil, epochMillis);
+        }
+        limited(epochMillis - now());
+    }
+
+    /** Tells the shared budget that the forge asked for a pause. */
+    void limited(long millis) {
+        if (millis > 0) {
+            budget.slowDown(millis);
+        }
     }
 
     /** An exponential wait with jitter: between half and all of {@code base * 2^attempt}. */

@@ -1,6 +1,6 @@
 package dev.harden.image;
 
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

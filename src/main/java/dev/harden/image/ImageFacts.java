@@ -20,11 +20,13 @@ import java.util.Objects;
  *     from the image itself, {@code unknown} when nobody recorded anything ({@link #known})
  * @param sources where the facts come from
  * @param notes anything surprising, in one sentence
+ * @param memoryHints the image's own settings that name a JVM heap, as written ({@code JAVA_OPTS=-Xms1g},
+ *     {@code Cmd: -Xmx512m}): a memory limit below them gets the service killed
  */
 public record ImageFacts(String name, String runsAs, boolean dropsPrivileges, String nonRootUid,
                          List<String> rootCapabilities, List<String> writablePaths, List<String> dataPaths,
                          boolean readOnlyRootFilesystem, boolean noNewPrivileges, List<Integer> ports,
-                         String evidence, List<String> sources, String notes) {
+                         String evidence, List<String> sources, String notes, List<String> memoryHints) {
     public ImageFacts {
         Objects.requireNonNull(name, "name");
         runsAs = runsAs == null ? "root" : runsAs;
@@ -33,6 +35,16 @@ public record ImageFacts(String name, String runsAs, boolean dropsPrivileges, St
         dataPaths = List.copyOf(dataPaths);
         ports = List.copyOf(ports);
         sources = List.copyOf(sources);
+        memoryHints = List.copyOf(memoryHints);
+    }
+
+    /** Facts that say nothing of memory: what a knowledge file records. */
+    public ImageFacts(String name, String runsAs, boolean dropsPrivileges, String nonRootUid,
+                      List<String> rootCapabilities, List<String> writablePaths, List<String> dataPaths,
+                      boolean readOnlyRootFilesystem, boolean noNewPrivileges, List<Integer> ports,
+                      String evidence, List<String> sources, String notes) {
+        this(name, runsAs, dropsPrivileges, nonRootUid, rootCapabilities, writablePaths, dataPaths, readOnlyRootFilesystem,
+                noNewPrivileges, ports, evidence, sources, notes, List.of());
     }
 
     /** Facts for an image nobody recorded: assume it starts as root, writes /tmp, needs nothing else. */

@@ -2,7 +2,7 @@ package dev.harden.image;
 
 import dev.harden.registry.Registry;
 import dev.harden.registry.RegistryException;
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 public final class ImageFactsSource implements Function<ImageRef, Optional<ImageFacts>> {
     /** Bumped whenever what is derived from an image changes, so older cache entries are read again. */
-    private static final long FORMAT = 1;
+    private static final long FORMAT = 2;
 
     private final Supplier<Registry> registry;
     private final Pins pins;

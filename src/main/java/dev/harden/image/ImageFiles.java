@@ -128,6 +128,18 @@ final class ImageFiles {
         return next != null && next.startsWith(from) && !next.equals(p);
     }
 
+    /** The files (and links to files) directly in a folder, as absolute paths in path order. */
+    List<String> filesIn(String absoluteDir) {
+        String from = Tar.normalise(absoluteDir) + "/";
+        List<String> out = new ArrayList<>();
+        for (Tar.Entry e : paths.subMap(from, true, from.substring(0, from.length() - 1) + "0", false).values()) {
+            if (e.type() != Tar.Type.DIRECTORY && e.path().indexOf('/', from.length()) < 0) {
+                out.add("/" + e.path());
+            }
+        }
+        return out;
+    }
+
     /** Folders owned by a uid, outermost only, in path order. */
     List<String> foldersOwnedBy(int uid) {
         List<String> out = new ArrayList<>();

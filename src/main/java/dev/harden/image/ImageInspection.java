@@ -21,6 +21,8 @@ final class ImageInspection {
     private static final Pattern STEP_DOWN = Pattern.compile(
             "(?m)^[^#\\n]*?\\b(gosu|su-exec|setpriv|runuser|s6-setuidgid|chroot\\s+--userspec(?:=|\\s+)|su\\s+(?:-[a-z]+\\s+)*)"
                     + "\\s*(?:--reuid[= ]|-u\\s+)?\"?([A-Za-z0-9_.${}:-]+)");
+    /** Only picks the settings out; what a flag means is the resource-limits rule's one parser's business. */
+    private static final Pattern HEAP_FLAG = Pattern.compile("-Xm[sx][0-9]");
     private static final Pattern CHOWN = Pattern.compile("(?m)^[^#\\n]*\\bchown\\b");
     private static final Pattern CHMOD = Pattern.compile("(?m)^[^#\\n]*\\bchmod\\b");
     private static final List<String> SHELLS = List.of("/bin/sh", "/bin/bash", "sh", "bash", "/usr/bin/env");
@@ -36,7 +38,7 @@ final class ImageInspection {
     static boolean wanted(String path, ImageConfig config) {
         return path.equals("/etc/passwd") || path.equals("/etc/group") || path.contains("entrypoint")
                 || script(config).map(s -> path.equals(s) || path.endsWith("/" + s)).orElse(false)
-                || path.startsWith("/usr/local/bin/") || path.startsWith("/docker-entrypoint.d/");
+                || path.startsWith("/usr/local/bin/") || path.startsWith("/docker-entrypoint.d/") || WorkerServers.wanted(path);
     }
 
     /** The program the container starts: the entrypoint's first word past any init, else the command's. */
@@ -126,6 +128,24 @@ final class ImageInspection {
             sources.add("image config" + at + ": exposes port " + ports.stream().filter(p -> p < 1024).findFirst().orElseThrow()
                     + " (below 1024)");
         }
+        Optional<WorkerServers.Worker> worker = root && !stepsDown ? server(config, files, program) : Optional.empty();
+        List<String> startFolders = new ArrayList<>();
+        if (worker.isPresent()) {
+            WorkerServers.Worker w = worker.get();
+            stepsDown = true;
+            caps.addAll(List.of("CHOWN", "SETGID", "SETUID"));
+            stepUid = users.uid(w.user()).filter(u -> u != 0).orElse(null);
+            sources.add("image files: " + w.config() + ": " + w.program() + " stays root and runs its workers as " + w.user()
+                    + (stepUid != null ? " (uid " + stepUid + ")" : "") + ", handing them the folders it makes (chown)");
+            startFolders.addAll(w.folders());
+            TreeSet<Integer> all = new TreeSet<>(ports);
+            all.addAll(w.ports());
+            ports = List.copyOf(all);
+            w.ports().stream().filter(p -> p < 1024).findFirst().ifPresent(p -> {
+                caps.add("NET_BIND_SERVICE");
+                sources.add("image files: " + w.program() + " listens on port " + p + " (below 1024)");
+            });
+        }
 
         Set<String> data = new LinkedHashSet<>();
         for (String v : config.volumes()) {
@@ -152,14 +172,58 @@ final class ImageInspection {
                         + (files.hasContent(dir) ? " and has content" : ""));
             }
         }
-        String notes = needVolume.isEmpty() ? null : "uid " + writer + " writes " + String.join(", ", needVolume)
-                + " (image files), and a tmpfs there would be owned by root: mount a volume there, then make the root read-only";
+        List<String> hidden = new ArrayList<>();
+        for (String dir : startFolders) {
+            if (files.hasContent(dir)) {
+                hidden.add(dir);
+                data.add(dir);
+            } else {
+                writable.add(dir);
+            }
+            sources.add("image files: " + worker.orElseThrow().program() + " writes " + dir + " at start"
+                    + (files.hasContent(dir) ? ", which has content" : ""));
+        }
+        List<String> why = new ArrayList<>();
+        if (!needVolume.isEmpty()) {
+            why.add("uid " + writer + " writes " + String.join(", ", needVolume)
+                    + " (image files), and a tmpfs there would be owned by root");
+        }
+        if (!hidden.isEmpty()) {
+            why.add(worker.orElseThrow().program() + " writes " + String.join(", ", hidden)
+                    + " at start (image files), and a tmpfs there would hide what the image holds there");
+        }
+        String notes = why.isEmpty() ? null : String.join("; ", why) + ": mount a volume there, then make the root read-only";
         String base = config.labels().get("org.opencontainers.image.base.name");
         if (base != null && !base.isBlank()) {
             sources.add("image config" + at + ": built from " + base);
         }
+        List<String> memory = memoryHints(config);
+        if (!memory.isEmpty()) {
+            sources.add("image config" + at + ": sets a JVM heap (" + String.join("; ", memory) + ")");
+        }
         return new ImageFacts(name, runsAs, stepsDown, nonRootUid, List.copyOf(caps), List.copyOf(writable), List.copyOf(data),
-                needVolume.isEmpty(), true, ports, "image", sources, notes);
+                why.isEmpty(), true, ports, "image", sources, notes, memory);
+    }
+
+    /**
+     * The server the container starts when it is one that runs workers as another user: the program
+     * itself, or the command an entrypoint script passes on to ({@code exec "$@"}).
+     */
+    private static Optional<WorkerServers.Worker> server(ImageConfig config, ImageFiles files, Optional<String> program) {
+        Optional<WorkerServers.Worker> direct = program.flatMap(p -> WorkerServers.of(p, files));
+        if (direct.isPresent() || config.entrypoint().isEmpty() || config.cmd().isEmpty()) {
+            return direct;
+        }
+        return WorkerServers.of(onPath(config.cmd().get(0), config, files), files);
+    }
+
+    /** The config's environment entries and entrypoint or command words that name a JVM heap, as written. */
+    static List<String> memoryHints(ImageConfig config) {
+        List<String> out = new ArrayList<>();
+        config.env().stream().filter(e -> HEAP_FLAG.matcher(e).find()).forEach(out::add);
+        config.entrypoint().stream().filter(w -> HEAP_FLAG.matcher(w).find()).forEach(w -> out.add("Entrypoint: " + w));
+        config.cmd().stream().filter(w -> HEAP_FLAG.matcher(w).find()).forEach(w -> out.add("Cmd: " + w));
+        return out;
     }
 
     /** An image's own user database. */

@@ -24,6 +24,9 @@ final class LearnedFacts {
         m.put("ports", f.ports().stream().map(Integer::longValue).toList());
         m.put("sources", f.sources());
         m.put("notes", f.notes());
+        if (!f.memoryHints().isEmpty()) {
+            m.put("memoryHints", f.memoryHints());
+        }
         return m;
     }
 
@@ -36,6 +39,7 @@ final class LearnedFacts {
                 m.get("nonRootUid") instanceof String u ? u : null, ImageKnowledge.strings(m.get("rootCapabilities")),
                 ImageKnowledge.strings(m.get("writablePaths")), ImageKnowledge.strings(m.get("dataPaths")),
                 !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")), true, ImageKnowledge.ints(m.get("ports")), "image",
-                ImageKnowledge.strings(m.get("sources")), m.get("notes") instanceof String n ? n : null));
+                ImageKnowledge.strings(m.get("sources")), m.get("notes") instanceof String n ? n : null,
+                ImageKnowledge.strings(m.get("memoryHints"))));
     }
 }

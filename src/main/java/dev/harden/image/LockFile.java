@@ -133,7 +133,7 @@ public final class LockFile {
             }
             return b.append(']').toString();
         }
-        return dev.harden.report.Json.write(v).strip();
+        return dev.harden.json.Json.write(v).strip();
     }
 
     /** Facts read from the image of this digest, when a run recorded them. */

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The variables a Compose file's {@code ${X}} references read when harden checks it: only the
  * project's {@code .env} file, never harden's own environment, so that a check means the same on
- * every machine. A reference whose value cannot be known here makes the text unknowable.
+ * every machine. A reference whose value cannot be known here makes the text unknowable; verify,
+ * which starts the services as Compose would, reads it as empty instead ({@link #substitute}).
  */
 public final class Variables {
     private static final Variables NONE = new Variables(Map.of());
@@ -21,6 +22,11 @@ public final class Variables {
     /** No variables: only defaults written in the file apply. */
     public static Variables none() {
         return NONE;
+    }
+
+    /** These variables, by name. */
+    public static Variables of(Map<String, String> values) {
+        return new Variables(Map.copyOf(values));
     }
 
     /**
@@ -87,15 +93,30 @@ public final class Variables {
             return Optional.ofNullable(text);
         }
         StringBuilder out = new StringBuilder();
-        int end = expand(text, 0, false, out);
+        int end = expand(text, 0, false, false, out);
         return end < 0 ? Optional.empty() : Optional.of(out.toString());
     }
 
     /**
-     * Expands from {@code i} until the end, or (inside a default) until the closing brace; returns the
-     * index after what was read, or -1 when the value cannot be known.
+     * The text as {@code docker compose} substitutes it when it starts a service: as
+     * {@link #evaluate}, except that a variable without a value reads as empty (Compose warns and
+     * goes on), {@code ${X:?err}} included, and a dollar and brace that start no reference stay as written.
      */
-    private int expand(String text, int i, boolean nested, StringBuilder out) {
+    public String substitute(String text) {
+        if (text == null || text.indexOf('$') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder();
+        expand(text, 0, false, true, out);
+        return out.toString();
+    }
+
+    /**
+     * Expands from {@code i} until the end, or (inside a default) until the closing brace; returns the
+     * index after what was read, or -1 when the value cannot be known. {@code unsetIsEmpty}: a
+     * variable without a value reads as empty, so only a malformed reference gives -1.
+     */
+    private int expand(String text, int i, boolean nested, boolean unsetIsEmpty, StringBuilder out) {
         while (i < text.length()) {
             char ch = text.charAt(i);
             if (nested && ch == '}') {
@@ -111,8 +132,13 @@ public final class Variables {
                 out.append('$');
                 i += 2;
             } else if (next == '{') {
-                i = braced(text, i + 2, out);
-                if (i < 0) {
+                int after = braced(text, i + 2, unsetIsEmpty, out);
+                if (after >= 0) {
+                    i = after;
+                } else if (unsetIsEmpty && !nested) {
+                    out.append("${");
+                    i += 2;
+                } else {
                     return -1;
                 }
             } else if (Character.isLetter(next) || next == '_') {
@@ -121,10 +147,10 @@ public final class Variables {
                     j++;
                 }
                 String v = values.get(text.substring(i + 1, j));
-                if (v == null) {
+                if (v == null && !unsetIsEmpty) {
                     return -1;
                 }
-                out.append(v);
+                out.append(v == null ? "" : v);
                 i = j;
             } else {
                 out.append(ch);
@@ -135,7 +161,7 @@ public final class Variables {
     }
 
     /** Reads {@code NAME[op arg]}} from {@code i}; returns the index after the brace, or -1. */
-    private int braced(String text, int i, StringBuilder out) {
+    private int braced(String text, int i, boolean unsetIsEmpty, StringBuilder out) {
         int j = i;
         while (j < text.length() && (Character.isLetterOrDigit(text.charAt(j)) || text.charAt(j) == '_')) {
             j++;
@@ -146,10 +172,10 @@ public final class Variables {
         String name = text.substring(i, j);
         String value = values.get(name);
         if (text.charAt(j) == '}') {
-            if (value == null) {
+            if (value == null && !unsetIsEmpty) {
                 return -1;
             }
-            out.append(value);
+            out.append(value == null ? "" : value);
             return j + 1;
         }
         boolean colon = text.charAt(j) == ':';
@@ -159,7 +185,7 @@ public final class Variables {
         }
         char op = text.charAt(opAt);
         StringBuilder arg = new StringBuilder();
-        int close = expand(text, opAt + 1, true, arg);
+        int close = expand(text, opAt + 1, true, unsetIsEmpty, arg);
         boolean argKnown = close >= 0;
         if (close < 0) {
             // the argument is unknowable, but it may not be needed: find its closing brace anyway
@@ -172,7 +198,7 @@ public final class Variables {
         String result = switch (op) {
             case '-' -> missing ? (argKnown ? arg.toString() : null) : value;
             case '+' -> missing ? "" : (argKnown ? arg.toString() : null);
-            default -> missing ? null : value;
+            default -> missing ? (unsetIsEmpty ? "" : null) : value;
         };
         if (result == null) {
             return -1;

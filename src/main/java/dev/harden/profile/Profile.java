@@ -26,8 +26,10 @@ import java.util.Set;
  * @param description one sentence
  * @param rules the rules this profile applies, in catalogue order
  * @param podSpecPaths where custom resources keep their pod spec (Kubernetes)
+ * @param unknownImages what happens to a change that rests on image facts when no source knows the image
  */
-public record Profile(String name, String description, Map<String, RuleSetting> rules, List<PodSpecPath> podSpecPaths) {
+public record Profile(String name, String description, Map<String, RuleSetting> rules, List<PodSpecPath> podSpecPaths,
+                      UnknownImages unknownImages) {
     /** The profiles shipped with harden. */
     public static final List<String> BUILT_IN = List.of("baseline", "restricted", "strict");
     public static final String DEFAULT = "restricted";
@@ -37,9 +39,9 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
         podSpecPaths = List.copyOf(podSpecPaths);
     }
 
-    /** A profile with no custom pod spec paths. */
+    /** A profile with no custom pod spec paths, that reports what it would change blind. */
     public Profile(String name, String description, Map<String, RuleSetting> rules) {
-        this(name, description, rules, List.of());
+        this(name, description, rules, List.of(), UnknownImages.REPORT);
     }
 
     /**
@@ -102,6 +104,7 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
         }
         Map<String, RuleSetting> rules = new LinkedHashMap<>();
         List<PodSpecPath> podSpecPaths = new ArrayList<>();
+        UnknownImages unknownImages = UnknownImages.REPORT;
         if (file.parent() != null) {
             String parentRef;
             try {
@@ -112,6 +115,10 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
             Profile parent = load(parentRef, path, file.parent(), label, catalogue, chain);
             rules.putAll(parent.rules());
             podSpecPaths.addAll(parent.podSpecPaths());
+            unknownImages = parent.unknownImages();
+        }
+        if (file.unknownImages() != null) {
+            unknownImages = file.unknownImages();
         }
         for (PodSpecPath p : file.podSpecPaths()) {
             podSpecPaths.removeIf(old -> old.apiVersion().equals(p.apiVersion()) && old.kind().equals(p.kind()));
@@ -131,7 +138,7 @@ public record Profile(String name, String description, Map<String, RuleSetting> 
             }
         }
         return new Profile(file.name() == null ? ref : file.name(), file.description() == null ? "" : file.description(),
-                ordered, podSpecPaths);
+                ordered, podSpecPaths, unknownImages);
     }
 
     private static byte[] resource(String name) throws IOException {

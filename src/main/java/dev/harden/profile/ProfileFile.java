@@ -19,10 +19,12 @@ import java.util.Set;
  * @param parent the {@code extends} value (a built-in profile or a path relative to this file), or null
  * @param rules what it says of each rule, in the file's order
  * @param podSpecPaths where custom resources keep their pod spec (Kubernetes)
+ * @param unknownImages what it does with changes that rest on facts about an unknown image, or null to inherit
  */
-record ProfileFile(String name, String description, DataValue parent, List<RuleEntry> rules, List<PodSpecPath> podSpecPaths) {
+record ProfileFile(String name, String description, DataValue parent, List<RuleEntry> rules, List<PodSpecPath> podSpecPaths,
+                   UnknownImages unknownImages) {
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "name", "description", "extends", "rules",
-            "kubernetes");
+            "kubernetes", "unknownImages");
     private static final Set<String> SETTING_KEYS = Set.of("severity", "fix", "params", "enabled");
 
     ProfileFile {
@@ -62,7 +64,7 @@ record ProfileFile(String name, String description, DataValue parent, List<RuleE
      */
     static ProfileFile read(DataValue root, Map<String, Map<String, Object>> catalogue) throws YamlException {
         if (root.isNull()) {
-            return new ProfileFile(null, null, null, List.of(), List.of());
+            return new ProfileFile(null, null, null, List.of(), List.of(), null);
         }
         root.keys(TOP_KEYS);
         expect(root, "apiVersion", "harden/v1");
@@ -78,7 +80,22 @@ record ProfileFile(String name, String description, DataValue parent, List<RuleE
             rules.add(rule(id, e.value(), catalogue.get(id)));
         }
         return new ProfileFile(root.textOf("name").orElse(null), root.textOf("description").orElse(null),
-                root.get("extends").orElse(null), rules, podSpecPaths(root.get("kubernetes")));
+                root.get("extends").orElse(null), rules, podSpecPaths(root.get("kubernetes")), unknownImages(root.get("unknownImages")));
+    }
+
+    /** Reads {@code unknownImages: report | assume}. */
+    private static UnknownImages unknownImages(Optional<DataValue> given) throws YamlException {
+        if (given.isEmpty()) {
+            return null;
+        }
+        DataValue v = given.get();
+        Object plain = v.isMapping() ? null : v.plain();
+        for (UnknownImages u : UnknownImages.values()) {
+            if (u.spelling().equals(plain)) {
+                return u;
+            }
+        }
+        throw v.error("unknownImages must be report or assume, not " + v.describe());
     }
 
     private static void expect(DataValue root, String key, String value) throws YamlException {

@@ -1,6 +1,6 @@
 package dev.harden.registry;
 
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.harden.registry;
 
 import dev.harden.registry.RegistryException.Failure;
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.harden.report;
 
+import dev.harden.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.harden.report;
 
+import dev.harden.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,11 +44,11 @@ public final class Sarif {
     }
 
     public static String write(List<FileReport> files, Input in) {
-        List<Object> ruleList = new ArrayList<>();
+        List<SarifLog.Rule> rules = new ArrayList<>();
         Map<String, Integer> index = new LinkedHashMap<>();
         for (RuleDoc r : in.rules()) {
-            index.put(r.id(), ruleList.size());
-            ruleList.add(rule(r, in.levels().getOrDefault(r.id(), Severity.WARNING)));
+            index.put(r.id(), rules.size());
+            rules.add(rule(r, in.levels().getOrDefault(r.id(), Severity.WARNING)));
         }
         Map<String, String> texts = new HashMap<>();
         for (FileReport f : files) {
@@ -57,66 +58,34 @@ public final class Sarif {
             }
         }
         Map<String, Integer> seen = new HashMap<>();
-        List<Object> results = new ArrayList<>();
+        List<SarifLog.Result> results = new ArrayList<>();
         for (FileReport f : files) {
             for (Finding x : f.findings()) {
                 if (x.status() == Finding.Status.FIXED) {
                     continue;
                 }
                 String uri = uri(in, x.file());
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("ruleId", x.ruleId());
-                if (index.containsKey(x.ruleId())) {
-                    m.put("ruleIndex", index.get(x.ruleId()));
-                }
-                m.put("level", x.severity().label());
-                m.put("message", Map.of("text", (x.subject() == null ? "" : x.subject() + ": ") + x.message()));
-                Map<String, Object> region = new LinkedHashMap<>();
-                region.put("startLine", x.line());
-                region.put("startColumn", x.column());
-                Map<String, Object> physical = new LinkedHashMap<>();
-                physical.put("artifactLocation", location(uri));
-                physical.put("region", region);
-                m.put("locations", List.of(Map.of("physicalLocation", physical)));
                 String key = x.ruleId() + '\0' + uri + '\0' + (x.subject() == null ? "" : x.subject()) + '\0'
                         + x.message().replaceAll("[0-9]+", "#");
                 int occurrence = seen.merge(key, 1, Integer::sum) - 1;
-                m.put("partialFingerprints", Map.of(FINGERPRINT, sha256(key) + ":" + occurrence));
-                if (x.exempted()) {
-                    Map<String, Object> suppression = new LinkedHashMap<>();
-                    suppression.put("kind", "external");
-                    suppression.put("justification", x.reason() == null ? "exempted" : x.reason());
-                    m.put("suppressions", List.of(suppression));
-                }
+                List<SarifLog.Suppression> suppressions = x.exempted()
+                        ? List.of(new SarifLog.Suppression("external", x.reason() == null ? "exempted" : x.reason()))
+                        : null;
                 List<Replacement> fix = in.fixes().get(x);
-                if (x.isOpen() && fix != null && !fix.isEmpty()) {
-                    m.put("fixes", List.of(fix(x, fix, in, texts)));
-                }
-                results.add(m);
+                List<SarifLog.Fix> fixes = x.isOpen() && fix != null && !fix.isEmpty() ? List.of(fix(x, fix, in, texts)) : null;
+                results.add(new SarifLog.Result(x.ruleId(), index.get(x.ruleId()), x.severity().label(),
+                        new SarifLog.Message((x.subject() == null ? "" : x.subject() + ": ") + x.message()),
+                        List.of(new SarifLog.Location(new SarifLog.PhysicalLocation(location(uri),
+                                new SarifLog.Region(x.line(), x.column())))),
+                        Map.of(FINGERPRINT, sha256(key) + ":" + occurrence), suppressions, fixes));
             }
         }
-        Map<String, Object> driver = new LinkedHashMap<>();
-        driver.put("name", "harden");
-        driver.put("version", in.version());
-        driver.put("informationUri", "https://github.com/harden-dev/harden");
-        driver.put("rules", ruleList);
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("tool", Map.of("driver", driver));
-        run.put("columnKind", "utf16CodeUnits");
-        run.put("results", results);
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("$schema", SCHEMA);
-        root.put("version", "2.1.0");
-        root.put("runs", List.of(run));
-        return Json.write(root);
+        SarifLog.Driver driver = new SarifLog.Driver("harden", in.version(), "https://github.com/harden-dev/harden", rules);
+        SarifLog.Run run = new SarifLog.Run(new SarifLog.Tool(driver), "utf16CodeUnits", results);
+        return Json.writeWithoutNulls(new SarifLog(SCHEMA, "2.1.0", List.of(run)));
     }
 
-    private static Map<String, Object> rule(RuleDoc r, Severity level) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id());
-        m.put("name", camel(r.id()));
-        m.put("shortDescription", Map.of("text", r.title()));
-        m.put("fullDescription", Map.of("text", r.description()));
+    private static SarifLog.Rule rule(RuleDoc r, Severity level) {
         StringBuilder text = new StringBuilder(r.remediation());
         StringBuilder markdown = new StringBuilder("**").append(r.title()).append("**\n\n")
                 .append(r.description()).append("\n\n").append(r.remediation());
@@ -129,12 +98,6 @@ public final class Sarif {
             }
         }
         markdown.append("\n\n[Rule documentation](").append(r.helpUri()).append(')');
-        Map<String, Object> help = new LinkedHashMap<>();
-        help.put("text", text.toString());
-        help.put("markdown", markdown.toString());
-        m.put("help", help);
-        m.put("helpUri", r.helpUri());
-        m.put("defaultConfiguration", Map.of("level", level.label()));
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("tags", List.of("security"));
         properties.put("precision", "very-high");
@@ -144,45 +107,29 @@ public final class Sarif {
             case WARNING -> "5.0";
             case NOTE -> "2.0";
         });
-        m.put("properties", properties);
-        return m;
+        return new SarifLog.Rule(r.id(), camel(r.id()), new SarifLog.Message(r.title()), new SarifLog.Message(r.description()),
+                new SarifLog.Help(text.toString(), markdown.toString()), r.helpUri(),
+                new SarifLog.Configuration(level.label()), properties);
     }
 
-    private static Map<String, Object> fix(Finding x, List<Replacement> replacements, Input in, Map<String, String> texts) {
-        Map<String, List<Object>> byFile = new LinkedHashMap<>();
+    private static SarifLog.Fix fix(Finding x, List<Replacement> replacements, Input in, Map<String, String> texts) {
+        Map<String, List<SarifLog.Replacement>> byFile = new LinkedHashMap<>();
         for (Replacement r : replacements) {
             String text = texts.getOrDefault(r.file(), "");
-            Map<String, Object> region = region(text, r.offset(), r.length());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("deletedRegion", region);
-            m.put("insertedContent", Map.of("text", r.text()));
-            byFile.computeIfAbsent(r.file(), k -> new ArrayList<>()).add(m);
+            byFile.computeIfAbsent(r.file(), k -> new ArrayList<>())
+                    .add(new SarifLog.Replacement(region(text, r.offset(), r.length()), new SarifLog.Message(r.text())));
         }
-        List<Object> changes = new ArrayList<>();
-        byFile.forEach((file, list) -> {
-            Map<String, Object> change = new LinkedHashMap<>();
-            change.put("artifactLocation", location(uri(in, file)));
-            change.put("replacements", list);
-            changes.add(change);
-        });
-        Map<String, Object> fix = new LinkedHashMap<>();
-        fix.put("description", Map.of("text", "harden fix: " + x.ruleId() + (x.subject() == null ? "" : " [" + x.subject() + "]")));
-        fix.put("artifactChanges", changes);
-        return fix;
+        List<SarifLog.ArtifactChange> changes = new ArrayList<>();
+        byFile.forEach((file, list) -> changes.add(new SarifLog.ArtifactChange(location(uri(in, file)), list)));
+        return new SarifLog.Fix(new SarifLog.Message("harden fix: " + x.ruleId() + (x.subject() == null ? "" : " [" + x.subject() + "]")),
+                changes);
     }
 
     /** A region by line and column (what viewers read) and by character offset (what is exact). */
-    static Map<String, Object> region(String text, int offset, int length) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    static SarifLog.Region region(String text, int offset, int length) {
         int[] start = lineColumn(text, offset);
         int[] end = lineColumn(text, offset + length);
-        m.put("startLine", start[0]);
-        m.put("startColumn", start[1]);
-        m.put("endLine", end[0]);
-        m.put("endColumn", end[1]);
-        m.put("charOffset", offset);
-        m.put("charLength", length);
-        return m;
+        return new SarifLog.Region(start[0], start[1], end[0], end[1], offset, length);
     }
 
     private static int[] lineColumn(String text, int offset) {
@@ -199,13 +146,8 @@ public final class Sarif {
         return in.uris().getOrDefault(file, file.replace('\\', '/'));
     }
 
-    private static Map<String, Object> location(String uri) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("uri", uri);
-        if (!uri.startsWith("file:")) {
-            m.put("uriBaseId", SRCROOT);
-        }
-        return m;
+    private static SarifLog.ArtifactLocation location(String uri) {
+        return new SarifLog.ArtifactLocation(uri, uri.startsWith("file:") ? null : SRCROOT);
     }
 
     private static String sha256(String s) {

@@ -1,7 +1,6 @@
 package dev.harden.rule;
 
 import dev.harden.manifest.Workload;
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Scalar;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +11,6 @@ final class ApparmorEnforced extends Rule<Void> implements ComposeRule<Void>, Ku
 
     ApparmorEnforced() {
         super("apparmor-enforced");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

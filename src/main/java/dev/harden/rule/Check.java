@@ -2,6 +2,7 @@ package dev.harden.rule;
 
 import dev.harden.image.Pins;
 import dev.harden.profile.RuleSetting;
+import dev.harden.profile.UnknownImages;
 import dev.harden.report.Finding;
 import dev.harden.yaml.Editor;
 import dev.harden.yaml.Mapping;
@@ -33,10 +34,11 @@ abstract class Check {
      * @param sink where findings go
      * @param chosen whether this rule may fix a subject; a change not chosen stays an open, fixable finding
      * @param pins what image tags resolve to, for pinning
+     * @param unknownImages what the profile does with this rule's changes for an image no source knows
      */
     record Context(YamlFile yaml, RuleInfo rule, RuleSetting setting, Editor editor, boolean fixRun,
                    String exemptReason, String fileName, Consumer<Finding> sink, BiPredicate<String, String> chosen,
-                   Pins pins) { }
+                   Pins pins, UnknownImages unknownImages) { }
 
     /** An edit that returns what it did, in one sentence. */
     @FunctionalInterface
@@ -52,6 +54,12 @@ abstract class Check {
 
     /** Where a finding points when its own node has no place in the text. */
     abstract Node location();
+
+    /**
+     * The name of an image the subject's change would rest on facts about while no source knows it,
+     * or null when every such image is known.
+     */
+    abstract String unknownImage(String subject);
 
     public RuleSetting setting() {
         return context.setting();
@@ -164,6 +172,15 @@ abstract class Check {
         }
         if (!setting().fix()) {
             report(at, subject, message, false);
+            return;
+        }
+        String imageFacts = context.rule().imageFacts();
+        String unknown = imageFacts == null || context.unknownImages() != UnknownImages.REPORT ? null : unknownImage(subject);
+        if (unknown != null) {
+            emit(at, subject, message + "; not changed: harden has no facts about image " + unknown + " (" + imageFacts
+                    + "), and a guess could stop it from starting: describe the image in an images file (images: in"
+                    + " .harden.yaml, see docs/images.md) or read its facts from its registry (--image-facts registry)",
+                    false, Finding.Status.OPEN, null);
             return;
         }
         if (!context.chosen().test(context.rule().id(), subject)) {

@@ -1,7 +1,6 @@
 package dev.harden.rule;
 
 import dev.harden.manifest.ComposeService;
-import dev.harden.profile.RuleSetting;
 import java.util.Set;
 
 /** docker-socket-unmounted: no Compose service mounts the Docker socket, nor a host folder that holds it. */
@@ -12,11 +11,6 @@ final class DockerSocketUnmounted extends Rule<Void> implements ComposeRule<Void
 
     DockerSocketUnmounted() {
         super("docker-socket-unmounted");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.harden.rule;
 
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
@@ -12,11 +11,6 @@ final class HealthcheckDefined extends Rule<Void> implements ComposeRule<Void> {
 
     HealthcheckDefined() {
         super("healthcheck-defined");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

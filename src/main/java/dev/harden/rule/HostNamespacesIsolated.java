@@ -1,6 +1,5 @@
 package dev.harden.rule;
 
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Scalar;
 import java.util.List;
 import java.util.Optional;
@@ -10,11 +9,6 @@ final class HostNamespacesIsolated extends Rule<Void> implements ComposeRule<Voi
 
     HostNamespacesIsolated() {
         super("host-namespaces-isolated");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

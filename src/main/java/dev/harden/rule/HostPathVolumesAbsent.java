@@ -1,6 +1,5 @@
 package dev.harden.rule;
 
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
@@ -11,11 +10,6 @@ final class HostPathVolumesAbsent extends Rule<Void> implements KubernetesRule<V
 
     HostPathVolumesAbsent() {
         super("host-path-volumes-absent");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.harden.rule;
 
 import dev.harden.manifest.Workload;
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
@@ -13,11 +12,6 @@ final class HostPortsUnused extends Rule<Void> implements KubernetesRule<Void> {
 
     HostPortsUnused() {
         super("host-ports-unused");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.harden.rule;
 
+import dev.harden.image.ImageFacts;
 import dev.harden.manifest.ComposeService;
+import dev.harden.manifest.Quantities;
 import dev.harden.manifest.Workload;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
@@ -8,7 +10,6 @@ import dev.harden.yaml.Scalar;
 import dev.harden.yaml.Sequence;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,8 +29,14 @@ final class JvmHeap {
      * @param heap the largest heap named, in bytes
      * @param flag the setting that names it, as written ({@code -Xmx2g})
      * @param limit the least memory limit that leaves the JVM room beyond its heap, in bytes
+     * @param source where the setting is when not in the manifest ({@code image config}), else null
      */
-    record Need(long heap, String flag, long limit) {
+    record Need(long heap, String flag, long limit, String source) {
+        /** The setting as a message names it: the flag, and where it is when that is not the manifest. */
+        String named() {
+            return source == null ? flag : flag + " set in the " + source;
+        }
+
         /** The limit in mebibytes as Compose and Kubernetes both read it ({@code 2752Mi} / {@code 2752M}). */
         long limitMi() {
             return limit / MI;
@@ -53,28 +60,32 @@ final class JvmHeap {
             }
             Matcher m = HEAP.matcher(t);
             while (m.find()) {
-                long n = Long.parseLong(m.group(1));
-                int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                    case "k" -> 10;
-                    case "m" -> 20;
-                    case "g" -> 30;
-                    case "t" -> 40;
-                    default -> 0;
-                };
-                if (n > (Long.MAX_VALUE >> 42)) {
+                if (Long.parseLong(m.group(1)) > (Long.MAX_VALUE >> 42)) {
                     continue;
                 }
-                long heap = n << shift;
+                long heap = Quantities.bytes(m.group(1) + m.group(2));
                 if (best == null || heap > best.heap()) {
                     // the heap plus a third for metaspace, threads, code and buffers, and 64 MiB more,
                     // rounded up to 64 MiB: the usual advice for a container limit around a fixed heap
                     long room = heap + heap / 3 + 64 * MI;
                     long limit = (room + 64 * MI - 1) / (64 * MI) * (64 * MI);
-                    best = new Need(heap, m.group(), limit);
+                    best = new Need(heap, m.group(), limit, null);
                 }
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * What the service's own settings demand, else what its image's do (its {@code ENV}, entrypoint
+     * and command, read with {@code --image-facts registry}): the manifest's settings replace the image's.
+     */
+    static Optional<Need> of(List<String> manifest, ImageFacts image) {
+        Optional<Need> own = of(manifest);
+        if (own.isPresent()) {
+            return own;
+        }
+        return of(image.memoryHints()).map(n -> new Need(n.heap(), n.flag(), n.limit(), "image config"));
     }
 
     /** The texts a JVM service names its heap in: its command, entrypoint and environment values. */

@@ -1,6 +1,5 @@
 package dev.harden.rule;
 
-import dev.harden.profile.RuleSetting;
 import dev.harden.report.GeneratedFile;
 import java.util.Optional;
 
@@ -13,11 +12,6 @@ final class NetworkPolicyDefaultDeny extends Rule<Void> implements GeneratedFile
 
     NetworkPolicyDefaultDeny() {
         super(ID);
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

@@ -105,6 +105,17 @@ final class PodCheck extends Check {
         return Lookup.at(workload.object(), "metadata", "name").filter(n -> !n.isSynthetic()).orElse(workload.object());
     }
 
+    /** A container's image for a finding about that container; for one about the pod, the first unknown image of its containers. */
+    @Override
+    String unknownImage(String subject) {
+        for (Workload.Container k : containers()) {
+            if ((subject.equals(subject()) || subject.equals(subject(k))) && !facts(k).known()) {
+                return imageName(k);
+            }
+        }
+        return null;
+    }
+
     /** Reports a finding that stays open. */
     void open(Node at, String subject, String message, boolean fixable) {
         report(at, subject, message, fixable);

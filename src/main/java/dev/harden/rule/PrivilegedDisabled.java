@@ -1,7 +1,6 @@
 package dev.harden.rule;
 
 import dev.harden.manifest.Workload;
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
@@ -16,11 +15,6 @@ final class PrivilegedDisabled extends Rule<Void> implements ComposeRule<Void>, 
 
     PrivilegedDisabled() {
         super("privileged-disabled");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

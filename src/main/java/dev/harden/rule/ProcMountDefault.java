@@ -1,7 +1,6 @@
 package dev.harden.rule;
 
 import dev.harden.manifest.Workload;
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Scalar;
 import java.util.Optional;
 
@@ -10,11 +9,6 @@ final class ProcMountDefault extends Rule<Void> implements KubernetesRule<Void> 
 
     ProcMountDefault() {
         super("proc-mount-default");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.harden.rule;
 
 import dev.harden.manifest.ComposeService;
+import dev.harden.manifest.Quantities;
 import dev.harden.manifest.Workload;
 import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
@@ -61,7 +62,7 @@ final class ResourceLimits extends Rule<ResourceLimits.Params>
         boolean hasCpus = s.get("cpus").isPresent() || s.get("cpu_quota").isPresent()
                 || limits.flatMap(l -> l.lookup("cpus")).isPresent();
         String profileMemory = p.memory();
-        Optional<JvmHeap.Need> heap = JvmHeap.of(JvmHeap.settings(s));
+        Optional<JvmHeap.Need> heap = JvmHeap.of(JvmHeap.settings(s), c.facts());
         if (heap.isPresent()) {
             Long set = Quantities.bytes(s.value("mem_limit"));
             if (set == null) {
@@ -69,7 +70,7 @@ final class ResourceLimits extends Rule<ResourceLimits.Params>
                         .filter(n -> n instanceof Scalar).map(n -> Quantities.bytes(((Scalar) n).value())).orElse(null);
             }
             if (set != null && set < heap.get().minimum()) {
-                c.open(s.location(), "has a memory limit that leaves less than 64 MiB beyond its own " + heap.get().flag()
+                c.open(s.location(), "has a memory limit that leaves less than 64 MiB beyond its own " + heap.get().named()
                         + ": the JVM needs more than its heap and will be killed when the heap fills (about "
                         + heap.get().limitMi() + "M leaves it room)", false);
             }
@@ -141,7 +142,7 @@ final class ResourceLimits extends Rule<ResourceLimits.Params>
                 }
             }
             return "limited " + String.join(", ", done) + (heap.isPresent() && !hasMemory
-                    ? " (the memory limit leaves room for its " + heap.get().flag() + " and the JVM's own memory)" : "")
+                    ? " (the memory limit leaves room for its " + heap.get().named() + " and the JVM's own memory)" : "")
                     + " (tune these to the service)";
         });
     }
@@ -159,7 +160,7 @@ final class ResourceLimits extends Rule<ResourceLimits.Params>
             Optional<Mapping> limits = Lookup.mapping(k.mapping(), "resources", "limits");
             List<String[]> addRequests = new ArrayList<>();
             List<String[]> addLimits = new ArrayList<>();
-            Optional<JvmHeap.Need> heap = JvmHeap.of(JvmHeap.settings(k));
+            Optional<JvmHeap.Need> heap = JvmHeap.of(JvmHeap.settings(k), c.facts(k));
             for (Bound b : bounds) {
                 Optional<Scalar> req = requests.flatMap(m -> Lookup.scalar(m, b.resource()));
                 Optional<Scalar> lim = limits.flatMap(m -> Lookup.scalar(m, b.resource()));
@@ -167,21 +168,21 @@ final class ResourceLimits extends Rule<ResourceLimits.Params>
                 String profileLimit = b.limit();
                 if (b.resource().equals("memory") && heap.isPresent()) {
                     String need = heap.get().limitMi() + "Mi";
-                    if (lim.isPresent() && Quantities.larger(heap.get().minimum() / (1L << 20) + "Mi", lim.get().value())) {
+                    if (lim.isPresent() && larger(heap.get().minimum() / (1L << 20) + "Mi", lim.get().value())) {
                         c.open(lim.get(), c.subject(k), "has a memory limit of " + lim.get().value() + ", which leaves less"
-                                + " than 64 MiB beyond its own " + heap.get().flag() + ": the JVM needs more than its heap and"
+                                + " than 64 MiB beyond its own " + heap.get().named() + ": the JVM needs more than its heap and"
                                 + " will be killed when the heap fills (about " + need + " leaves it room)", false);
                     }
-                    if (!profileLimit.isBlank() && Quantities.larger(need, profileLimit)) {
+                    if (!profileLimit.isBlank() && larger(need, profileLimit)) {
                         profileLimit = need;
                     }
                 }
                 if (lim.isEmpty() && !profileLimit.isBlank()) {
-                    limit = req.isPresent() && Quantities.larger(req.get().value(), profileLimit) ? req.get().value() : profileLimit;
+                    limit = req.isPresent() && larger(req.get().value(), profileLimit) ? req.get().value() : profileLimit;
                     addLimits.add(new String[] {b.resource(), limit});
                 }
                 if (req.isEmpty() && !b.request().isBlank()) {
-                    String request = limit != null && Quantities.larger(b.request(), limit) ? limit : b.request();
+                    String request = limit != null && larger(b.request(), limit) ? limit : b.request();
                     addRequests.add(new String[] {b.resource(), request});
                 }
             }
@@ -208,8 +209,18 @@ final class ResourceLimits extends Rule<ResourceLimits.Params>
                         done.add(l[0] + " limit " + l[1]);
                     }
                 }
-                return "requested " + String.join(", ", done) + " (tune these to the workload)";
+                return "requested " + String.join(", ", done) + (heap.isPresent() && heap.get().source() != null
+                        && addLimits.stream().anyMatch(l -> l[0].equals("memory"))
+                        ? " (the memory limit leaves room for its " + heap.get().named() + " and the JVM's own memory)" : "")
+                        + " (tune these to the workload)";
             });
         }
+    }
+
+    /** Whether quantity {@code a} is larger than {@code b}; false when either cannot be read. */
+    private static boolean larger(String a, String b) {
+        java.math.BigDecimal x = Quantities.kubernetes(a);
+        java.math.BigDecimal y = Quantities.kubernetes(b);
+        return x != null && y != null && x.compareTo(y) > 0;
     }
 }

@@ -22,8 +22,10 @@ abstract class Rule<P> {
         return id;
     }
 
-    /** The rule's parameters as the profile sets them, read once per file. */
-    abstract P params(RuleSetting setting);
+    /** The rule's parameters as the profile sets them, read once per file; none unless a rule says otherwise. */
+    P params(RuleSetting setting) {
+        return null;
+    }
 
     /** The symptoms in a failing container's log that make {@code harden verify} suspect this rule's change first. */
     List<LogHint> logHints() {

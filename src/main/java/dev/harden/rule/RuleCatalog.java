@@ -20,7 +20,7 @@ public final class RuleCatalog {
     private static final String RESOURCE = "/dev/harden/rules.yaml";
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "rules");
     private static final Set<String> RULE_KEYS = Set.of("id", "title", "severity", "targets", "description",
-            "remediation", "references", "params");
+            "remediation", "references", "params", "imageFacts");
     private static RuleCatalog builtIn;
 
     private final Map<String, RuleInfo> rules;
@@ -62,7 +62,7 @@ public final class RuleCatalog {
                 info = new RuleInfo(id.text(), item.require("title").text(), severity(severity),
                         new LinkedHashSet<>(item.require("targets").texts()), item.require("description").text(),
                         item.require("remediation").text(), references.isPresent() ? references.get().texts() : List.of(),
-                        params.isPresent() ? defaults(params.get()) : Map.of());
+                        params.isPresent() ? defaults(params.get()) : Map.of(), item.textOf("imageFacts").orElse(null));
             } catch (IllegalArgumentException e) {
                 throw id.error(e.getMessage());
             }

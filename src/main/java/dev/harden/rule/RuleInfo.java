@@ -17,9 +17,11 @@ import java.util.Set;
  * @param remediation how to comply by hand
  * @param references standards and docs
  * @param params parameter names and defaults
+ * @param imageFacts the facts about an image its changes rest on ({@code the paths it writes}), or null when they
+ *     rest on none; a profile with {@code unknownImages: report} leaves them unmade for an image no source knows
  */
 public record RuleInfo(String id, String title, Severity severity, Set<String> targets, String description,
-                       String remediation, List<String> references, Map<String, Object> params) {
+                       String remediation, List<String> references, Map<String, Object> params, String imageFacts) {
     public static final String DOCS = "https://github.com/harden-dev/harden/blob/main/docs/rules.md#";
 
     public RuleInfo {

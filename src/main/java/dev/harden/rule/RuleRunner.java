@@ -91,7 +91,7 @@ public final class RuleRunner {
             runOnServices(rule, entry.getValue(), services, service -> {
                 Optional<ImageRef> ref = imageOf(service);
                 return new ServiceCheck(new Check.Context(file.yaml(), info, entry.getValue(), editor, fix,
-                        exempt.reason(service, ruleId), fileName, findings::add, chosen, pins), service, ref.orElse(null),
+                        exempt.reason(service, ruleId), fileName, findings::add, chosen, pins, profile.unknownImages()), service, ref.orElse(null),
                         known.facts(ref), neighbours);
             });
         }
@@ -186,7 +186,8 @@ public final class RuleRunner {
                 continue; // a generated-file rule runs in generatedFile, once the workloads are hardened
             }
             runOnWorkloads(rule, entry.getValue(), workloads, reportOnly, w -> new PodCheck(new Check.Context(file.yaml(), info,
-                    entry.getValue(), editor, fix, exempt.reason(w, info.id()), fileName, findings::add, chosen, pins), w, known));
+                    entry.getValue(), editor, fix, exempt.reason(w, info.id()), fileName, findings::add, chosen, pins,
+                    profile.unknownImages()), w, known));
         }
         return findings;
     }

@@ -1,6 +1,5 @@
 package dev.harden.rule;
 
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
@@ -17,11 +16,6 @@ final class SecretsNotInline extends Rule<Void> implements ComposeRule<Void> {
 
     SecretsNotInline() {
         super("secrets-not-inline");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

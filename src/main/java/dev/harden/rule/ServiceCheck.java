@@ -54,6 +54,11 @@ public final class ServiceCheck extends Check {
         return service.location();
     }
 
+    @Override
+    String unknownImage(String subject) {
+        return facts.known() ? null : imageName();
+    }
+
     public ComposeService service() {
         return service;
     }

@@ -1,6 +1,5 @@
 package dev.harden.rule;
 
-import dev.harden.profile.RuleSetting;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Scalar;
 import java.util.Set;
@@ -12,11 +11,6 @@ final class VolumeTypesRestricted extends Rule<Void> implements KubernetesRule<V
 
     VolumeTypesRestricted() {
         super("volume-types-restricted");
-    }
-
-    @Override
-    Void params(RuleSetting setting) {
-        return null;
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.harden.verify;
 import dev.harden.image.ImageFacts;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.ComposeService;
+import dev.harden.manifest.Quantities;
+import dev.harden.manifest.Variables;
 import dev.harden.yaml.Node;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.Scalar;
@@ -14,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,12 +24,11 @@ import java.util.regex.Pattern;
 
 /** Turns a Compose service into the options of one container, the way Compose would create it. */
 final class ComposeTranslation {
-    private static final Pattern VARIABLE = Pattern.compile(
-            "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern DURATION = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(h|ms|m|s|us|ns)");
 
     private final Path folder;
     private final Map<String, String> variables;
+    private final Variables substitution;
     private final boolean outsideAllowed;
     private final Redaction redaction;
 
@@ -45,6 +45,7 @@ final class ComposeTranslation {
     ComposeTranslation(Path folder, Map<String, String> variables, boolean outsideAllowed, Redaction redaction) {
         this.folder = folder;
         this.variables = Map.copyOf(variables);
+        this.substitution = Variables.of(variables);
         this.outsideAllowed = outsideAllowed;
         this.redaction = redaction;
     }
@@ -137,12 +138,32 @@ final class ComposeTranslation {
             mounts.add(new ContainerSpec.Mount(true, "", parts[0], false));
             return;
         }
-        String source = parts[0];
         String target = parts[1];
         boolean ro = parts.length > 2 && List.of(parts[2].split(",")).contains("ro");
-        boolean bind = source.startsWith("/") || source.startsWith(".") || source.startsWith("~");
-        mounts.add(bind ? new ContainerSpec.Mount(false, hostPathText(source), target, ro)
-                : new ContainerSpec.Mount(true, source, target, ro));
+        String bind = hostSource(spec);
+        mounts.add(bind != null ? new ContainerSpec.Mount(false, hostPathText(bind), target, ro)
+                : new ContainerSpec.Mount(true, parts[0], target, ro));
+    }
+
+    /**
+     * The host path a volume item (as plain data) binds, as written with variables substituted; null
+     * for a named or anonymous volume or a tmpfs.
+     */
+    String bindSource(Object item) {
+        if (item instanceof Map<?, ?> m) {
+            return "bind".equals(str(m.get("type"))) ? interpolate(str(m.get("source"))) : null;
+        }
+        return item == null || item instanceof List<?> ? null : hostSource(interpolate(String.valueOf(item)));
+    }
+
+    /** The source of a short-syntax volume ({@code ./data:/data:ro}, substituted) when it is a host path, else null. */
+    private static String hostSource(String spec) {
+        String[] parts = spec.split(":");
+        if (parts.length < 2) {
+            return null;
+        }
+        String source = parts[0];
+        return source.startsWith("/") || source.startsWith(".") || source.startsWith("~") ? source : null;
     }
 
     /** A bind mount's source as an absolute host path: relative to the Compose file's folder, {@code ~} the user's home. */
@@ -240,21 +261,11 @@ final class ComposeTranslation {
 
     /** Compose byte values: {@code 512M}, {@code 1g}, {@code 1024}; null when absent. */
     static Long bytes(String value) {
-        if (value == null) {
-            return null;
-        }
-        Matcher m = Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]?)i?b?\\s*").matcher(value);
-        if (!m.matches()) {
+        Long n = Quantities.bytes(value);
+        if (value != null && n == null) {
             throw new IllegalArgumentException("not a size: '" + value + "'");
         }
-        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> 0;
-        };
-        return (long) (Double.parseDouble(m.group(1)) * (1L << shift));
+        return n;
     }
 
     /** A command or entrypoint: a list as is, a string split like a shell would (Compose does the same). */
@@ -308,40 +319,9 @@ final class ComposeTranslation {
         return out;
     }
 
-    /** Substitutes {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR-default}}, {@code $VAR} and {@code $$}. */
+    /** Substitutes {@code ${VAR}}, {@code ${VAR:-default}}, {@code $VAR}, {@code $$} and the rest as Compose does. */
     String interpolate(String text) {
-        if (text == null || !text.contains("$")) {
-            return text;
-        }
-        Matcher m = VARIABLE.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String replacement;
-            if (m.group().equals("$$")) {
-                replacement = "$";
-            } else {
-                String name = m.group(1) != null ? m.group(1) : m.group(4);
-                String op = m.group(2);
-                String arg = m.group(3) == null ? "" : m.group(3);
-                String v = variables.get(name);
-                boolean unset = v == null;
-                boolean empty = v == null || v.isEmpty();
-                if (op == null) {
-                    replacement = v == null ? "" : v;
-                } else {
-                    replacement = switch (op) {
-                        case ":-" -> empty ? arg : v;
-                        case "-" -> unset ? arg : v;
-                        case ":+" -> empty ? "" : arg;
-                        case "+" -> unset ? "" : arg;
-                        default -> v == null ? "" : v;
-                    };
-                }
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return substitution.substitute(text);
     }
 
     static Map<String, String> readEnvFile(Path file) {

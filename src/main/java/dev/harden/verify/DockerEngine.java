@@ -1,6 +1,6 @@
 package dev.harden.verify;
 
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +34,8 @@ final class DockerEngine implements Engine {
     @Override
     public String version() throws IOException {
         Object v = json(call("GET", "/version", null, 200));
-        Object name = JsonReader.at(v, "Platform", "Name");
-        String version = String.valueOf(JsonReader.at(v, "Version"));
+        Object name = Json.at(v, "Platform", "Name");
+        String version = String.valueOf(Json.at(v, "Version"));
         return (name == null || String.valueOf(name).isBlank() ? "Docker Engine" : String.valueOf(name)).replace(" - Community", "")
                 + " " + version;
     }
@@ -48,8 +48,8 @@ final class DockerEngine implements Engine {
         }
         check(r, 200);
         Object body = json(r);
-        Object id = JsonReader.at(body, "Id");
-        Object user = JsonReader.at(body, "Config", "User");
+        Object id = Json.at(body, "Id");
+        Object user = Json.at(body, "Config", "User");
         return id == null ? Optional.empty() : Optional.of(new Image(String.valueOf(id), user == null ? "" : String.valueOf(user)));
     }
 
@@ -60,7 +60,7 @@ final class DockerEngine implements Engine {
         body.put("CheckDuplicate", true);
         body.put("Internal", true);
         body.put("Labels", labels);
-        return String.valueOf(JsonReader.at(json(call("POST", "/networks/create", Json.write(body), 201)), "Id"));
+        return String.valueOf(Json.at(json(call("POST", "/networks/create", Json.write(body), 201)), "Id"));
     }
 
     @Override
@@ -79,7 +79,7 @@ final class DockerEngine implements Engine {
     public String createContainer(String name, ContainerSpec spec, List<String> volumes, String network,
                                   Map<String, String> labels) throws IOException {
         String body = Json.write(createBody(spec, volumes, network, labels));
-        return String.valueOf(JsonReader.at(json(call("POST", "/containers/create?name=" + encode(name), body, 201)), "Id"));
+        return String.valueOf(Json.at(json(call("POST", "/containers/create?name=" + encode(name), body, 201)), "Id"));
     }
 
     /** The body of {@code POST /containers/create}. */
@@ -172,21 +172,21 @@ final class DockerEngine implements Engine {
     @Override
     public State inspect(String id) throws IOException {
         Object c = json(call("GET", "/containers/" + encode(id) + "/json", null, 200));
-        Object state = JsonReader.at(c, "State");
+        Object state = Json.at(c, "State");
         String ip = null;
-        if (JsonReader.at(c, "NetworkSettings", "Networks") instanceof Map<?, ?> networks) {
+        if (Json.at(c, "NetworkSettings", "Networks") instanceof Map<?, ?> networks) {
             for (Object n : networks.values()) {
-                Object addr = JsonReader.at(n, "IPAddress");
+                Object addr = Json.at(n, "IPAddress");
                 if (addr != null && !String.valueOf(addr).isBlank()) {
                     ip = String.valueOf(addr);
                 }
             }
         }
-        Object health = JsonReader.at(state, "Health", "Status");
-        Object error = JsonReader.at(state, "Error");
-        return new State(Boolean.TRUE.equals(JsonReader.at(state, "Running")),
-                JsonReader.at(state, "ExitCode") instanceof Long code ? code.intValue() : -1,
-                Boolean.TRUE.equals(JsonReader.at(state, "OOMKilled")),
+        Object health = Json.at(state, "Health", "Status");
+        Object error = Json.at(state, "Error");
+        return new State(Boolean.TRUE.equals(Json.at(state, "Running")),
+                Json.at(state, "ExitCode") instanceof Long code ? code.intValue() : -1,
+                Boolean.TRUE.equals(Json.at(state, "OOMKilled")),
                 health == null ? null : String.valueOf(health), ip,
                 error == null || String.valueOf(error).isBlank() ? null : String.valueOf(error));
     }
@@ -256,19 +256,19 @@ final class DockerEngine implements Engine {
         if (json(call("GET", "/containers/json?all=1&filters=" + filter, null, 200)) instanceof List<?> containers) {
             for (Object c : containers) {
                 found++;
-                remove(() -> removeContainer(String.valueOf(JsonReader.at(c, "Id"))), failures);
+                remove(() -> removeContainer(String.valueOf(Json.at(c, "Id"))), failures);
             }
         }
-        if (JsonReader.at(json(call("GET", "/volumes?filters=" + filter, null, 200)), "Volumes") instanceof List<?> vols) {
+        if (Json.at(json(call("GET", "/volumes?filters=" + filter, null, 200)), "Volumes") instanceof List<?> vols) {
             for (Object v : vols) {
                 found++;
-                remove(() -> removeVolume(String.valueOf(JsonReader.at(v, "Name"))), failures);
+                remove(() -> removeVolume(String.valueOf(Json.at(v, "Name"))), failures);
             }
         }
         if (json(call("GET", "/networks?filters=" + filter, null, 200)) instanceof List<?> networks) {
             for (Object n : networks) {
                 found++;
-                remove(() -> removeNetwork(String.valueOf(JsonReader.at(n, "Id"))), failures);
+                remove(() -> removeNetwork(String.valueOf(Json.at(n, "Id"))), failures);
             }
         }
         if (!failures.isEmpty()) {
@@ -304,7 +304,7 @@ final class DockerEngine implements Engine {
 
     private static String message(UnixHttp.Response r) {
         try {
-            Object m = JsonReader.at(JsonReader.parse(r.text()), "message");
+            Object m = Json.at(Json.parse(r.text()), "message");
             if (m != null) {
                 return String.valueOf(m);
             }
@@ -315,7 +315,7 @@ final class DockerEngine implements Engine {
     }
 
     private static Object json(UnixHttp.Response r) {
-        return JsonReader.parse(r.text());
+        return Json.parse(r.text());
     }
 
     /** Image references and ids are safe in a path as they are; anything else is escaped. */

@@ -5,6 +5,7 @@ import dev.harden.manifest.ComposeService;
 import dev.harden.manifest.Workload;
 import dev.harden.yaml.Mapping;
 import dev.harden.yaml.Node;
+import dev.harden.yaml.Plain;
 import dev.harden.yaml.Scalar;
 import dev.harden.yaml.Sequence;
 import dev.harden.yaml.YamlFile;
@@ -117,7 +118,7 @@ final class HostAccess {
                 out.add(new Problem(line(yaml, s.get("devices")), n, "devices: gives it devices of the host"));
             }
             for (ComposeService.Mount m : s.mounts()) {
-                String source = bindSource(m.node(), translation);
+                String source = translation.bindSource(Plain.of(m.node()));
                 if (source == null) {
                     continue;
                 }
@@ -207,25 +208,6 @@ final class HostAccess {
     private static String capability(String text) {
         String c = text.trim().toUpperCase(Locale.ROOT);
         return c.startsWith("CAP_") ? c.substring(4) : c;
-    }
-
-    /** The host path a volume item binds, as written with variables substituted, or null for a volume or tmpfs. */
-    private static String bindSource(Node item, ComposeTranslation translation) {
-        Node n = item.resolve();
-        if (n instanceof Mapping m) {
-            String type = text(m.get("type"));
-            return "bind".equals(type) ? translation.interpolate(text(m.get("source"))) : null;
-        }
-        if (n instanceof Scalar sc) {
-            String spec = translation.interpolate(sc.value());
-            String[] parts = spec.split(":");
-            if (parts.length < 2) {
-                return null;
-            }
-            String source = parts[0];
-            return source.startsWith("/") || source.startsWith(".") || source.startsWith("~") ? source : null;
-        }
-        return null;
     }
 
     /** A list item with its text: where it is and what it says. */

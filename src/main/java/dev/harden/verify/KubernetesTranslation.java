@@ -1,6 +1,7 @@
 package dev.harden.verify;
 
 import dev.harden.image.ImageFacts;
+import dev.harden.manifest.Quantities;
 import dev.harden.manifest.Workload;
 import dev.harden.yaml.Plain;
 import java.math.BigDecimal;
@@ -22,7 +23,6 @@ import java.util.regex.Pattern;
 final class KubernetesTranslation {
     /** The kubelet's {@code $(VAR)} references in env values, command and args; {@code $$} escapes. */
     private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\(([-._a-zA-Z][-._a-zA-Z0-9]*)\\)");
-    private static final Pattern QUANTITY = Pattern.compile("([0-9.]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?)");
 
     private KubernetesTranslation() {
     }
@@ -177,26 +177,11 @@ final class KubernetesTranslation {
         if (value == null) {
             return null;
         }
-        Matcher m = QUANTITY.matcher(String.valueOf(value).trim());
-        if (!m.matches()) {
+        BigDecimal n = Quantities.kubernetes(String.valueOf(value));
+        if (n == null || n.signum() < 0) {
             throw new IllegalArgumentException("not a quantity: '" + value + "'");
         }
-        BigDecimal n = new BigDecimal(m.group(1));
-        if (m.group(2) != null) {
-            return n.scaleByPowerOfTen(Integer.parseInt(m.group(2).substring(1)));
-        }
-        String suffix = m.group(3) == null ? "" : m.group(3);
-        return switch (suffix) {
-            case "" -> n;
-            case "m" -> n.scaleByPowerOfTen(-3);
-            case "k" -> n.scaleByPowerOfTen(3);
-            case "M" -> n.scaleByPowerOfTen(6);
-            case "G" -> n.scaleByPowerOfTen(9);
-            case "T" -> n.scaleByPowerOfTen(12);
-            case "P" -> n.scaleByPowerOfTen(15);
-            case "E" -> n.scaleByPowerOfTen(18);
-            default -> n.multiply(BigDecimal.valueOf(2).pow(10 * ("KMGTPE".indexOf(suffix.charAt(0)) + 1)));
-        };
+        return n;
     }
 
     private static Long number(Object value, String field) {

@@ -1,6 +1,6 @@
 package dev.harden.verify;
 
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.report.Terminal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

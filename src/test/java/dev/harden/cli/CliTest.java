@@ -340,14 +340,15 @@ class CliTest {
             System.setIn(new java.io.ByteArrayInputStream("n\ny\n".getBytes(StandardCharsets.UTF_8)));
             Cli r = Cli.run("fix", "--interactive", "--profile", "baseline", file.toString());
             assertThat(r.exit()).isZero();
-            assertThat(r.out()).contains("(2/6) Apply this change [y,n,a,d,q,?]?");
+            // baseline drops no capabilities of these unknown images: no-new-privileges a, b; pids-limit a, b
+            assertThat(r.out()).contains("(2/4) Apply this change [y,n,a,d,q,?]?");
         } finally {
             System.setIn(in);
         }
         String after = Files.readString(file);
         List<String> lines = after.lines().toList();
         assertThat(lines.subList(0, 4)).containsExactly("services:", "  a:", "    image: example/a:1", "");
-        assertThat(after).contains("  b:\n    image: example/b:1\n    cap_drop:\n      - ALL\n");
+        assertThat(after).contains("  b:\n    image: example/b:1\n    security_opt:\n      - no-new-privileges:true\n");
     }
 
     @Test

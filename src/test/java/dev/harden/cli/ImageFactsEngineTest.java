@@ -51,7 +51,7 @@ class ImageFactsEngineTest {
     }
 
     @Test
-    void aStepDownImageHardenedFromItsRegistryFactsStartsAndHardenedBlindItDoesNot(@TempDir Path regRoot) throws Exception {
+    void aStepDownImageStartsHardenedFromItsRegistryFactsOrUnderRestrictedWithoutThemButNotHardenedOnAssumptions(@TempDir Path regRoot) throws Exception {
         assumeTrue(RegistryServer.available(), Needs.REGISTRY);
         Object[] have;
         try {
@@ -71,25 +71,36 @@ class ImageFactsEngineTest {
             Path blindFile = dir.resolve("blind/compose.yaml");
             Files.createDirectories(blindFile.getParent());
             Files.copy(file, blindFile);
+            Path plainFile = dir.resolve("plain/compose.yaml");
+            Files.createDirectories(plainFile.getParent());
+            Files.copy(file, plainFile);
+            // restricted as it was before unknownImages: changes an unknown image on its assumptions
+            Path assuming = Files.writeString(dir.resolve("assuming.yaml"), "extends: restricted\nunknownImages: assume\n");
 
             Cli facts = Cli.run("fix", "--profile", "restricted", "--image-facts", "registry", file.toString());
-            Cli blind = Cli.run("fix", "--profile", "restricted", blindFile.toString());
+            Cli blind = Cli.run("fix", "--profile", assuming.toString(), blindFile.toString());
+            Cli plain = Cli.run("fix", "--profile", "restricted", plainFile.toString());
 
             assertThat(facts.exit()).as(facts.err()).isZero();
             assertThat(facts.err()).contains("uid 999 writes");
             List<String> withFacts = runArgs(file);
             List<String> withoutFacts = runArgs(blindFile);
+            List<String> restricted = runArgs(plainFile);
             assertThat(withFacts).contains("--cap-add", "CHOWN", "SETUID", "SETGID").doesNotContain("--user");
+            assertThat(plain.exit()).as(plain.err()).isZero();
+            assertThat(restricted).doesNotContain("--cap-drop", "--read-only", "--user");
             try {
                 start(run + "-facts", withFacts, image);
                 start(run + "-blind", withoutFacts, image);
+                start(run + "-plain", restricted, image);
                 assertThat(readyWithin(run + "-facts", 60)).as("hardened from its registry facts, postgres starts").isTrue();
+                assertThat(readyWithin(run + "-plain", 60)).as("under restricted without facts, postgres starts").isTrue();
                 Object[] state = docker("inspect", "-f", "{{.State.Running}}", run + "-blind");
                 Object[] logs = docker("logs", run + "-blind");
                 assertThat(((String) state[1]).strip()).as("hardened blind, it does not").isEqualTo("false");
                 assertThat((String) logs[1]).as("its entrypoint cannot chown its data folder").contains("chown: changing ownership");
             } finally {
-                docker("rm", "-f", run + "-facts", run + "-blind");
+                docker("rm", "-f", run + "-facts", run + "-blind", run + "-plain");
                 docker("rmi", image);
             }
         }

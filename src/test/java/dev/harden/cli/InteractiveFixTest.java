@@ -59,7 +59,7 @@ class InteractiveFixTest {
     void yesAndYApplyAChangeNoAndNSkipItAskingOncePerRuleAndService() throws IOException {
         Path file = write("compose.yaml", "services:\n  a:\n    image: example/a:1\n  b:\n    image: example/b:1\n");
         // cap-drop-all a, b; no-new-privileges a, b; pids-limit a, b
-        Cli r = fix("yes\nn\nY\nno\ny\nN\n", "--profile", "baseline", file.toString());
+        Cli r = fix("yes\nn\nY\nno\ny\nN\n", "--profile", baseline().toString(), file.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("(1/6) cap-drop-all for a:", "(2/6) cap-drop-all for b:", "(6/6) pids-limit for b:")
                 .contains("(1/6) Apply this change [y,n,a,d,q,?]? ");
@@ -72,7 +72,7 @@ class InteractiveFixTest {
     void aAppliesThisChangeAndTheRestOfTheFileButTheNextFileIsAskedAgain() throws IOException {
         Path one = write("one.yaml", ONE_SERVICE);
         Path two = write("two.yaml", ONE_SERVICE);
-        Cli r = fix("n\na\ny\nn\nn\n", "--profile", "baseline", one.toString(), two.toString());
+        Cli r = fix("n\na\ny\nn\nn\n", "--profile", baseline().toString(), one.toString(), two.toString());
         assertThat(read(one)).isEqualTo(ONE_SERVICE + NO_NEW_PRIVILEGES + PIDS);
         assertThat(read(two)).isEqualTo(ONE_SERVICE + CAP_DROP);
         assertThat(r.out()).contains("one.yaml\n(2/3)").doesNotContain("one.yaml\n(3/3)");
@@ -83,7 +83,7 @@ class InteractiveFixTest {
     void dSkipsThisChangeAndTheRestOfTheFileAndWritesWhatWasAccepted() throws IOException {
         Path one = write("one.yaml", ONE_SERVICE);
         Path two = write("two.yaml", ONE_SERVICE);
-        Cli r = fix("y\nd\ny\ny\ny\n", "--profile", "baseline", one.toString(), two.toString());
+        Cli r = fix("y\nd\ny\ny\ny\n", "--profile", baseline().toString(), one.toString(), two.toString());
         assertThat(read(one)).isEqualTo(ONE_SERVICE + CAP_DROP);
         assertThat(read(two)).isEqualTo(ONE_SERVICE + CAP_DROP + NO_NEW_PRIVILEGES + PIDS);
         assertThat(r.out()).containsOnlyOnce("one.yaml\n(2/3)").doesNotContain("one.yaml\n(3/3)");
@@ -94,7 +94,7 @@ class InteractiveFixTest {
         Path one = write("one.yaml", ONE_SERVICE);
         Path two = write("two.yaml", ONE_SERVICE);
         Path three = write("three.yaml", ONE_SERVICE);
-        Cli r = fix("y\ny\ny\ny\nquit\n", "--profile", "baseline", one.toString(), two.toString(), three.toString());
+        Cli r = fix("y\ny\ny\ny\nquit\n", "--profile", baseline().toString(), one.toString(), two.toString(), three.toString());
         assertThat(r.exit()).isZero();
         assertThat(read(one)).isEqualTo(ONE_SERVICE + CAP_DROP + NO_NEW_PRIVILEGES + PIDS);
         assertThat(read(two)).isEqualTo(ONE_SERVICE);
@@ -106,7 +106,7 @@ class InteractiveFixTest {
     @Test
     void anInvalidAnswerIsAskedAgainWithAHint() throws IOException {
         Path file = write("compose.yaml", ONE_SERVICE);
-        Cli r = fix("maybe\n\nyy\ny\nn\nn\n", "--profile", "baseline", file.toString());
+        Cli r = fix("maybe\n\nyy\ny\nn\nn\n", "--profile", baseline().toString(), file.toString());
         String prompt = "(1/3) Apply this change [y,n,a,d,q,?]? ";
         assertThat(r.out().split(java.util.regex.Pattern.quote(prompt), -1)).hasSize(5);
         assertThat(r.out().split("Please answer one of y,n,a,d,q,\\? \\(yes and no work too\\); \\? explains them\\.", -1))
@@ -117,7 +117,7 @@ class InteractiveFixTest {
     @Test
     void aQuestionMarkShowsTheRulesRationaleAndRemediationAndAsksAgain() throws IOException {
         Path file = write("compose.yaml", ONE_SERVICE);
-        Cli r = fix("?\ny\nn\nn\n", "--profile", "baseline", file.toString());
+        Cli r = fix("?\ny\nn\nn\n", "--profile", baseline().toString(), file.toString());
         assertThat(r.out()).contains("cap-drop-all: Capabilities dropped by default", "How to comply:",
                 "d - skip this change and all later ones in this file")
                 .containsOnlyOnce("(2/3) Apply this change");
@@ -129,7 +129,7 @@ class InteractiveFixTest {
     void theEndOfTheAnswersSkipsWhatIsLeftAndWritesWhatWasAccepted() throws IOException {
         Path one = write("one.yaml", ONE_SERVICE);
         Path two = write("two.yaml", ONE_SERVICE);
-        fix("n\ny\n", "--profile", "baseline", one.toString(), two.toString());
+        fix("n\ny\n", "--profile", baseline().toString(), one.toString(), two.toString());
         assertThat(read(one)).isEqualTo(ONE_SERVICE + NO_NEW_PRIVILEGES);
         assertThat(read(two)).isEqualTo(ONE_SERVICE);
     }
@@ -137,9 +137,17 @@ class InteractiveFixTest {
     @Test
     void sOnAChangeOfOneHunkSaysItCannotBeSplitAndAsksAgain() throws IOException {
         Path file = write("compose.yaml", ONE_SERVICE);
-        Cli r = fix("s\ny\nn\nn\n", "--profile", "baseline", file.toString());
+        Cli r = fix("s\ny\nn\nn\n", "--profile", baseline().toString(), file.toString());
         assertThat(r.out()).contains("This change is one hunk; it cannot be split.");
         assertThat(read(file)).isEqualTo(ONE_SERVICE + CAP_DROP);
+    }
+
+    /**
+     * baseline, with the example images' changes made on its assumptions as before: these tests are
+     * about the questions, and baseline itself leaves changes to images no source knows unmade.
+     */
+    private Path baseline() throws IOException {
+        return write("baseline-assuming.yaml", "name: baseline\nextends: baseline\nunknownImages: assume\n");
     }
 
     private Path onlyReadOnlyRoot() throws IOException {
@@ -147,6 +155,7 @@ class InteractiveFixTest {
                 apiVersion: harden/v1
                 kind: Profile
                 name: only-read-only
+                unknownImages: assume
                 rules:
                   read-only-root-filesystem: {severity: error, fix: true}
                 """);
@@ -210,7 +219,7 @@ class InteractiveFixTest {
                 return rest.read(b, off, len);
             }
         };
-        Cli r = fix(answers, "--profile", "baseline", file.toString(), other.toString());
+        Cli r = fix(answers, "--profile", baseline().toString(), file.toString(), other.toString());
         assertThat(read(file)).isEqualTo(edited);
         assertThat(r.err()).contains("compose.yaml: changed since harden read it; nothing written to this file");
         assertThat(read(other)).isEqualTo(ONE_SERVICE + CAP_DROP + NO_NEW_PRIVILEGES + PIDS);
@@ -222,6 +231,7 @@ class InteractiveFixTest {
                 apiVersion: harden/v1
                 kind: Profile
                 name: caps-and-policies
+                unknownImages: assume
                 rules:
                   cap-drop-all: {severity: error, fix: true}
                   network-policy-default-deny: {severity: warning, fix: true}
@@ -285,7 +295,7 @@ class InteractiveFixTest {
     void inATerminalTheChangeIsColouredAndTheAnswersAreTyped() throws Exception {
         Assumptions.assumeTrue(scriptAvailable(), "util-linux script is not installed");
         Path file = write("compose.yaml", ONE_SERVICE);
-        String shown = inTerminal("yes\nn\nmaybe\ny\n", Map.of(), "fix", "-i", "--profile", "baseline", "compose.yaml");
+        String shown = inTerminal("yes\nn\nmaybe\ny\n", Map.of(), "fix", "-i", "--profile", baseline().toString(), "compose.yaml");
         assertThat(shown).contains("\u001b[32m+    cap_drop:\u001b[0m", "\u001b[36m@@ -1,3 +1,5 @@\u001b[0m",
                 "\u001b[1;34m(1/3) Apply this change [y,n,a,d,q,?]? \u001b[0m", "Please answer one of");
         assertThat(read(file)).isEqualTo(ONE_SERVICE + CAP_DROP + PIDS);
@@ -295,7 +305,7 @@ class InteractiveFixTest {
     void inATerminalNoColorTurnsTheColoursOff() throws Exception {
         Assumptions.assumeTrue(scriptAvailable(), "util-linux script is not installed");
         Path file = write("compose.yaml", ONE_SERVICE);
-        String shown = inTerminal("y\ny\ny\n", Map.of("NO_COLOR", "1"), "fix", "-i", "--profile", "baseline", "compose.yaml");
+        String shown = inTerminal("y\ny\ny\n", Map.of("NO_COLOR", "1"), "fix", "-i", "--profile", baseline().toString(), "compose.yaml");
         assertThat(shown).contains("+    cap_drop:", "(1/3) Apply this change [y,n,a,d,q,?]? ").doesNotContain("\u001b[");
         assertThat(read(file)).isEqualTo(ONE_SERVICE + CAP_DROP + NO_NEW_PRIVILEGES + PIDS);
     }

@@ -8,7 +8,7 @@ import dev.harden.profile.Profile;
 import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.GeneratedFile;
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.report.Sarif;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.rule.RuleInfo;

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * The restricted profile over every real manifest in {@code ../shared/corpus/kubernetes/} (skipped
  * when the corpus is absent): nothing fails, every output parses, keeps every comment, changes
  * nothing but hardening keys, is left alone by a second run, and every workload passes the restricted
- * standard or carries a reported exemption. Files under {@code kubernetes-helm/} are skipped as templates.
+ * standard or carries a reported exemption (or, for an image no source knows, an open finding saying
+ * which facts are missing). Files under {@code kubernetes-helm/} are skipped as templates.
  */
 class KubernetesCorpusTest {
     static final Path CORPUS = Path.of(System.getProperty("harden.corpus", "../shared/corpus"));
@@ -137,9 +138,14 @@ class KubernetesCorpusTest {
             }
             for (Workload w : Workloads.of(after, restricted.podSpecPaths())) {
                 workloads++;
+                List<Finding> left = second.findings().stream().filter(f -> f.status() != Finding.Status.FIXED).toList();
+                // restricted leaves a change that rests on facts about an image no source knows unmade, and
+                // says so: such a workload may fail a control with an open finding instead of an exemption
+                boolean blind = left.stream().anyMatch(f -> f.subject() != null
+                        && (f.subject().equals(w.label()) || f.subject().startsWith(w.label() + "/"))
+                        && f.isOpen() && !f.fixable() && f.message().contains("not changed: harden has no facts about image"));
                 try {
-                    Workloads.assertRestrictedOrReported(w, second.findings().stream()
-                            .filter(f -> f.status() != Finding.Status.FIXED).toList(), true);
+                    Workloads.assertRestrictedOrReported(w, left, !blind);
                 } catch (AssertionError e) {
                     problems.add(name + ": " + e.getMessage().lines().findFirst().orElse(""));
                 }

@@ -134,6 +134,82 @@ class ImageInspectionTest {
     }
 
     @Test
+    void jvmHeapFlagsInTheConfigsEnvironmentEntrypointAndCommandAreMemoryHintsWithTheirSource() throws Exception {
+        ImageConfig config = config("""
+                {"config":{"Entrypoint":["java","-Xmx768m","-jar","/app.jar"],"Cmd":["--port","8080"],
+                 "Env":["PATH=/usr/bin:/bin","JAVA_OPTS=-Xms1g -XX:+UseG1GC","ES_JAVA_OPTS=-Xms2g -Xmx2g","LANG=C.UTF-8"]}}""");
+
+        ImageFacts f = ImageInspection.derive("team/jvm", "sha256:" + "2".repeat(64), config,
+                stack(config, layer("jvm", true, new Item("etc/passwd", 0, PASSWD))));
+
+        assertThat(f.memoryHints()).containsExactly("JAVA_OPTS=-Xms1g -XX:+UseG1GC", "ES_JAVA_OPTS=-Xms2g -Xmx2g",
+                "Entrypoint: -Xmx768m");
+        assertThat(f.sources()).anySatisfy(s -> assertThat(s).startsWith("image config of sha256:2222")
+                .contains("sets a JVM heap (JAVA_OPTS=-Xms1g -XX:+UseG1GC;"));
+        assertThat(LearnedFacts.of(LearnedFacts.plain("sha256:" + "2".repeat(64), f), "team/jvm").orElseThrow().memoryHints())
+                .as("kept in the cache and the lock file").isEqualTo(f.memoryHints());
+    }
+
+    @Test
+    void anImageThatNamesNoHeapHasNoMemoryHintsAndNoneAreStored() {
+        ImageConfig config = config("""
+                {"config":{"Cmd":["java","-XX:MaxRAMPercentage=75","-jar","/app.jar"],"Env":["JAVA_OPTS=-Xss512k"]}}""");
+
+        ImageFacts f = ImageInspection.derive("team/jvm", null, config, new ImageFiles());
+
+        assertThat(f.memoryHints()).isEmpty();
+        assertThat(LearnedFacts.plain("sha256:" + "3".repeat(64), f)).doesNotContainKey("memoryHints");
+    }
+
+    @Test
+    void nginxBehindAPassThroughEntrypointStaysRootRunsWorkersAsWwwDataAndPreparesItsFolders() throws Exception {
+        // Debian's nginx as the engine tests build it: an entrypoint that only passes on to its command
+        ImageConfig config = config("""
+                {"config":{"Entrypoint":["/usr/local/bin/nginx-entrypoint.sh"],"Cmd":["nginx","-g","daemon off;"],
+                 "Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}}""");
+        byte[] l = layer("nginx", true,
+                new Item("etc/passwd", 0, PASSWD + "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"),
+                new Item("etc/group", 0, "root:x:0:\nwww-data:x:33:\n"),
+                new Item("usr/local/bin/nginx-entrypoint.sh", 0, "#!/bin/sh\nset -e\nexec \"$@\"\n"),
+                new Item("usr/sbin/nginx", 0, "binary"),
+                new Item("etc/nginx/nginx.conf", 0, "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\n"
+                        + "http {\n  include /etc/nginx/sites-enabled/*;\n}\n"),
+                new Item("etc/nginx/sites-enabled/default", 0, "server {\n  listen 80 default_server;\n  listen [::]:80;\n"
+                        + "  # listen 443 ssl;\n}\n"),
+                new Item("var/lib/nginx/", 0, null),
+                new Item("run/lock/", 0, null));
+
+        ImageFacts f = ImageInspection.derive("team/web", null, config, stack(config, l));
+
+        assertThat(f.runsAs()).isEqualTo("root");
+        assertThat(f.dropsPrivileges()).isTrue();
+        assertThat(f.rootCapabilities()).containsExactly("CHOWN", "NET_BIND_SERVICE", "SETGID", "SETUID");
+        assertThat(f.ports()).containsExactly(80);
+        assertThat(f.writablePaths()).as("empty: a tmpfs hides nothing").containsExactly("/tmp", "/var/lib/nginx");
+        assertThat(f.dataPaths()).as("/run holds the image's lock folder").containsExactly("/run");
+        assertThat(f.readOnlyRootFilesystem()).isFalse();
+        assertThat(f.notes()).contains("/usr/sbin/nginx writes /run at start");
+        assertThat(f.sources()).anySatisfy(s -> assertThat(s).contains("/etc/nginx/nginx.conf: /usr/sbin/nginx stays root and"
+                + " runs its workers as www-data (uid 33)"));
+    }
+
+    @Test
+    void aPassThroughEntrypointBeforeAnOrdinaryProgramStepsDownToNobody() throws Exception {
+        ImageConfig config = config("""
+                {"config":{"Entrypoint":["/usr/local/bin/entrypoint.sh"],"Cmd":["redis-server"]}}""");
+        byte[] l = layer("plain", true,
+                new Item("etc/passwd", 0, PASSWD),
+                new Item("usr/local/bin/entrypoint.sh", 0, "#!/bin/sh\nexec \"$@\"\n"),
+                new Item("usr/bin/redis-server", 0, "binary"));
+
+        ImageFacts f = ImageInspection.derive("team/kv", null, config, stack(config, l));
+
+        assertThat(f.dropsPrivileges()).isFalse();
+        assertThat(f.rootCapabilities()).isEmpty();
+        assertThat(f.readOnlyRootFilesystem()).isTrue();
+    }
+
+    @Test
     void theSameFactsComeFromARegistryWithoutRunningAnything(@TempDir Path regRoot) throws Exception {
         assumeTrue(RegistryServer.available(), dev.harden.testing.Needs.REGISTRY);
         byte[][] layers = postgresLayers();

@@ -2,6 +2,12 @@ package dev.harden.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class VariablesTest {
@@ -30,6 +36,37 @@ class VariablesTest {
         assertThat(env.evaluate("${UID:-${GID}}")).isEmpty();
         assertThat(env.evaluate("${UNCLOSED:-0")).isEmpty();
         assertThat(env.evaluate("plain")).contains("plain");
+    }
+
+    @Test
+    void substitutionAsComposeStartsAServiceReadsAVariableWithoutValueAsEmpty() {
+        Variables env = Variables.of(Map.of("SET", "x", "EMPTY", ""));
+        assertThat(env.substitute("${UID}:$GID/${SET}")).isEqualTo(":/x");
+        assertThat(env.substitute("${UID:?set UID}|${EMPTY:?e}|${SET:?s}")).isEqualTo("||x");
+        assertThat(env.substitute("${UID:-${GID:-1000}}")).isEqualTo("1000");
+        assertThat(env.substitute("${UID-d}|${EMPTY-d}|${EMPTY:-d}|${UID:+a}|${SET+a}")).isEqualTo("d||d||a");
+        assertThat(env.substitute("$$HOME ${SET} $")).isEqualTo("$HOME x $");
+        assertThat(env.substitute(null)).isNull();
+    }
+
+    @Test
+    void substitutionLeavesADollarAndBraceThatStartNoReferenceAsWritten() {
+        Variables env = Variables.of(Map.of("SET", "x"));
+        assertThat(env.substitute("${SET} ${UNCLOSED:-0")).isEqualTo("x ${UNCLOSED:-0");
+        assertThat(env.substitute("${A B} ${SET}")).isEqualTo("${A B} x");
+        assertThat(env.substitute("end ${")).isEqualTo("end ${");
+    }
+
+    @Property(tries = 2000)
+    void substitutionGivesWhatEvaluationGivesWheneverEvaluationKnowsTheValue(@ForAll("texts") String text) {
+        Variables env = Variables.of(Map.of("SET", "x", "EMPTY", "", "DOLLAR", "$"));
+        env.evaluate(text).ifPresent(v -> assertThat(env.substitute(text)).as(text).isEqualTo(v));
+    }
+
+    @Provide
+    Arbitrary<String> texts() {
+        return Arbitraries.of("$", "{", "}", "${", "SET", "EMPTY", "UNSET", ":-", "-", ":+", "+", ":?", "?", "$$", "a", "/", " ")
+                .list().ofMaxSize(10).map(parts -> String.join("", parts));
     }
 
     @Test

@@ -50,6 +50,6 @@ class EveryProfileThroughEveryRuleTest {
             RuleSetting s = shipped.rules().get(id);
             rules.put(id, new RuleSetting(s == null ? Severity.WARNING : s.severity(), true, s == null ? declared : s.params()));
         });
-        return new Profile(shipped.name(), "", rules, shipped.podSpecPaths());
+        return new Profile(shipped.name(), "", rules, shipped.podSpecPaths(), shipped.unknownImages());
     }
 }

@@ -34,6 +34,32 @@ class ProfileLoadingTest {
     }
 
     @Test
+    void unknownImagesTakesOnlyReportOrAssumeAndIsRefusedAtItsValue() throws IOException {
+        // "unknownImages: " is 15 characters
+        Path p = write("mine.yaml", "name: mine\nunknownImages: guess\n");
+        assertRefused(p, "2:16: unknownImages must be report or assume, not 'guess'");
+        Path list = write("list.yaml", "extends: strict\nunknownImages: [report]\n");
+        assertRefused(list, "2:16: unknownImages must be report or assume, not a list");
+    }
+
+    @Test
+    void theShippedProfilesReportUnknownImagesExceptStrictWhichAssumes() throws ProfileException {
+        assertThat(Profile.load("baseline", CATALOGUE).unknownImages()).isEqualTo(UnknownImages.REPORT);
+        assertThat(Profile.load("restricted", CATALOGUE).unknownImages()).isEqualTo(UnknownImages.REPORT);
+        assertThat(Profile.load("strict", CATALOGUE).unknownImages()).isEqualTo(UnknownImages.ASSUME);
+    }
+
+    @Test
+    void unknownImagesIsInheritedThroughExtendsAndAChildMayChangeIt() throws IOException {
+        Path inherits = write("inherits.yaml", "extends: strict\n");
+        assertThat(loadQuietly(inherits, CATALOGUE).unknownImages()).isEqualTo(UnknownImages.ASSUME);
+        Path reports = write("reports.yaml", "extends: strict\nunknownImages: report\n");
+        assertThat(loadQuietly(reports, CATALOGUE).unknownImages()).isEqualTo(UnknownImages.REPORT);
+        Path alone = write("alone.yaml", "rules:\n  pids-limit: {}\n");
+        assertThat(loadQuietly(alone, CATALOGUE).unknownImages()).isEqualTo(UnknownImages.REPORT);
+    }
+
+    @Test
     void anUnknownSettingIsAnErrorAtItsKey() throws IOException {
         Path p = write("mine.yaml", "rules:\n  pids-limit:\n    sevrity: error\n");
         assertRefused(p, "3:5: rules.pids-limit: unknown key 'sevrity' (did you mean 'severity'?)");

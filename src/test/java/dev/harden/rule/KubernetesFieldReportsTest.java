@@ -35,8 +35,15 @@ class KubernetesFieldReportsTest {
                   image: %s
             """;
 
+    /** restricted as it was before unknownImages: an unknown image gets the profile's uid. */
+    private static final Profile ASSUMING = Fixtures.assuming(RESTRICTED);
+
     private static String userMessage(String text) {
-        return Fixtures.fix(RESTRICTED, text).findings().stream()
+        return userMessage(RESTRICTED, text);
+    }
+
+    private static String userMessage(Profile profile, String text) {
+        return Fixtures.fix(profile, text).findings().stream()
                 .filter(f -> f.ruleId().equals("non-root-user") && f.status() == Finding.Status.FIXED)
                 .map(Finding::message).findFirst().orElseThrow();
     }
@@ -50,8 +57,9 @@ class KubernetesFieldReportsTest {
     }
 
     @Test
-    void anUnknownImageGetsTheProfilesUidWithAMessageThatSaysItsUserIsUnknown() {
-        assertThat(userMessage(POD.formatted("example/tool:1.0"))).isEqualTo("set runAsUser: 10001, runAsGroup: 10001;"
+    void anUnknownImageGetsTheProfilesUidOnlyWhenTheProfileAssumesWithAMessageThatSaysItsUserIsUnknown() {
+        assertThat(Fixtures.fixed(RESTRICTED, POD.formatted("example/tool:1.0"))).doesNotContain("runAsUser");
+        assertThat(userMessage(ASSUMING, POD.formatted("example/tool:1.0"))).isEqualTo("set runAsUser: 10001, runAsGroup: 10001;"
                 + " uid 10001 is the profile's choice: the user of image example/tool is unknown to harden; check it still"
                 + " starts (harden verify)");
     }
@@ -118,14 +126,16 @@ class KubernetesFieldReportsTest {
                         - name: data
                           persistentVolumeClaim: {claimName: report-data}
                 """;
-        String fixed = Fixtures.fixed(RESTRICTED, text);
+        // the image is unknown: restricted writes no user for it, so the Windows fields are shown by assuming
+        assertThat(Fixtures.fixed(RESTRICTED, text)).doesNotContain("runAsUserName");
+        String fixed = Fixtures.fixed(ASSUMING, text);
         for (String linuxOnly : List.of("runAsUser:", "runAsGroup", "fsGroup", "capabilities", "seccompProfile",
                 "readOnlyRootFilesystem", "allowPrivilegeEscalation", "emptyDir")) {
             assertThat(fixed).as(linuxOnly).doesNotContain(linuxOnly);
         }
         assertThat(fixed).contains("runAsUserName: ContainerUser").contains("runAsNonRoot: true").contains("limits:");
-        Fixtures.assertIdempotentAndClean(RESTRICTED, fixed);
-        List<Finding> remaining = Fixtures.check(RESTRICTED, fixed).findings();
+        Fixtures.assertIdempotentAndClean(ASSUMING, fixed);
+        List<Finding> remaining = Fixtures.check(ASSUMING, fixed).findings();
         for (Workload w : Workloads.of(fixed, RESTRICTED.podSpecPaths())) {
             Workloads.assertTyped(w);
             assertThat(Workloads.restrictedViolations(w)).isEmpty();

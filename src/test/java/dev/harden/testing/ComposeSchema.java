@@ -5,7 +5,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
 import dev.harden.yaml.YamlFile;

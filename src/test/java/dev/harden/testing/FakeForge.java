@@ -1,5 +1,6 @@
 package dev.harden.testing;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -8,7 +9,8 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.harden.report.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -183,7 +185,7 @@ public final class FakeForge implements AutoCloseable {
             }
         }
         Map<String, String> query = query(url);
-        Map<?, ?> in = body == null || body.isBlank() ? Map.of() : (Map<?, ?>) Json.parse(body);
+        Map<?, ?> in = body == null || body.isBlank() ? Map.of() : parse(body);
         return switch (dialect) {
             case GITHUB -> github(method, path, query, in);
             case GITLAB -> gitlab(method, path, query, in);
@@ -467,7 +469,7 @@ public final class FakeForge implements AutoCloseable {
         int from = Math.min(items.size(), (page - 1) * size);
         int to = Math.min(items.size(), from + size);
         ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Json.write(items.subList(from, to)));
+                .withHeader("Content-Type", "application/json").withBody(write(items.subList(from, to)));
         if (to < items.size()) {
             Map<String, String> next = new LinkedHashMap<>(q);
             next.put("page", Integer.toString(page + 1));
@@ -482,7 +484,24 @@ public final class FakeForge implements AutoCloseable {
 
     private static ResponseDefinition json(int status, Object body) {
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-                .withHeader("Content-Type", "application/json").withBody(Json.write(body)).build();
+                .withHeader("Content-Type", "application/json").withBody(write(body)).build();
+    }
+
+    /** Read with jackson-jr itself, not harden's own JSON code: the fake checks what harden sends. */
+    private static Map<?, ?> parse(String body) {
+        try {
+            return JSON.std.mapFrom(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String write(Object body) {
+        try {
+            return JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES).asString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> names(Object list) {

@@ -7,6 +7,7 @@ import dev.harden.image.ImageKnowledge;
 import dev.harden.profile.Profile;
 import dev.harden.profile.ProfileException;
 import dev.harden.profile.RepoConfig;
+import dev.harden.profile.UnknownImages;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
@@ -45,7 +46,14 @@ public final class Fixtures {
     /** A profile that applies one rule, with the strict profile's settings for it. */
     public static Profile only(String ruleId) {
         Profile strict = profile("strict");
-        return new Profile("only-" + ruleId, "", Map.of(ruleId, strict.rules().get(ruleId)), strict.podSpecPaths());
+        return new Profile("only-" + ruleId, "", Map.of(ruleId, strict.rules().get(ruleId)), strict.podSpecPaths(),
+                strict.unknownImages());
+    }
+
+    /** The same profile, changing images no source knows on its assumptions ({@code unknownImages: assume}). */
+    public static Profile assuming(Profile profile) {
+        return new Profile(profile.name(), profile.description(), profile.rules(), profile.podSpecPaths(),
+                UnknownImages.ASSUME);
     }
 
     public static FileHardener hardener(Profile profile) {

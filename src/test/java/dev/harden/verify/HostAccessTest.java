@@ -180,6 +180,32 @@ class HostAccessTest {
         return new FakeEngine(Set.of("local/nginx:deb"), s -> new FakeEngine.Behaviour(true, List.of("up")));
     }
 
+    @Test
+    void aBindMountIsRefusedAsTheContainerWouldGetItThroughMergeKeysAndVariableDefaults() throws Exception {
+        String compose = """
+                x-bind: &outside
+                  type: bind
+                  source: ../outside
+                services:
+                  app:
+                    image: local/nginx:deb
+                    volumes:
+                      - <<: *outside
+                        target: /data
+                      - ${HOST_DIR:-/etc}:/etc-host:ro
+                      - ${DATA:-data}:/named
+                """;
+        Path project = Files.createDirectories(dir.resolve("project"));
+        FakeEngine engine = running();
+        List<String> refusals;
+        try (VerifySession v = verifier(engine, false)) {
+            refusals = v.refusals(write(project, compose), "compose.yaml", compose.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(refusals).containsExactly(
+                "compose.yaml:8: app: volumes: ../outside is a host path outside the project folder",
+                "compose.yaml:10: app: volumes: /etc is a host path outside the project folder");
+    }
+
     private static VerifySession verifier(FakeEngine engine, boolean allow) throws Exception {
         ImageKnowledge knowledge = ImageKnowledge.builtIn().with(ImageKnowledge.parse(
                 Files.readAllBytes(Path.of("examples/compose/local-images.yaml")), "local-images.yaml"));

@@ -3,7 +3,7 @@ package dev.harden.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.harden.report.Json;
+import dev.harden.json.Json;
 import dev.harden.testing.HardenProcess;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,7 @@ class InterruptTest {
     private static List<String> containers(UnixHttp engine, String service) throws Exception {
         String filter = URLEncoder.encode(Json.write(Map.of("label", List.of(Starter.LABEL + ".service=" + service))).trim(),
                 StandardCharsets.UTF_8);
-        Object list = JsonReader.parse(engine.send("GET", "/containers/json?all=1&filters=" + filter, null).text());
-        return ((List<?>) list).stream().map(c -> String.valueOf(((List<?>) JsonReader.at(c, "Names")).get(0))).toList();
+        Object list = Json.parse(engine.send("GET", "/containers/json?all=1&filters=" + filter, null).text());
+        return ((List<?>) list).stream().map(c -> String.valueOf(((List<?>) Json.at(c, "Names")).get(0))).toList();
     }
 }

@@ -2,6 +2,7 @@ package dev.harden.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.harden.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +30,13 @@ class ProtocolTest {
 
     @Test
     void jsonFromTheEngineReadsIntoMapsListsAndScalars() {
-        Object v = JsonReader.parse("{\"State\": {\"Running\": false, \"ExitCode\": 1, \"Error\": \"\", \"Health\": null},"
+        Object v = Json.parse("{\"State\": {\"Running\": false, \"ExitCode\": 1, \"Error\": \"\", \"Health\": null},"
                 + " \"Names\": [\"/a\\u0041\"], \"Ratio\": 1.5e0}");
 
-        assertThat(JsonReader.at(v, "State", "Running")).isEqualTo(false);
-        assertThat(JsonReader.at(v, "State", "ExitCode")).isEqualTo(1L);
-        assertThat(JsonReader.at(v, "Names")).isEqualTo(List.of("/aA"));
-        assertThat(JsonReader.at(v, "Ratio")).isEqualTo(1.5);
+        assertThat(Json.at(v, "State", "Running")).isEqualTo(false);
+        assertThat(Json.at(v, "State", "ExitCode")).isEqualTo(1L);
+        assertThat(Json.at(v, "Names")).isEqualTo(List.of("/aA"));
+        assertThat(Json.at(v, "Ratio")).isEqualTo(1.5);
     }
 
     @Test

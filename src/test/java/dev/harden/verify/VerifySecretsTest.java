@@ -46,6 +46,15 @@ class VerifySecretsTest {
                     fi; exec sleep 600
             """;
 
+    /** What the repository says of its image: it starts as root and writes only /tmp. */
+    private static final String IMAGES = """
+            images:
+              - name: local/busybox
+                runsAs: root
+                writablePaths: [/tmp]
+                sources: [https://example.org/local-busybox]
+            """;
+
     @TempDir
     Path dir;
 
@@ -68,7 +77,8 @@ class VerifySecretsTest {
         String host = LocalEngine.host();
         server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
         Path bare = server.repository("shop");
-        GitCli.seed(bare, Map.of("compose.yaml", COMPOSE));
+        // described in the repository's images file: restricted changes no image it knows nothing of
+        GitCli.seed(bare, Map.of("compose.yaml", COMPOSE, ".harden.yaml", "images: images.yaml\n", "images.yaml", IMAGES));
         fake = new FakeForge(FakeForge.Dialect.GITHUB, TOKEN, "acme/shop", branch -> GitCli.tip(bare, branch) != null);
 
         HardenProcess.Result r = HardenProcess.start(Files.createDirectories(dir.resolve("work")), Map.of("HARDEN_TOKEN", TOKEN),
