@@ -5,6 +5,7 @@ import dev.harden.engine.Hardened;
 import dev.harden.engine.FileHardener;
 import dev.harden.engine.Stepwise;
 import dev.harden.report.FileReport;
+import dev.harden.report.Problem;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.rule.RuleCatalog;
 import dev.harden.rule.RuleInfo;
@@ -75,7 +76,7 @@ final class InteractiveFix {
             String what = step.key().ruleId() + " for " + step.key().subject();
             if (step.problem() != null || step.empty()) {
                 out.println(file + ": " + what + ": " + (step.problem() != null ? "cannot be made after the answers so far ("
-                        + step.problem() + ")" : "nothing left to change after the changes skipped") + "; skipped");
+                        + step.problem().text() + ")" : "nothing left to change after the changes skipped") + "; skipped");
                 steps.skip();
                 continue;
             }
@@ -118,9 +119,9 @@ final class InteractiveFix {
                     default -> { }
                 }
             }
-            Optional<String> problem = steps.accept();
+            Optional<Problem> problem = steps.accept();
             if (problem.isPresent()) {
-                return refuse(report, file + ": " + what + " would leave an invalid manifest (" + problem.get() + ")");
+                return refuse(report, file + ": " + what + " would leave an invalid manifest (" + problem.get().text() + ")");
             }
         }
         return finish(hardened, steps, all, none);
@@ -138,7 +139,7 @@ final class InteractiveFix {
             chosen.add(answer.equals("y"));
         }
         String what = step.key().ruleId() + " for " + step.key().subject();
-        Optional<String> problem;
+        Optional<Problem> problem;
         if (!chosen.contains(true)) {
             steps.skip();
             return Optional.empty();
@@ -149,7 +150,7 @@ final class InteractiveFix {
             problem = steps.acceptPart(reencode(step.before(), partial));
         }
         return problem.map(p -> refuse(report, report.file() + ": the parts of " + what
-                + " you chose would leave an invalid manifest (" + p + ")"));
+                + " you chose would leave an invalid manifest (" + p.text() + ")"));
     }
 
     private Result finish(Hardened hardened, Stepwise steps, boolean all, boolean none) throws IOException {

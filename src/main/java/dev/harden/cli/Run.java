@@ -10,8 +10,6 @@ import dev.harden.report.Problem;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
-import dev.harden.yaml.FileRead;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,23 +45,13 @@ final class Run {
         Progress progress = terminal != null && terminal.progress(quiet)
                 ? new Progress(err, found.files().size(), terminal.width(), null) : null;
         int done = 0;
-        long maxBytes = options.limits().maxBytes();
         for (Path file : found.files()) {
             String name = display(file);
             if (progress != null) {
                 progress.next(done, name);
             }
             boolean explicit = named.contains(file);
-            Hardened hardened;
-            try {
-                hardened = pipeline.harden(file, name, FileRead.read(file, maxBytes));
-            } catch (FileRead.Refused e) {
-                hardened = pipeline.unreadable(file, name, e.getMessage() + (e.tooLarge() ? " (raise it with --max-file-size)" : ""));
-            } catch (IOException e) {
-                hardened = pipeline.unreadable(file, name, "cannot read (" + e.getClass().getSimpleName() + ")");
-            } catch (OutOfMemoryError e) {
-                hardened = pipeline.unreadable(file, name, "too large to process in this much memory");
-            }
+            Hardened hardened = pipeline.read(file, file, name);
             FileReport report = hardened.report();
             hardened.warnings().forEach(w -> err.println(dev.harden.report.Terminal.escape(name + ":" + w)));
             switch (report.outcome()) {
@@ -73,9 +61,8 @@ final class Run {
                 }
                 case SKIPPED -> {
                     Problem why = report.problem();
-                    // a template is always said, as is any skip whose reason names one (a top-level 'template' key)
-                    boolean template = why.reason().contains("template");
-                    if (template || explicit || options.verbose) {
+                    // a template is always said: it looks like a manifest, but only its rendered output can be hardened
+                    if (why.kind() == Problem.Kind.TEMPLATE || explicit || options.verbose) {
                         err.println(dev.harden.report.Terminal.escape(name + ":" + why.line() + ":" + why.column()
                                 + ": skipped: " + why.reason()));
                     }

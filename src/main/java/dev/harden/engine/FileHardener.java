@@ -88,6 +88,11 @@ public final class FileHardener {
         return profile;
     }
 
+    /** The limits files are read and parsed within ({@code --max-file-size}). */
+    public Limits limits() {
+        return limits;
+    }
+
     /**
      * Checks or fixes one file.
      *

@@ -1,10 +1,10 @@
 package dev.harden.engine;
 
 import dev.harden.manifest.KubernetesFile;
+import dev.harden.yaml.DataValue;
 import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Mapping;
-import dev.harden.yaml.Plain;
 import dev.harden.yaml.Scalar;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
@@ -40,7 +40,7 @@ final class Kustomize {
     record Patch(Path kustomization, boolean json, String base) { }
 
     /** One kustomization's lists, paths resolved against its folder. */
-    private record Kustomization(Path file, List<Path> resources, List<Path> mergePatches, List<Path> jsonPatches,
+    record Kustomization(Path file, List<Path> resources, List<Path> mergePatches, List<Path> jsonPatches,
                                  List<Path> patches) { }
 
     private final Map<Path, Optional<Kustomization>> byFolder = new ConcurrentHashMap<>();
@@ -109,6 +109,24 @@ final class Kustomize {
         return KubernetesFile.kind(object) + "/" + name;
     }
 
+    /**
+     * Why a kustomization file cannot be read for its lists ({@code line:col: warning: ...}), or
+     * empty when it can or the file is not a kustomization: harden then cannot tell which files it
+     * patches, and hardens them as whole manifests.
+     */
+    static Optional<String> unreadable(Path file, byte[] bytes) {
+        if (file.getFileName() == null || !NAMES.contains(file.getFileName().toString())) {
+            return Optional.empty();
+        }
+        try {
+            read(file.toAbsolutePath().normalize(), DataValue.parse(bytes));
+            return Optional.empty();
+        } catch (YamlException e) {
+            return Optional.of(e.line() + ":" + e.column() + ": warning: " + e.reason() + "; harden cannot tell which files"
+                    + " this kustomization patches, so it hardens them as whole manifests");
+        }
+    }
+
     private Optional<Kustomization> at(Path dir) {
         return byFolder.computeIfAbsent(dir, Kustomize::read);
     }
@@ -120,31 +138,35 @@ final class Kustomize {
                 continue;
             }
             try {
-                if (!(Plain.firstDocument(FileRead.read(file, Limits.DEFAULT.maxBytes())) instanceof Map<?, ?> m)) {
-                    return Optional.empty();
-                }
-                List<Path> patches = new ArrayList<>(paths(dir, m.get("patches")));
-                return Optional.of(new Kustomization(file, paths(dir, m.get("resources")),
-                        paths(dir, m.get("patchesStrategicMerge")), paths(dir, m.get("patchesJson6902")), patches));
+                return Optional.of(read(file, DataValue.parse(FileRead.read(file, Limits.DEFAULT.maxBytes()))));
             } catch (IOException | YamlException e) {
+                // Kustomize refuses such a file too, so it lists nothing
                 return Optional.empty();
             }
         }
         return Optional.empty();
     }
 
-    /** The files a list names: plain strings, or mappings with a {@code path}; inline patches are skipped. */
-    private static List<Path> paths(Path dir, Object list) {
+    /** Reads a kustomization's lists; a list of the wrong shape is an error at its line and column. */
+    static Kustomization read(Path file, DataValue root) throws YamlException {
+        if (!root.isMapping()) {
+            throw root.error("a kustomization must be a mapping, not " + root.describe());
+        }
+        Path dir = file.getParent();
+        return new Kustomization(file, paths(dir, root.get("resources")), paths(dir, root.get("patchesStrategicMerge")),
+                paths(dir, root.get("patchesJson6902")), paths(dir, root.get("patches")));
+    }
+
+    /** The files a list names: file names, or mappings with a {@code path}; inline patches and URLs are skipped. */
+    private static List<Path> paths(Path dir, Optional<DataValue> list) throws YamlException {
         List<Path> out = new ArrayList<>();
-        if (list instanceof List<?> items) {
-            for (Object item : items) {
-                Object path = item instanceof Map<?, ?> m ? m.get("path") : item;
-                if (path instanceof String s && !s.contains("\n") && !s.contains("://")) {
-                    try {
-                        out.add(dir.resolve(s).toAbsolutePath().normalize());
-                    } catch (java.nio.file.InvalidPathException e) {
-                        // not a file name
-                    }
+        for (DataValue item : list.isPresent() ? list.get().items() : List.<DataValue>of()) {
+            Optional<String> path = item.isMapping() ? item.textOf("path") : Optional.of(item.text());
+            if (path.isPresent() && !path.get().contains("\n") && !path.get().contains("://")) {
+                try {
+                    out.add(dir.resolve(path.get()).toAbsolutePath().normalize());
+                } catch (java.nio.file.InvalidPathException e) {
+                    // not a file name
                 }
             }
         }

@@ -4,8 +4,11 @@ import dev.harden.report.FileReport;
 import dev.harden.report.Problem;
 import dev.harden.rule.RuleRunner;
 import dev.harden.rule.RuleCatalog;
+import dev.harden.yaml.FileRead;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,7 +48,33 @@ public final class Pipeline {
      */
     public Hardened harden(Path path, String name, byte[] bytes) {
         FileReport report = hardener.process(path, name, bytes, fix);
-        return new Hardened(path, report, report.checked() ? unknownIgnores(report.original()) : List.of());
+        List<String> warnings = new ArrayList<>(report.checked() ? unknownIgnores(report.original()) : List.of());
+        // a kustomization broken as YAML, or a template, already says so as the file's own problem
+        if (report.outcome() != FileReport.Outcome.FAILED
+                && (report.problem() == null || report.problem().kind() != Problem.Kind.TEMPLATE)) {
+            Kustomize.unreadable(path, bytes).ifPresent(warnings::add);
+        }
+        return new Hardened(path, report, warnings);
+    }
+
+    /**
+     * Reads a file within the hardener's size limit ({@code --max-file-size}) and hardens it; a file
+     * that cannot be read, or is too large, is reported as unreadable with the reason.
+     *
+     * @param path where it lies: for exemptions by path and the files beside it
+     * @param from where to read its bytes (the path itself, or where a link to it leads)
+     * @param name how reports name it
+     */
+    public Hardened read(Path path, Path from, String name) {
+        try {
+            return harden(path, name, FileRead.read(from, hardener.limits().maxBytes()));
+        } catch (FileRead.Refused e) {
+            return unreadable(path, name, e.getMessage() + (e.tooLarge() ? " (raise it with --max-file-size)" : ""));
+        } catch (IOException e) {
+            return unreadable(path, name, "cannot read (" + e.getClass().getSimpleName() + ")");
+        } catch (OutOfMemoryError e) {
+            return unreadable(path, name, "too large to process in this much memory");
+        }
     }
 
     /** A file whose bytes could not be read, and why. */

@@ -4,7 +4,9 @@ import dev.harden.manifest.References;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.GeneratedFile;
+import dev.harden.report.Problem;
 import dev.harden.yaml.Limits;
+import dev.harden.yaml.Node;
 import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ public final class Stepwise {
      *              left this change nothing to do
      * @param problem why the change cannot be made after the answers so far, or null
      */
-    public record Step(Key key, String message, byte[] before, byte[] after, String problem) {
+    public record Step(Key key, String message, byte[] before, byte[] after, Problem problem) {
         public boolean empty() {
             return Arrays.equals(before, after);
         }
@@ -99,7 +101,7 @@ public final class Stepwise {
                 Set<Key> with = new HashSet<>(accepted);
                 with.add(c.getKey());
                 FileReport after = run(with);
-                String problem = after.outcome() == FileReport.Outcome.FAILED ? after.problem().text() : null;
+                Problem problem = after.outcome() == FileReport.Outcome.FAILED ? after.problem() : null;
                 pending = new Step(c.getKey(), c.getValue(), bytes(current), problem == null ? bytes(after) : bytes(current),
                         problem);
                 pendingReport = after;
@@ -114,10 +116,10 @@ public final class Stepwise {
      *
      * @return why the file with it would not be a valid manifest (the file must then be left alone), or empty
      */
-    public Optional<String> accept() {
+    public Optional<Problem> accept() {
         FileReport after = pendingReport;
         Step step = take();
-        Optional<String> problem = problem(after);
+        Optional<Problem> problem = problem(after);
         if (problem.isEmpty()) {
             accepted.add(step.key());
             current = after;
@@ -136,10 +138,10 @@ public final class Stepwise {
      *
      * @return why that text is not a valid manifest (the file must then be left alone), or empty
      */
-    public Optional<String> acceptPart(byte[] text) {
+    public Optional<Problem> acceptPart(byte[] text) {
         take();
         FileReport report = hardener.process(path, name, text, true, (rule, subject) -> null, (rule, subject) -> false);
-        Optional<String> problem = problem(new FileReport(name, report.kind(), report.outcome(), text, text, report.findings(),
+        Optional<Problem> problem = problem(new FileReport(name, report.kind(), report.outcome(), text, text, report.findings(),
                 report.problem(), List.of()));
         if (problem.isEmpty()) {
             base = text;
@@ -183,10 +185,13 @@ public final class Stepwise {
         return report.fixed() != null ? report.fixed() : base;
     }
 
-    /** Why a result cannot be written: it failed, does not parse, or names a volume or network that it no longer defines. */
-    private Optional<String> problem(FileReport report) {
+    /**
+     * Why a result cannot be written: it failed, does not parse, or names a volume or network that it
+     * no longer defines (at the first such use).
+     */
+    private Optional<Problem> problem(FileReport report) {
         if (report.outcome() == FileReport.Outcome.FAILED) {
-            return Optional.of(report.problem().text());
+            return Optional.of(report.problem());
         }
         byte[] text = bytes(report);
         try {
@@ -195,11 +200,16 @@ public final class Stepwise {
             if (danglingBefore == null) {
                 danglingBefore = References.dangling(YamlFile.parse(original, limits), hardener.profile().podSpecPaths());
             }
-            List<String> added = new ArrayList<>(References.dangling(now, hardener.profile().podSpecPaths()));
+            Map<String, Node> uses = References.danglingUses(now, hardener.profile().podSpecPaths());
+            List<String> added = new ArrayList<>(uses.keySet());
             added.removeAll(danglingBefore);
-            return added.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", added));
+            if (added.isEmpty()) {
+                return Optional.empty();
+            }
+            int first = uses.get(added.get(0)).start();
+            return Optional.of(new Problem(now.line(first), now.column(first), Problem.Kind.INVALID, String.join("; ", added)));
         } catch (YamlException e) {
-            return Optional.of(e.line() + ":" + e.column() + ": " + e.reason());
+            return Optional.of(new Problem(e.line(), e.column(), Problem.Kind.INVALID, e.reason()));
         }
     }
 }

@@ -5,8 +5,10 @@ import dev.harden.yaml.Node;
 import dev.harden.yaml.Scalar;
 import dev.harden.yaml.Sequence;
 import dev.harden.yaml.YamlFile;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,7 +26,12 @@ public final class References {
      * definition, so callers compare against the file before a change rather than expect none.
      */
     public static Set<String> dangling(YamlFile yaml, List<PodSpecPath> podSpecPaths) {
-        Set<String> out = new LinkedHashSet<>();
+        return new LinkedHashSet<>(danglingUses(yaml, podSpecPaths).keySet());
+    }
+
+    /** {@link #dangling}'s sentences, each with the node of its first use (a mount, a network), for its position. */
+    public static Map<String, Node> danglingUses(YamlFile yaml, List<PodSpecPath> podSpecPaths) {
+        Map<String, Node> out = new LinkedHashMap<>();
         Optional<ComposeFile> compose = ComposeFile.detect(yaml);
         if (compose.isPresent()) {
             compose(compose.get(), out);
@@ -34,7 +41,7 @@ public final class References {
         return out;
     }
 
-    private static void kubernetes(KubernetesFile file, List<PodSpecPath> podSpecPaths, Set<String> out) {
+    private static void kubernetes(KubernetesFile file, List<PodSpecPath> podSpecPaths, Map<String, Node> out) {
         for (Workload w : file.workloads(podSpecPaths)) {
             Set<String> volumes = new LinkedHashSet<>();
             for (Mapping v : w.volumes()) {
@@ -44,8 +51,8 @@ public final class References {
                 for (String field : List.of("volumeMounts", "volumeDevices")) {
                     for (Node item : items(c.mapping().lookup(field).map(Mapping.Found::value).orElse(null))) {
                         if (item instanceof Mapping m) {
-                            Workload.text(m, "name").filter(n -> !volumes.contains(n)).ifPresent(n -> out.add(
-                                    w.label() + "/" + c.name() + " mounts volume '" + n + "', which the pod does not define"));
+                            Workload.text(m, "name").filter(n -> !volumes.contains(n)).ifPresent(n -> out.putIfAbsent(
+                                    w.label() + "/" + c.name() + " mounts volume '" + n + "', which the pod does not define", m));
                         }
                     }
                 }
@@ -53,7 +60,7 @@ public final class References {
         }
     }
 
-    private static void compose(ComposeFile file, Set<String> out) {
+    private static void compose(ComposeFile file, Map<String, Node> out) {
         Set<String> volumes = topLevelNames(file.root(), "volumes");
         Set<String> networks = topLevelNames(file.root(), "networks");
         for (ComposeService s : file.services()) {
@@ -61,23 +68,25 @@ public final class References {
                 boolean volumeType = !(m.node().resolve() instanceof Mapping longSyntax)
                         || Workload.text(longSyntax, "type").map("volume"::equals).orElse(false);
                 if (volumeType && m.source().matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*") && !volumes.contains(m.source())) {
-                    out.add("service " + s.name() + " uses volume '" + m.source() + "', which the file does not define");
+                    out.putIfAbsent("service " + s.name() + " uses volume '" + m.source() + "', which the file does not define",
+                            m.node());
                 }
             }
             Node nets = s.get("networks").orElse(null);
-            Set<String> used = new LinkedHashSet<>();
+            Map<String, Node> used = new LinkedHashMap<>();
             if (nets instanceof Mapping m) {
-                m.entries().forEach(e -> used.add(e.keyText()));
+                m.entries().forEach(e -> used.putIfAbsent(e.keyText(), e.key()));
             } else {
                 for (Node item : items(nets)) {
                     if (item instanceof Scalar sc) {
-                        used.add(sc.value());
+                        used.putIfAbsent(sc.value(), sc);
                     }
                 }
             }
-            for (String n : used) {
-                if (n != null && !n.equals("default") && !networks.contains(n)) {
-                    out.add("service " + s.name() + " joins network '" + n + "', which the file does not define");
+            for (Map.Entry<String, Node> n : used.entrySet()) {
+                if (n.getKey() != null && !n.getKey().equals("default") && !networks.contains(n.getKey())) {
+                    out.putIfAbsent("service " + s.name() + " joins network '" + n.getKey() + "', which the file does not define",
+                            n.getValue());
                 }
             }
         }

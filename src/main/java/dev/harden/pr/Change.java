@@ -87,7 +87,7 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
                     // A symlink out of the repository: committing through it would change another file.
                     continue;
                 }
-                hardened = pipeline.harden(file, root.relativize(real).toString().replace('\\', '/'), Files.readAllBytes(real));
+                hardened = pipeline.read(file, real, root.relativize(real).toString().replace('\\', '/'));
             } catch (IOException e) {
                 FileReport failed = pipeline.unreadable(file, file.toString(),
                         "cannot read (" + e.getClass().getSimpleName() + ")").report();

@@ -184,6 +184,37 @@ class CliTest {
     }
 
     @Test
+    void aFileWithATopLevelTemplateKeyIsSkippedAsWhatItIsNotAsAHelmTemplate() throws IOException {
+        write("a/compose.yaml", STACK);
+        Path helm = write("c/templates/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n");
+        Path stack = write("e/stack.yaml", "services:\n  web:\n    image: nginx:1.27\ntemplate: blue\n");
+
+        Cli walk = Cli.run("check", "--profile", "baseline", dir.toString());
+        assertThat(walk.err()).contains("c/templates/deploy.yaml:4:9: skipped: Go/Helm template action")
+                .doesNotContain("stack.yaml");
+
+        String named = Cli.run("check", "--profile", "baseline", stack.toString()).err();
+        assertThat(named).contains("stack.yaml:1:1: skipped: has a top-level 'services' but also 'template', which Compose"
+                + " files do not have, so it is not taken as one (name it compose.yaml if it is)");
+        assertThat(named).doesNotContain("Helm");
+        assertThat(Cli.run("check", "-v", "--profile", "baseline", dir.toString()).err())
+                .contains("stack.yaml:1:1: skipped: has a top-level 'services' but also 'template'");
+        assertThat(Files.readString(helm)).doesNotContain("cap_drop");
+    }
+
+    @Test
+    void aKustomizationThatListsPatchesAsASingleValueIsAWarningAndThePatchIsHardenedWhole() throws IOException {
+        write("app/kustomization.yaml", "resources: [deployment.yaml]\npatchesStrategicMerge: memory.yaml\n");
+        write("app/memory.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+                + "    - name: web\n      image: nginx:1.27\n");
+        Cli r = Cli.run("check", "--profile", "baseline", dir.toString());
+        assertThat(r.err()).contains("app/kustomization.yaml:2:24: warning: patchesStrategicMerge must be a list, not"
+                + " 'memory.yaml'; harden cannot tell which files this kustomization patches, so it hardens them as whole"
+                + " manifests\n");
+        assertThat(r.err()).doesNotContain("a Kustomize patch");
+    }
+
+    @Test
     void aDuplicateKeyIsBadInputThatLeavesTheFileUntouchedWhileOthersAreFixed() throws IOException {
         Path good = write("a/compose.yaml", STACK);
         Path service = write("b/compose.yaml", "services:\n  web:\n    image: nginx:1.27\n  web:\n    image: nginx:1.27\n");

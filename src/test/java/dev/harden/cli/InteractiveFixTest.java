@@ -189,7 +189,7 @@ class InteractiveFixTest {
         Cli r = fix("s\ny\nn\ny\n", "--profile", onlyReadOnlyRoot().toString(), file.toString());
         assertThat(read(file)).isEqualTo(DEPLOYMENT);
         assertThat(r.err()).contains("web.yaml: the parts of read-only-root-filesystem for Deployment/web/nginx you chose would"
-                + " leave an invalid manifest (Deployment/web/nginx mounts volume 'var-cache-nginx', which the pod does not"
+                + " leave an invalid manifest (16:15: Deployment/web/nginx mounts volume 'var-cache-nginx', which the pod does not"
                 + " define; Deployment/web/nginx mounts volume 'var-run', which the pod does not define); nothing written to"
                 + " this file");
         assertThat(r.out()).doesNotContain("(2/2)");

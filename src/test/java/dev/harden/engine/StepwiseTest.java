@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.harden.manifest.References;
 import dev.harden.profile.Profile;
 import dev.harden.report.FileReport;
+import dev.harden.report.Problem;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.testing.Fixtures;
 import dev.harden.yaml.Limits;
@@ -88,9 +89,13 @@ class StepwiseTest {
         assertThat(String.join("", hunks.get(0).lines())).contains("volumeMounts").doesNotContain("emptyDir");
         assertThat(String.join("", hunks.get(1).lines())).contains("volumes:", "emptyDir");
         String mountsOnly = UnifiedDiff.applySome(text(step.before()), hunks, List.of(true, false));
-        Optional<String> problem = steps.acceptPart(mountsOnly.getBytes(StandardCharsets.UTF_8));
-        assertThat(problem).hasValueSatisfying(p -> assertThat(p)
-                .contains("Deployment/web/nginx mounts volume 'var-cache-nginx', which the pod does not define"));
+        Optional<Problem> problem = steps.acceptPart(mountsOnly.getBytes(StandardCharsets.UTF_8));
+        assertThat(problem).hasValueSatisfying(p -> {
+            assertThat(p.reason()).contains("Deployment/web/nginx mounts volume 'var-cache-nginx', which the pod does not define");
+            assertThat(p.kind()).isEqualTo(Problem.Kind.INVALID);
+            // the first mount of a volume the pod lacks: "- name: var-cache-nginx" under volumeMounts
+            assertThat(p.line() + ":" + p.column()).isEqualTo("16:15");
+        });
     }
 
     @Test
