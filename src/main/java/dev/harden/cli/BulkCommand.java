@@ -4,6 +4,7 @@ import dev.harden.bulk.BulkPlan;
 import dev.harden.bulk.BulkRun;
 import dev.harden.bulk.Campaign;
 import dev.harden.bulk.CampaignException;
+import dev.harden.bulk.CampaignReport;
 import dev.harden.bulk.CampaignFile;
 import dev.harden.bulk.Discovery;
 import dev.harden.bulk.Governor;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -145,10 +145,17 @@ final class BulkCommand implements Callable<Integer> {
 
     /** {@code harden bulk status}. */
     static final class StatusCommand implements Callable<Integer> {
+        /** The shapes of the status report. */
+        enum Format { TEXT, MARKDOWN, JSON, CSV }
+
+        static final Option<Format> FORMAT = Option.format(Format.class, "text, markdown (a table with the counts above"
+                + " it), json or csv (RFC 4180): one row per repository with its state, pull request, findings before and"
+                + " after the fix, and why it failed.");
+
         final CommandModel model = CommandModel.of(this, "status",
                         "Count the campaign's repositories in each state and list each one with its state, pull request",
                         "and, for a failure, why; from the journal (several: one per shard), without asking the forge.")
-                .with(CAMPAIGN, JOURNALS);
+                .with(CAMPAIGN, JOURNALS, FORMAT);
 
         @Override
         public Integer call() {
@@ -165,14 +172,13 @@ final class BulkCommand implements Callable<Integer> {
                 throw new UserException(e.getMessage());
             }
             PrintWriter out = model.out();
-            Map<State, Integer> counts = new EnumMap<>(State.class);
-            last.values().forEach(e -> counts.merge(e.state(), 1, Integer::sum));
-            out.println("campaign " + campaign.name() + ": " + last.size() + (last.size() == 1 ? " repository" : " repositories")
-                    + (last.isEmpty() ? "" : ", " + summary(counts)));
-            last.values().stream().sorted((a, b) -> a.repo().compareTo(b.repo())).forEach(e -> out.println(
-                    String.format("  %-11s %s", e.state().label(), e.repo()) + (e.url() == null ? "" : " " + Terminal.escape(e.url()))
-                            + (e.reason() == null ? "" : " (" + (e.state() == State.FAILED && !e.retryable() ? "not retryable: " : "")
-                            + Terminal.escape(e.reason()) + ")")));
+            CampaignReport report = CampaignReport.of(campaign.name(), last);
+            out.print(switch (model.get(FORMAT)) {
+                case TEXT -> report.text();
+                case MARKDOWN -> report.markdown();
+                case JSON -> report.json();
+                case CSV -> report.csv();
+            });
             out.flush();
             return HardenCommand.CLEAN;
         }
@@ -186,9 +192,7 @@ final class BulkCommand implements Callable<Integer> {
     }
 
     private static String summary(Map<State, Integer> counts) {
-        List<String> parts = new ArrayList<>();
-        counts.forEach((state, n) -> parts.add(n + " " + state.label()));
-        return parts.isEmpty() ? "nothing to do" : String.join(", ", parts);
+        return CampaignReport.summary(counts);
     }
 
     private static Campaign campaign(CommandModel model) {
