@@ -156,10 +156,46 @@ class BulkCommandTest {
     }
 
     @Test
+    void closeClosesTheCampaignsPullRequestDeletesItsBranchAndClosingAgainAsksTheForgeNothing() throws Exception {
+        start();
+        fake.deletesBranchesWith(branch -> {
+            if (GitCli.tip(shop, branch) == null) {
+                return false;
+            }
+            GitCli.git(shop, "update-ref", "-d", "refs/heads/" + branch);
+            return true;
+        });
+        Result run = harden(bulk("run"));
+        assertThat(run.code()).as(run.all()).isZero();
+        assertThat(GitCli.tip(shop, "harden/restricted")).isNotNull();
+
+        Result close = harden(bulk("close", "--token-file", tokenFile.toString()));
+        int callsAfterClose = fake.calls().size();
+        Result again = harden(bulk("close", "--token-file", tokenFile.toString()));
+        Result rerun = harden(bulk("run"));
+        Result status = harden(bulk("status"));
+
+        String host = java.net.URI.create(fake.apiUrl()).getHost();
+        assertThat(close.code()).as(close.all()).isZero();
+        assertThat(close.out()).contains(host + "/acme/shop: closed https://github.example/acme/shop/pull/1, deleted branch"
+                + " harden/restricted\n", "campaign roll: 1 closed;");
+        assertThat(fake.prs()).singleElement().satisfies(pr -> assertThat(pr.state).isEqualTo("closed"));
+        assertThat(GitCli.tip(shop, "harden/restricted")).isNull();
+        assertThat(again.code()).as(again.all()).isZero();
+        assertThat(again.out()).startsWith("campaign roll: 0 closed;");
+        assertThat(rerun.code()).as(rerun.all()).isZero();
+        assertThat(fake.calls()).as("neither a second close nor a plain run after it asks the forge anything")
+                .hasSize(callsAfterClose);
+        assertThat(status.out()).contains("  closed      " + host + "/acme/shop https://github.example/acme/shop/pull/1");
+        assertThat(Files.readString(dir.resolve("roll.journal.jsonl"))).containsOnlyOnce("\"state\":\"closed\"")
+                .doesNotContain(TOKEN);
+    }
+
+    @Test
     void helpTeachesTheThreeCommandsAndAMissingCampaignFileIsAUsageError() {
         Result help = harden("bulk", "--help");
         assertThat(help.out()).contains("harden bulk plan campaign.yaml", "harden bulk run campaign.yaml",
-                "harden bulk status campaign.yaml", "plan", "run", "status");
+                "harden bulk status campaign.yaml", "harden bulk close campaign.yaml", "plan", "run", "status", "close");
         Result runHelp = harden("bulk", "run", "--help");
         assertThat(runHelp.out()).contains("--shard=I/N", "--only=failed|all", "--journal=FILE", "campaigns: false");
 
