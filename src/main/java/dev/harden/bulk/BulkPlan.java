@@ -119,6 +119,7 @@ public record BulkPlan(Campaign campaign, Shard shard, List<Step> steps, int oth
             case FAILED -> "failed" + (e.retryable() ? "" : ", not retryable") + ": " + e.reason();
             case OPTED_OUT -> "opted out" + (e.reason() == null ? "" : ": " + e.reason());
             case DONE -> "done" + (e.url() == null ? "" : ": " + e.url());
+            case CLOSED -> "closed" + (e.url() == null ? "" : ": " + e.url());
             default -> "stopped at " + e.state().label();
         };
     }

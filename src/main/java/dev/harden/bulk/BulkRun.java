@@ -70,6 +70,11 @@ public final class BulkRun {
             }
 
             @Override
+            public void reached(State state, Journal.Findings findings) throws CampaignException {
+                journal.record(id, state, findings);
+            }
+
+            @Override
             public void reached(State state, String url) throws CampaignException {
                 journal.record(id, state, url);
             }

@@ -35,12 +35,27 @@ public final class Journal implements AutoCloseable {
      * @param reason why it failed or was opted out, or null
      * @param retryable for a failure: whether trying again may succeed (a rate limit, a network error)
      * @param url the pull request's page, or null
+     * @param findings the open findings before and after the fix, once this attempt counted them; null when
+     *     unknown (an older journal, or an attempt that did not get that far)
      */
-    public record Entry(Instant at, RepoId repo, State state, String reason, boolean retryable, String url) {
+    public record Entry(Instant at, RepoId repo, State state, String reason, boolean retryable, String url,
+                        Findings findings) {
         public Entry {
             if (state == State.FAILED && (reason == null || reason.isBlank())) {
                 throw new IllegalArgumentException("a failure needs a reason: " + repo);
             }
+        }
+
+        public Entry(Instant at, RepoId repo, State state, String reason, boolean retryable, String url) {
+            this(at, repo, state, reason, retryable, url, null);
+        }
+
+        /** This record with the counts an earlier record of the same attempt made, unless it has its own. */
+        Entry after(Entry before) {
+            if (findings != null || before == null || before.findings() == null || state == State.DISCOVERED) {
+                return this;
+            }
+            return new Entry(at, repo, state, reason, retryable, url, before.findings());
         }
 
         String line() {
@@ -57,6 +72,10 @@ public final class Journal implements AutoCloseable {
             if (url != null) {
                 fields.put("url", url);
             }
+            if (findings != null) {
+                fields.put("findingsBefore", findings.before());
+                fields.put("findingsAfter", findings.after());
+            }
             return JsonLine.write(fields);
         }
 
@@ -69,9 +88,30 @@ public final class Journal implements AutoCloseable {
             try {
                 return new Entry(Instant.parse(at), RepoId.parse(repo), State.parse(state),
                         f.get("reason") instanceof String r ? r : null, Boolean.TRUE.equals(f.get("retryable")),
-                        f.get("url") instanceof String u ? u : null);
+                        f.get("url") instanceof String u ? u : null, findings(f));
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("'at' is not a time: " + at);
+            }
+        }
+
+        private static Findings findings(Map<String, Object> f) {
+            if (f.get("findingsBefore") instanceof Number before && f.get("findingsAfter") instanceof Number after) {
+                return new Findings(before.intValue(), after.intValue());
+            }
+            return null;
+        }
+    }
+
+    /**
+     * How many findings stood open in a repository before the campaign's fix, and how many after it.
+     *
+     * @param before open findings in the base branch
+     * @param after open findings the fix left (those no rule can fix)
+     */
+    public record Findings(int before, int after) {
+        public Findings {
+            if (before < 0 || after < 0) {
+                throw new IllegalArgumentException("a count of findings is not negative");
             }
         }
     }
@@ -177,7 +217,7 @@ public final class Journal implements AutoCloseable {
                 throw new CampaignException(file + ":" + (i + 1) + ": " + e.repo() + " cannot go from "
                         + (before == null ? "nothing" : before.state().label()) + " to " + e.state().label());
             }
-            last.put(e.repo(), e);
+            last.put(e.repo(), e.after(before));
         }
         return last;
     }
@@ -192,6 +232,11 @@ public final class Journal implements AutoCloseable {
         return append(repo, state, null, false, url);
     }
 
+    /** Records a state ({@code unchanged}, {@code changed}) with the findings counted before and after the fix. */
+    public Entry record(RepoId repo, State state, Findings findings) throws CampaignException {
+        return append(repo, state, null, false, null, findings);
+    }
+
     /** Records that a repository opted out, and how. */
     public Entry optedOut(RepoId repo, String reason) throws CampaignException {
         return append(repo, State.OPTED_OUT, reason, false, null);
@@ -202,14 +247,19 @@ public final class Journal implements AutoCloseable {
         return append(repo, State.FAILED, reason, retryable, null);
     }
 
-    private synchronized Entry append(RepoId repo, State state, String reason, boolean retryable, String url)
+    private Entry append(RepoId repo, State state, String reason, boolean retryable, String url)
             throws CampaignException {
+        return append(repo, state, reason, retryable, url, null);
+    }
+
+    private synchronized Entry append(RepoId repo, State state, String reason, boolean retryable, String url,
+                                      Findings findings) throws CampaignException {
         Entry before = last.get(repo);
         if (!state.mayFollow(before == null ? null : before.state())) {
             throw new IllegalStateException(repo + " cannot go from " + (before == null ? "nothing" : before.state().label())
                     + " to " + state.label());
         }
-        Entry entry = new Entry(clock.get(), repo, state, reason, retryable, url);
+        Entry entry = new Entry(clock.get(), repo, state, reason, retryable, url, findings).after(before);
         ByteBuffer bytes = ByteBuffer.wrap((entry.line() + "\n").getBytes(StandardCharsets.UTF_8));
         try {
             while (bytes.hasRemaining()) {

@@ -13,6 +13,8 @@ import dev.harden.pr.PrException;
 import dev.harden.pr.Settings;
 import dev.harden.profile.ProfileException;
 import dev.harden.profile.RepoConfig;
+import dev.harden.report.FileReport;
+import dev.harden.report.Finding;
 import dev.harden.report.Redact;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -86,11 +88,12 @@ public final class PullRequestWork implements Work {
                 return;
             }
             Change change = Change.compute(hardeners.of(tree), tree, List.of(tree));
+            Journal.Findings findings = findings(change);
             if (change.isEmpty()) {
-                steps.reached(State.UNCHANGED);
+                steps.reached(State.UNCHANGED, findings);
                 return;
             }
-            steps.reached(State.CHANGED);
+            steps.reached(State.CHANGED, findings);
             Settings settings = settings();
             Plan plan = plan(change, settings, signs(tree));
             Consumer<String> repoLog = line -> log.accept(target.id() + ": " + line);
@@ -102,6 +105,23 @@ public final class PullRequestWork implements Work {
         } catch (PrException e) {
             throw new Failed(redact.apply(e.getMessage()), e.retryable());
         }
+    }
+
+    /** Open findings before the fix (those it fixed and those it left) and after it (those it left). */
+    static Journal.Findings findings(Change change) {
+        int before = 0;
+        int after = 0;
+        for (FileReport report : change.reports()) {
+            for (Finding f : report.findings()) {
+                if (f.status() != Finding.Status.EXEMPTED) {
+                    before++;
+                }
+                if (f.status() == Finding.Status.OPEN) {
+                    after++;
+                }
+            }
+        }
+        return new Journal.Findings(before, after);
     }
 
     /** Why the repository opted out, or null when it did not. */

@@ -11,7 +11,9 @@ import java.util.Set;
  * starts a new attempt from any state, which is how a resumed run picks a repository up again.
  */
 public enum State {
-    DISCOVERED, FETCHED, UNCHANGED, CHANGED, PUSHED, PR_OPENED, PR_UPDATED, DONE, FAILED, OPTED_OUT;
+    DISCOVERED, FETCHED, UNCHANGED, CHANGED, PUSHED, PR_OPENED, PR_UPDATED, DONE, FAILED, OPTED_OUT,
+    /** {@code harden bulk close} closed the repository's pull request and deleted the campaign's branch. */
+    CLOSED;
 
     /** The name written in the journal: {@code pr-opened}. */
     public String label() {
@@ -30,13 +32,17 @@ public enum State {
 
     /** Whether an attempt ends here: nothing more happens to the repository until a new attempt. */
     public boolean terminal() {
-        return this == DONE || this == FAILED || this == OPTED_OUT;
+        return this == DONE || this == FAILED || this == OPTED_OUT || this == CLOSED;
     }
 
     /** Whether a repository whose last record is {@code from} (null: none yet) may go to this state. */
     public boolean mayFollow(State from) {
         if (this == DISCOVERED) {
             return true;
+        }
+        if (this == CLOSED) {
+            // closing ends the campaign for a repository wherever a run left it, but only once
+            return from != null && from != CLOSED;
         }
         if (from == null || from.terminal()) {
             return false;
@@ -55,7 +61,7 @@ public enum State {
             // a change whose pull request already proposes it, or that harden leaves alone, is done without a push
             case CHANGED -> EnumSet.of(PUSHED, PR_OPENED, PR_UPDATED, DONE);
             case PUSHED -> EnumSet.of(PR_OPENED, PR_UPDATED, DONE);
-            case DONE, FAILED, OPTED_OUT -> EnumSet.noneOf(State.class);
+            case DONE, FAILED, OPTED_OUT, CLOSED -> EnumSet.noneOf(State.class);
         };
     }
 }

@@ -11,6 +11,11 @@ public interface Work {
         /** A step reached: {@code fetched}, {@code unchanged}, {@code changed}, {@code pushed}. */
         void reached(State state) throws CampaignException;
 
+        /** {@code unchanged} or {@code changed}, with the open findings counted before and after the fix. */
+        default void reached(State state, Journal.Findings findings) throws CampaignException {
+            reached(state);
+        }
+
         /** {@code pr-opened} or {@code pr-updated}, or {@code done}, with the pull request's page. */
         void reached(State state, String url) throws CampaignException;
 

@@ -4,6 +4,8 @@ import dev.harden.bulk.BulkPlan;
 import dev.harden.bulk.BulkRun;
 import dev.harden.bulk.Campaign;
 import dev.harden.bulk.CampaignException;
+import dev.harden.bulk.CampaignReport;
+import dev.harden.bulk.Closing;
 import dev.harden.bulk.CampaignFile;
 import dev.harden.bulk.Discovery;
 import dev.harden.bulk.Governor;
@@ -27,14 +29,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 
-/** {@code harden bulk plan|run|status}: one pull request per repository of a campaign, resumably. */
+/** {@code harden bulk plan|run|status|close}: one pull request per repository of a campaign, resumably. */
 final class BulkCommand implements Callable<Integer> {
     static final Option<String> CAMPAIGN = Option.positional("CAMPAIGN.yaml", "The campaign file (docs/bulk.md).");
     static final Option<String> SHARD = Option.text("I/N", "Work on part I of N (1/3, 2/3, 3/3), by a stable hash of"
@@ -55,6 +56,7 @@ final class BulkCommand implements Callable<Integer> {
                     "  harden bulk plan campaign.yaml     what a run would do to each repository; sends nothing",
                     "  harden bulk run campaign.yaml      work through them; run again any time: it resumes",
                     "  harden bulk status campaign.yaml   each repository's state and pull request, from the journal",
+                    "  harden bulk close campaign.yaml    close its pull requests and delete its branches",
                     "Every step is written to the journal (<name>.journal.jsonl) before the next one, so a run killed",
                     "at any moment resumes without a second branch, commit or pull request.");
 
@@ -62,6 +64,7 @@ final class BulkCommand implements Callable<Integer> {
         model.spec().addSubcommand("plan", new CommandLine(new PlanCommand().model.spec()));
         model.spec().addSubcommand("run", new CommandLine(new RunCommand().model.spec()));
         model.spec().addSubcommand("status", new CommandLine(new StatusCommand().model.spec()));
+        model.spec().addSubcommand("close", new CommandLine(new CloseCommand().model.spec()));
     }
 
     @Override
@@ -145,10 +148,17 @@ final class BulkCommand implements Callable<Integer> {
 
     /** {@code harden bulk status}. */
     static final class StatusCommand implements Callable<Integer> {
+        /** The shapes of the status report. */
+        enum Format { TEXT, MARKDOWN, JSON, CSV }
+
+        static final Option<Format> FORMAT = Option.format(Format.class, "text, markdown (a table with the counts above"
+                + " it), json or csv (RFC 4180): one row per repository with its state, pull request, findings before and"
+                + " after the fix, and why it failed.");
+
         final CommandModel model = CommandModel.of(this, "status",
                         "Count the campaign's repositories in each state and list each one with its state, pull request",
                         "and, for a failure, why; from the journal (several: one per shard), without asking the forge.")
-                .with(CAMPAIGN, JOURNALS);
+                .with(CAMPAIGN, JOURNALS, FORMAT);
 
         @Override
         public Integer call() {
@@ -165,16 +175,52 @@ final class BulkCommand implements Callable<Integer> {
                 throw new UserException(e.getMessage());
             }
             PrintWriter out = model.out();
-            Map<State, Integer> counts = new EnumMap<>(State.class);
-            last.values().forEach(e -> counts.merge(e.state(), 1, Integer::sum));
-            out.println("campaign " + campaign.name() + ": " + last.size() + (last.size() == 1 ? " repository" : " repositories")
-                    + (last.isEmpty() ? "" : ", " + summary(counts)));
-            last.values().stream().sorted((a, b) -> a.repo().compareTo(b.repo())).forEach(e -> out.println(
-                    String.format("  %-11s %s", e.state().label(), e.repo()) + (e.url() == null ? "" : " " + Terminal.escape(e.url()))
-                            + (e.reason() == null ? "" : " (" + (e.state() == State.FAILED && !e.retryable() ? "not retryable: " : "")
-                            + Terminal.escape(e.reason()) + ")")));
+            CampaignReport report = CampaignReport.of(campaign.name(), last);
+            out.print(switch (model.get(FORMAT)) {
+                case TEXT -> report.text();
+                case MARKDOWN -> report.markdown();
+                case JSON -> report.json();
+                case CSV -> report.csv();
+            });
             out.flush();
             return HardenCommand.CLEAN;
+        }
+    }
+
+    /** {@code harden bulk close}. */
+    static final class CloseCommand implements Callable<Integer> {
+        final CommandModel model = CommandModel.of(this, "close",
+                        "End the campaign: close each repository's open campaign pull request without merging it, delete",
+                        "the campaign's branch, and record closed in the journal; closing again does nothing. A later run",
+                        "leaves closed repositories alone unless given --only all. Exit 4 when the forge refused one.")
+                .with(CAMPAIGN, JOURNAL, PrCommand.TOKEN_FILE);
+
+        @Override
+        public Integer call() {
+            Campaign campaign = campaign(model);
+            String token = token(model, campaign, true);
+            Redact redact = Redact.of(token);
+            PrintWriter out = RedactingWriter.over(model.out(), redact);
+            PrintWriter err = RedactingWriter.over(model.err(), redact);
+            Consumer<String> log = line -> err.println("harden: " + Terminal.escape(line));
+            Path journalFile = journal(model.get(JOURNAL), campaign);
+            try (Journal journal = Journal.open(journalFile, Instant::now)) {
+                Pace pace = Pace.standard(Duration.ZERO);
+                Closing.Result result = Closing.close(campaign, journal,
+                        target -> Forge.of(campaign.forge(), campaign.api(), target.id().path(), token, pace, log), redact,
+                        line -> {
+                            out.println(line);
+                            out.flush();
+                        });
+                out.println("campaign " + campaign.name() + ": " + result.closed() + " closed"
+                        + (result.failed() == 0 ? "" : ", " + result.failed() + " not closed (run close again)")
+                        + "; journal " + journalFile);
+                out.flush();
+                err.flush();
+                return result.failed() > 0 ? HardenCommand.REMOTE : HardenCommand.CLEAN;
+            } catch (CampaignException e) {
+                throw new UserException(redact.apply(e.getMessage()));
+            }
         }
     }
 
@@ -186,9 +232,7 @@ final class BulkCommand implements Callable<Integer> {
     }
 
     private static String summary(Map<State, Integer> counts) {
-        List<String> parts = new ArrayList<>();
-        counts.forEach((state, n) -> parts.add(n + " " + state.label()));
-        return parts.isEmpty() ? "nothing to do" : String.join(", ", parts);
+        return CampaignReport.summary(counts);
     }
 
     private static Campaign campaign(CommandModel model) {
@@ -234,8 +278,10 @@ final class BulkCommand implements Callable<Integer> {
                 default -> throw new UserException("--only: '" + only + "' is not one of failed, all");
             };
             BulkPlan plan = BulkPlan.of(campaign, found, last, shard, selection);
-            if (only == null && plan.toRun().isEmpty() && !plan.steps().isEmpty()) {
-                // a scheduled re-run of a finished campaign: every repository again, nothing new where nothing changed
+            boolean closed = last.values().stream().anyMatch(e -> e.state() == State.CLOSED);
+            if (only == null && plan.toRun().isEmpty() && !plan.steps().isEmpty() && !closed) {
+                // a scheduled re-run of a finished campaign: every repository again, nothing new where nothing changed;
+                // a closed campaign stays closed
                 plan = BulkPlan.of(campaign, found, last, shard, Journal.Selection.ALL);
             }
             return plan;

@@ -58,6 +58,16 @@ public interface Forge {
     /** Sets the title and body of an existing pull request and adds the labels it lacks. */
     PullRequest update(PullRequest existing, Proposal proposal) throws ForgeException;
 
+    /** Closes an open pull request without merging it. */
+    void close(PullRequest open) throws ForgeException;
+
+    /**
+     * Deletes a branch of the repository.
+     *
+     * @return false when there was no such branch: deleting it again is no mistake
+     */
+    boolean deleteBranch(String branch) throws ForgeException;
+
     /**
      * Checks a repository name before anything is cloned or sent: {@code OWNER/NAME} (GitLab:
      * {@code GROUP/SUBGROUP/NAME}), each part letters, digits, {@code .}, {@code _} or {@code -}, and

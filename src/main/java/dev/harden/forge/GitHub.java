@@ -67,6 +67,25 @@ final class GitHub implements Forge {
         return new PullRequest(pr.number(), pr.url(), pr.state(), pr.title(), pr.body(), labels, pr.head(), pr.draft());
     }
 
+    // https://docs.github.com/en/rest/pulls/pulls#update-a-pull-request
+    @Override
+    public void close(PullRequest open) throws ForgeException {
+        String path = repo + "/pulls/" + open.number();
+        http.check(http.send("PATCH", path, Map.of("state", "closed")), "PATCH", path);
+    }
+
+    // https://docs.github.com/en/rest/git/refs#delete-a-reference: 422 when the reference does not exist
+    @Override
+    public boolean deleteBranch(String branch) throws ForgeException {
+        String path = repo + "/git/refs/heads/" + Http.encodeSegments(branch);
+        Http.Response r = http.send("DELETE", path, null);
+        if (r.status() == 422 || r.status() == 404) {
+            return false;
+        }
+        http.check(r, "DELETE", path);
+        return true;
+    }
+
     private void addLabels(long number, List<String> labels) throws ForgeException {
         // Adding (POST), not replacing (PUT), keeps the labels people put on the pull request.
         String path = repo + "/issues/" + number + "/labels";

@@ -61,6 +61,25 @@ final class GitLab implements Forge {
         return read(r.json());
     }
 
+    // https://docs.gitlab.com/ee/api/merge_requests.html#update-mr: state_event close
+    @Override
+    public void close(PullRequest open) throws ForgeException {
+        String path = project + "/merge_requests/" + open.number();
+        http.check(http.send("PUT", path, Map.of("state_event", "close")), "PUT", path);
+    }
+
+    // https://docs.gitlab.com/ee/api/branches.html#delete-repository-branch: the name URL-encoded
+    @Override
+    public boolean deleteBranch(String branch) throws ForgeException {
+        String path = project + "/repository/branches/" + Http.encode(branch);
+        Http.Response r = http.send("DELETE", path, null);
+        if (r.status() == 404) {
+            return false;
+        }
+        http.check(r, "DELETE", path);
+        return true;
+    }
+
     private List<Long> userIds(List<String> names) throws ForgeException {
         List<Long> ids = new ArrayList<>();
         for (String name : names) {

@@ -68,6 +68,25 @@ final class Gitea implements Forge {
         return new PullRequest(pr.number(), pr.url(), pr.state(), pr.title(), pr.body(), all, pr.head(), pr.draft());
     }
 
+    // https://gitea.com/api/swagger#/repository/repoEditPullRequest
+    @Override
+    public void close(PullRequest open) throws ForgeException {
+        String path = repo + "/pulls/" + open.number();
+        http.check(http.send("PATCH", path, Map.of("state", "closed")), "PATCH", path);
+    }
+
+    // https://gitea.com/api/swagger#/repository/repoDeleteBranch: 404 when there is no such branch
+    @Override
+    public boolean deleteBranch(String branch) throws ForgeException {
+        String path = repo + "/branches/" + Http.encodeSegments(branch);
+        Http.Response r = http.send("DELETE", path, null);
+        if (r.status() == 404) {
+            return false;
+        }
+        http.check(r, "DELETE", path);
+        return true;
+    }
+
     private List<Long> labelIds(List<String> names) throws ForgeException {
         Map<String, Long> known = new LinkedHashMap<>();
         for (Object item : http.getAll(repo + "/labels?limit=50")) {

@@ -400,6 +400,11 @@ final class Http {
         }
     }
 
+    /** A branch name in a path, each part between its slashes encoded and the slashes kept. */
+    static String encodeSegments(String s) {
+        return String.join("/", java.util.Arrays.stream(s.split("/", -1)).map(Http::encode).toList());
+    }
+
     static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -43,6 +43,43 @@ class JournalTest {
     }
 
     @Test
+    void theFindingsCountedAtChangedStayWithTheAttemptUntilItEndsAndANewAttemptForgetsThem() throws Exception {
+        try (Journal j = Journal.open(file(), clock)) {
+            j.record(SHOP, State.DISCOVERED);
+            j.record(SHOP, State.FETCHED);
+            j.record(SHOP, State.CHANGED, new Journal.Findings(5, 1));
+            j.record(SHOP, State.PR_OPENED, "https://github.com/acme/shop/pull/7");
+            assertThat(j.last(SHOP).orElseThrow().findings()).isEqualTo(new Journal.Findings(5, 1));
+            j.record(SHOP, State.DONE, "https://github.com/acme/shop/pull/7");
+            j.record(API, State.DISCOVERED);
+        }
+        String text = Files.readString(file());
+        assertThat(text).contains("""
+                {"at":"2026-01-01T00:00:02Z","repo":"github.com/acme/shop","state":"changed","findingsBefore":5,"findingsAfter":1}
+                """);
+        assertThat(Journal.replay(file()).get(SHOP).findings()).isEqualTo(new Journal.Findings(5, 1));
+        assertThat(Journal.replay(file()).get(API).findings()).isNull();
+
+        try (Journal j = Journal.open(file(), clock)) {
+            j.record(SHOP, State.DISCOVERED);
+            assertThat(j.last(SHOP).orElseThrow().findings()).isNull();
+        }
+    }
+
+    @Test
+    void aLineWrittenBeforeFindingsWereCountedReadsAsUnknownFindings() throws Exception {
+        Files.writeString(file(), """
+                {"at":"2026-01-01T00:00:00Z","repo":"github.com/acme/shop","state":"discovered"}
+                {"at":"2026-01-01T00:00:01Z","repo":"github.com/acme/shop","state":"fetched"}
+                {"at":"2026-01-01T00:00:02Z","repo":"github.com/acme/shop","state":"unchanged"}
+                {"at":"2026-01-01T00:00:03Z","repo":"github.com/acme/shop","state":"done"}
+                """);
+        Journal.Entry shop = Journal.replay(file()).get(SHOP);
+        assertThat(shop.state()).isEqualTo(State.DONE);
+        assertThat(shop.findings()).isNull();
+    }
+
+    @Test
     void replayGivesEachRepositoryItsLastState() throws Exception {
         try (Journal j = Journal.open(file(), clock)) {
             for (State s : List.of(State.DISCOVERED, State.FETCHED, State.CHANGED, State.PUSHED)) {

@@ -64,6 +64,31 @@ class ForgeTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void closesAPullRequestAndDeletesItsBranchAtTheAddressEachForgeDocuments(Dialect dialect) throws Exception {
+        Forge forge = forge(dialect);
+        java.util.Set<String> branches = new java.util.HashSet<>(List.of("harden/restricted"));
+        fake.deletesBranchesWith(branches::remove);
+        PullRequest created = forge.create(proposal("Harden", "body", List.of()));
+
+        forge.close(created);
+        boolean deleted = forge.deleteBranch("harden/restricted");
+        boolean again = forge.deleteBranch("harden/restricted");
+
+        assertThat(forge.byHead("harden/restricted")).singleElement()
+                .satisfies(pr -> assertThat(pr.state()).isEqualTo(PullRequest.State.CLOSED));
+        assertThat(deleted).isTrue();
+        assertThat(again).as("a branch already gone is no mistake").isFalse();
+        assertThat(branches).isEmpty();
+        String where = switch (dialect) {
+            case GITHUB -> "/repos/acme/shop/git/refs/heads/harden/restricted";
+            case GITLAB -> "/projects/acme%2Fshop/repository/branches/harden%2Frestricted";
+            case GITEA -> "/repos/acme/shop/branches/harden/restricted";
+        };
+        assertThat(fake.calls("DELETE", where)).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void updatesTitleAndBodyInPlaceAndOnlyAddsMissingLabels(Dialect dialect) throws Exception {
         Forge forge = forge(dialect);
         forge.create(proposal("Old", "old body", List.of("security")));

@@ -73,6 +73,7 @@ public final class FakeForge implements AutoCloseable {
     private int pageSize = 100;
     private boolean raceOnCreate;
     private int laggingListings;
+    private Predicate<String> deleteBranch = b -> false;
 
     public FakeForge(Dialect dialect, String token, String repo, Predicate<String> branchExists) {
         this.dialect = dialect;
@@ -123,6 +124,11 @@ public final class FakeForge implements AutoCloseable {
     }
 
     /** Adds a pull request as if a person or an earlier tool had opened it. */
+    /** How the fake deletes a branch the API is asked to delete: true when there was one (the git server's). */
+    public synchronized void deletesBranchesWith(Predicate<String> delete) {
+        this.deleteBranch = delete;
+    }
+
     public synchronized Pr add(String head, String base, String title, String body) {
         Pr pr = new Pr();
         pr.number = prs.size() + 1;
@@ -234,6 +240,11 @@ public final class FakeForge implements AutoCloseable {
             pr.draft = Boolean.TRUE.equals(in.get("draft"));
             return json(201, githubJson(pr));
         }
+        // https://docs.github.com/en/rest/git/refs#delete-a-reference
+        if (path.startsWith(base + "/git/refs/heads/") && method.equals("DELETE")) {
+            return deleteBranch.test(decode(path.substring((base + "/git/refs/heads/").length())))
+                    ? noContent() : json(422, Map.of("message", "Reference does not exist"));
+        }
         if (one.matches()) {
             Pr pr = find(Long.parseLong(one.group(2)));
             String rest = one.group(3) == null ? "" : one.group(3);
@@ -313,6 +324,11 @@ public final class FakeForge implements AutoCloseable {
             pr.assignees.addAll(names(in.get("assignee_ids")));
             return json(201, gitlabJson(pr));
         }
+        // https://docs.gitlab.com/ee/api/branches.html#delete-repository-branch
+        if (path.startsWith(base + "/repository/branches/") && method.equals("DELETE")) {
+            return deleteBranch.test(decode(path.substring((base + "/repository/branches/").length())))
+                    ? noContent() : json(404, Map.of("message", "404 Branch Not Found"));
+        }
         Matcher one = Pattern.compile(Pattern.quote(base) + "/merge_requests/(\\d+)").matcher(path);
         if (one.matches() && method.equals("PUT")) {
             Pr pr = find(Long.parseLong(one.group(1)));
@@ -388,6 +404,11 @@ public final class FakeForge implements AutoCloseable {
             return json(201, Map.of("id", id, "name", name));
         }
         Matcher one = Pattern.compile(Pattern.quote(base) + "/(pulls|issues)/(\\d+)(/.*)?").matcher(path);
+        // https://gitea.com/api/swagger#/repository/repoDeleteBranch
+        if (path.startsWith(base + "/branches/") && method.equals("DELETE")) {
+            return deleteBranch.test(decode(path.substring((base + "/branches/").length())))
+                    ? noContent() : json(404, Map.of("message", "branch not found"));
+        }
         if (one.matches()) {
             Pr pr = find(Long.parseLong(one.group(2)));
             String rest = one.group(3) == null ? "" : one.group(3);
@@ -510,6 +531,14 @@ public final class FakeForge implements AutoCloseable {
             l.forEach(x -> out.add(String.valueOf(x)));
         }
         return out;
+    }
+
+    private static String decode(String part) {
+        return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    }
+
+    private static ResponseDefinition noContent() {
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(204).build();
     }
 
     private static String path(String url) {
