@@ -1,8 +1,8 @@
 package dev.harden.registry;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
