@@ -104,6 +104,9 @@ public final class PullRequestWork implements Work {
             throw new Failed(redact.apply(e.getMessage()), true);
         } catch (PrException e) {
             throw new Failed(redact.apply(e.getMessage()), e.retryable());
+        } catch (RuntimeException e) {
+            // a bug's message may quote a URL or a header: the journal is on disk, so it is redacted like the rest
+            throw new Failed(redact.apply("internal error: " + e), false);
         }
     }
 

@@ -92,11 +92,16 @@ class PullRequestWorkTest {
     }
 
     private Work work(Campaign c, Governor governor) {
+        return work(c, governor, null);
+    }
+
+    /** With {@code hardeners} null, each repository is hardened with the campaign's profile and its own .harden.yaml. */
+    private Work work(Campaign c, Governor governor, PullRequestWork.Hardeners given) {
         Pace pace = new Pace(Duration.ZERO, System::currentTimeMillis, Thread::sleep, new java.util.Random(1),
                 Duration.ofSeconds(5)).withBudget(governor);
         PullRequestWork.Forges forges = target -> Forge.of(Forge.Kind.GITHUB,
                 URI.create(fakes.get(name(target)).apiUrl()), target.id().path(), TOKEN, pace, log::add);
-        PullRequestWork.Hardeners hardeners = tree -> {
+        PullRequestWork.Hardeners hardeners = given != null ? given : tree -> {
             try {
                 RepoConfig cfg = RepoConfig.find(tree).isPresent() ? RepoConfig.load(RepoConfig.find(tree).get()) : RepoConfig.none();
                 return new FileHardener(Profile.load(c.profile(), RuleCatalog.builtIn().parameters()), ImageKnowledge.builtIn(),
@@ -222,5 +227,27 @@ class PullRequestWorkTest {
                 });
             }
         }
+    }
+
+    @Test
+    void aBugWhoseMessageQuotesTheTokenFailsTheRepositoryWithTheTokenMaskedInTheJournal() throws Exception {
+        repositories();
+        Campaign c = campaign("pace:\n  parallel: 1\n");
+        Path journalFile = dir.resolve("bug.journal.jsonl");
+        PullRequestWork.Hardeners broken = tree -> {
+            throw new IllegalStateException("could not reach https://x-access-token:" + TOKEN + "@forge.example/acme");
+        };
+
+        try (Journal journal = Journal.open(journalFile, Instant::now)) {
+            BulkPlan plan = BulkPlan.of(c, Discovery.run(c, null), journal.last(), Shard.ALL, Journal.Selection.UNFINISHED);
+            BulkRun.run(plan, journal, work(c, Governor.standard(c.pace()), broken), 1, log::add);
+        }
+
+        assertThat(Files.readString(journalFile)).doesNotContain(TOKEN).contains("internal error");
+        assertThat(Journal.replay(journalFile).get(id("web"))).satisfies(e -> {
+            assertThat(e.state()).isEqualTo(State.FAILED);
+            assertThat(e.retryable()).isFalse();
+        });
+        assertThat(String.join("\n", log)).doesNotContain(TOKEN);
     }
 }
