@@ -35,6 +35,8 @@ final class Learner {
     private final Engine engine;
     private final int maxTrials;
     private final Consumer<String> progress;
+    /** Whether each hardened attempt did as well as the service as written, by identity. */
+    private final Map<Attempt, Boolean> verdicts = new java.util.IdentityHashMap<>();
 
     /**
      * @param maxTrials how many hardened variants may be started at most (the reference not counted)
@@ -48,6 +50,14 @@ final class Learner {
         this.engine = engine;
         this.maxTrials = maxTrials;
         this.progress = progress;
+    }
+
+    /**
+     * Whether a hardened attempt of a search this learner ran did as well as the service as written:
+     * its start, and the uids of its processes (a port answers before workers that cannot switch user die).
+     */
+    boolean worked(Attempt attempt) {
+        return Boolean.TRUE.equals(verdicts.get(attempt));
     }
 
     /** An image started as its config says, with nothing of a manifest: what {@code harden learn IMAGE} learns from. */
@@ -289,7 +299,9 @@ final class Learner {
             boolean sameUsers = expected.isEmpty() || !trial.ok() || trial.level() == Trial.Level.COMPLETED || ran.containsAll(expected);
             boolean ok = trial.asGoodAs(bar) && sameUsers;
             tried.put(spec, ok);
-            attempts.add(new Attempt(what, trial));
+            Attempt attempt = new Attempt(what, trial);
+            attempts.add(attempt);
+            verdicts.put(attempt, ok);
             progress.accept("trial " + trials + " of at most " + maxTrials + ": " + what + ": "
                     + (ok ? "works" : "fails") + " (" + trial.level().label() + ", " + trial.detail()
                     + (sameUsers ? "" : "; no process ran as uid " + join(expected.stream().filter(u -> !ran.contains(u)).toList())) + ")");
