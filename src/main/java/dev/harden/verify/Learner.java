@@ -131,10 +131,16 @@ final class Learner {
             if (detail == null) {
                 detail = new Engine.ImageDetail(local.id(), List.of(), local.user(), List.of(), List.of(), List.of());
             }
+            boolean[] reachable = {false};
             reference = starter.run(original, (id, waited) -> {
                 if (waited.ok()) {
                     seen = Observation.of(engine, id, waited.level() != Trial.Level.COMPLETED,
                             starter.settings().timeout());
+                    try {
+                        reachable[0] = !original.isolated() && engine.inspect(id).ip() != null;
+                    } catch (IOException e) {
+                        reachable[0] = false;
+                    }
                 }
             });
             attempts.add(new Attempt("the service as written", reference));
@@ -145,7 +151,7 @@ final class Learner {
             folders = Folders.classify(engine, starter, original, detail, seen);
             uids = seen.processes().stream().map(Engine.Process::uid).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
             // a port it was seen listening on must answer in every variant, though the reference was only judged running
-            bar = reference.rank() < 2 && seen.listening() != null && !seen.listening().isEmpty()
+            bar = reachable[0] && reference.rank() < 2 && seen.listening() != null && !seen.listening().isEmpty()
                     ? new Trial(Trial.Level.PORT_ANSWERED, "it listened on " + seen.listening(), reference.logs()) : reference;
             return new Learning(search(), attempts, reference);
         }
