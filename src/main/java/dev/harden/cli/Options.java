@@ -2,6 +2,7 @@ package dev.harden.cli;
 
 import dev.harden.engine.AtomicWrite;
 import dev.harden.engine.FileHardener;
+import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageFactsSource;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.image.LockFile;
@@ -189,7 +190,7 @@ final class Options {
             ImageFactsSource source = new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()),
                     line -> warnings.println(dev.harden.report.Terminal.escape("harden: " + line)));
             // facts learned for a tag (harden learn --lock) first: the tag of a local image resolves nowhere else
-            images = images.withFallback(ref -> lock.factsFor(ref).filter(f -> f.evidence().equals("learned")).or(() -> source.apply(ref)));
+            images = images.withFallback(ref -> lock.factsFor(ref).filter(ImageFacts::learned).or(() -> source.apply(ref)));
         } else if (imageFacts != null && !imageFacts.equals("shipped")) {
             throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry");
         } else {
