@@ -120,7 +120,7 @@ final class BulkCommand implements Callable<Integer> {
                 Pace pace = Pace.standard(Duration.ZERO).withBudget(governor);
                 PullRequestWork.Forges forges = session.forges(pace);
                 if (!plan.toRun().isEmpty()) {
-                    governor.alreadyOpen(alreadyOpen(campaign, journal.last(), forges, session));
+                    governor.alreadyOpen(alreadyOpen(campaign, journal.last(), plan.toRun().size(), forges, session));
                 }
                 String template = model.get(CLONE_URL);
                 Work work = new PullRequestWork(campaign, new Credentials(campaign.forge().gitUsername(), session.token),
@@ -144,16 +144,20 @@ final class BulkCommand implements Callable<Integer> {
 
         /**
          * Campaign pull requests that earlier runs opened and that are open still: the budget of open
-         * pull requests counts them too. Asks the forge, since people merge and close them between runs.
+         * pull requests counts them too. Asks the forge, since people merge and close them between runs,
+         * unless even all the journal's plus one for each repository of this run stay within the budget.
          */
-        private static int alreadyOpen(Campaign campaign, Map<RepoId, Journal.Entry> last, PullRequestWork.Forges forges,
-                                       Session session) {
+        private static int alreadyOpen(Campaign campaign, Map<RepoId, Journal.Entry> last, int toRun,
+                                       PullRequestWork.Forges forges, Session session) {
             Map<RepoId, Journal.Entry> withPullRequest = new LinkedHashMap<>();
             last.forEach((repo, e) -> {
                 if (e.state() != State.CLOSED && LiveStatus.hasPullRequest(e)) {
                     withPullRequest.put(repo, e);
                 }
             });
+            if ((long) withPullRequest.size() + toRun <= campaign.pace().openPullRequests()) {
+                return withPullRequest.size();
+            }
             LiveStatus.Result found = LiveStatus.read(campaign, withPullRequest, forges, session.redact, false);
             found.unread().forEach((repo, why) -> session.log.accept(repo + ": counted as open, its pull request could not"
                     + " be read: " + why));
