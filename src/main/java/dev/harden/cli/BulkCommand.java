@@ -113,7 +113,8 @@ final class BulkCommand implements Callable<Integer> {
             Path journalFile = journal(model.get(JOURNAL), campaign);
             return session.withJournal(journalFile, journal -> {
                 BulkPlan plan = plan(model, campaign, session.token, journal.last(), session.err);
-                BulkProgress progress = BulkProgress.on(Terminal.current(), session.out, session.err, plan.toRun().size(),
+                // the progress line is never a whole line, so it goes past the redacting writer; it holds only counts
+                BulkProgress progress = BulkProgress.on(Terminal.current(), session.out, model.err(), plan.toRun().size(),
                         model.get(Options.NO_COLOR));
                 session.logTo(progress::log);
                 Governor governor = Governor.standard(campaign.pace());
@@ -271,8 +272,8 @@ final class BulkCommand implements Callable<Integer> {
         final PrintWriter out;
         final PrintWriter err;
         private volatile Consumer<String> logLines;
-        /** Forge waits and the like, one line each on standard error. */
-        final Consumer<String> log = line -> logLines.accept("harden: " + dev.harden.report.Terminal.escape(line));
+        /** Forge waits and the like, one line each on standard error, redacted before wherever they go. */
+        final Consumer<String> log;
 
         Session(CommandModel model, boolean tokenRequired) {
             this.campaign = campaign(model);
@@ -286,6 +287,7 @@ final class BulkCommand implements Callable<Integer> {
                     err.flush();
                 }
             };
+            this.log = line -> logLines.accept(redact.apply("harden: " + dev.harden.report.Terminal.escape(line)));
         }
 
         /** Sends the log lines somewhere else (above a progress line). */
