@@ -38,7 +38,11 @@ final class BlobsOut {
                 String path = tree.getPathString();
                 ObjectId blob = tree.getObjectId(0);
                 Path target = inside(into, path);
-                if (target == null || !wanted.wants(new TreeFile(path, reader.getObjectSize(blob, Constants.OBJ_BLOB), blob, reader))) {
+                if (target == null) {
+                    continue;
+                }
+                long size = reader.getObjectSize(blob, Constants.OBJ_BLOB);
+                if (!wanted.wants(new TreeFile(path, size, blob, reader))) {
                     continue;
                 }
                 write(reader, blob, target);

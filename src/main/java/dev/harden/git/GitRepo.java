@@ -142,7 +142,8 @@ public final class GitRepo implements AutoCloseable {
      * as the tree has them, only the regular files {@code wanted} asks for: there is no checkout and no
      * index, and symbolic links and submodules are never written. The folder is deleted on {@link #close()}
      * or, if the run is interrupted, when the JVM exits. A user name and password in the URL are taken out
-     * of it and sent as credentials; the config records the URL without them as {@code origin}.
+     * of it and sent as credentials (they win over {@code credentials}); the config records the URL
+     * without them as {@code origin}.
      *
      * <p>Blobs are written out raw, and {@link #tree} stores new contents raw: no smudge or clean filter,
      * no line-ending conversion, whatever {@code .gitattributes} or the user's {@code core.autocrlf} say.
@@ -267,7 +268,8 @@ public final class GitRepo implements AutoCloseable {
     }
 
     private Remote listing() throws GitAPIException, GitException {
-        Map<String, Ref> refs = Git.lsRemoteRepository().setRemote(url()).setCredentialsProvider(provider()).setTimeout(timeoutSeconds).callAsMap();
+        Map<String, Ref> refs = Git.lsRemoteRepository().setRemote(url()).setCredentialsProvider(provider())
+                .setTimeout(timeoutSeconds).callAsMap();
         Map<String, String> heads = new LinkedHashMap<>();
         for (Ref ref : refs.values()) {
             if (ref.getName().startsWith(Constants.R_HEADS) && ref.getObjectId() != null) {

@@ -117,7 +117,7 @@ public record Fetched(GitRepo git, Map<String, String> notRead) {
         return out;
     }
 
-    /** What the fix changes, over targets inside {@link GitRepo#workTree()}; manifests too large to read are reported as unreadable. */
+    /** What the fix changes over targets inside the folder written out; a manifest too large to read is reported unreadable. */
     public Change change(FileHardener hardener, List<Path> targets) throws PrException {
         return Change.compute(hardener, git.workTree(), targets, notRead);
     }

@@ -139,7 +139,8 @@ class FetchedWorkTest {
             assertThat(after).as(path).isEqualTo(Fixtures.fixed(Fixtures.profile("restricted"), before)).isNotEqualTo(before);
             assertThat(after.contains("\r")).as(path).isEqualTo(path.startsWith("legacy/"));
         }
-        assertThat(after(bare, "legacy/compose.yaml").split("\r\n", -1)).allSatisfy(line -> assertThat(line).doesNotContain("\n"));
+        assertThat(after(bare, "legacy/compose.yaml").split("\r\n", -1))
+                .allSatisfy(line -> assertThat(line).doesNotContain("\n"));
         assertThat(String.join("\n", log)).doesNotContain(TOKEN);
     }
 

@@ -62,7 +62,7 @@ class BulkLockFileTest {
     }
 
     @Test
-    void aCampaignThatPinsDigestsCommitsANewLockFileOrTheUpdatedOneBesideHardenYaml(@TempDir Path registryRoot) throws Exception {
+    void aCampaignThatPinsDigestsCommitsANewLockFileOrTheUpdatedOne(@TempDir Path registryRoot) throws Exception {
         assumeTrue(GitServer.available(), Needs.GIT_SERVER);
         assumeTrue(RegistryServer.available(), Needs.REGISTRY);
         try (RegistryServer registry = RegistryServer.start(registryRoot)) {
@@ -70,7 +70,8 @@ class BulkLockFileTest {
                     "layer".getBytes(StandardCharsets.UTF_8)).digest();
             String compose = "services:\n  web:\n    image: " + registry.host() + "/team/web:1.27\n";
             String oldLock = "apiVersion: harden/v1\nkind: Lock\nimages:\n  - image: " + registry.host() + "/team/db\n"
-                    + "    tag: \"16\"\n    digest: " + OLD_DIGEST + "\n    platforms: [linux/amd64]\n    resolved: \"2026-01-02\"\n";
+                    + "    tag: \"16\"\n    digest: " + OLD_DIGEST + "\n    platforms: [linux/amd64]\n"
+                    + "    resolved: \"2026-01-02\"\n";
             server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
             repo("fresh", Map.of("compose.yaml", compose));
             repo("locked", Map.of("compose.yaml", compose, ".harden.lock", oldLock));

@@ -124,7 +124,8 @@ class BareFetchTest {
             assertThat(repo.push(commit, "harden/x", null).ok()).isTrue();
         }
         // the git CLI, as a second opinion: the bytes given are the blobs, and each file's diff is the edit alone
-        assertThat(git(bare, "cat-file", "blob", "harden/x:compose.yaml")).isEqualTo("services:\n  web:\n    image: nginx\n    read_only: true\n");
+        assertThat(git(bare, "cat-file", "blob", "harden/x:compose.yaml"))
+                .isEqualTo("services:\n  web:\n    image: nginx\n    read_only: true\n");
         assertThat(git(bare, "cat-file", "blob", "harden/x:legacy.yaml")).isEqualTo("a: 1\r\nb: 3\r\n");
         assertThat(git(bare, "diff", "--numstat", "main", "harden/x").lines().sorted().toList())
                 .containsExactly("1\t0\tcompose.yaml", "1\t1\tlegacy.yaml");
