@@ -154,7 +154,8 @@ final class PrCommand implements Callable<Integer> {
             List<Path> targets = targets(git);
             options.paths = targets;
             FileHardener hardener = options.hardener();
-            Change change = fetched != null ? fetched.change(hardener, targets) : Change.compute(hardener, git.workTree(), targets);
+            Change change = fetched != null ? fetched.change(hardener, targets)
+                    : Change.compute(hardener, git.workTree(), targets);
             change.unreadable().forEach(u -> err.println(Terminal.escape(u)));
             String verification = null;
             if (verify && !change.isEmpty()) {
