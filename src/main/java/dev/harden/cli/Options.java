@@ -45,7 +45,7 @@ final class Options {
     List<String> insecureRegistries;
     List<String> registryMirrors;
     String imageFacts;
-    /** The engine {@code --image-facts engine|auto} reads: {@code --docker-host} where the command has it. */
+    /** The engine {@code --image-facts engine|auto} reads: {@code --docker-host}, set by the commands that have it. */
     String dockerHost;
     Pins pins = Pins.none();
     /** Makes the one registry client of this run, on first need; null when offline. */
@@ -120,9 +120,6 @@ final class Options {
         o.insecureRegistries = command.get(INSECURE_REGISTRY);
         o.registryMirrors = command.get(REGISTRY_MIRROR);
         o.imageFacts = command.get(IMAGE_FACTS);
-        if (command.declared().contains(VerifyOptions.DOCKER_HOST)) {
-            o.dockerHost = command.get(VerifyOptions.DOCKER_HOST);
-        }
         return o;
     }
 
