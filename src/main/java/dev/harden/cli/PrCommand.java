@@ -106,6 +106,7 @@ final class PrCommand implements Callable<Integer> {
         writeInterval = model.get(WRITE_INTERVAL);
         verify = model.get(VERIFY);
         dockerHost = model.get(VerifyOptions.DOCKER_HOST);
+        options.dockerHost = dockerHost;
         dryRun = model.get(DRY_RUN);
         VerifyOptions.requireVerify(model, verify);
         Forge.Kind kind = kind();
