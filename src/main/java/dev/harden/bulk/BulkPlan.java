@@ -120,6 +120,7 @@ public record BulkPlan(Campaign campaign, Shard shard, List<Step> steps, int oth
             case OPTED_OUT -> "opted out" + (e.reason() == null ? "" : ": " + e.reason());
             case DONE -> "done" + (e.url() == null ? "" : ": " + e.url());
             case CLOSED -> "closed" + (e.url() == null ? "" : ": " + e.url());
+            case WAITING -> e.reason();
             default -> "stopped at " + e.state().label();
         };
     }

@@ -16,6 +16,16 @@ import java.util.function.Consumer;
  * journaled; one repository's failure is recorded and the others go on.
  */
 public final class BulkRun {
+    /**
+     * One repository finished in this run.
+     *
+     * @param last its last record
+     * @param openedPullRequest whether this run opened its pull request
+     * @param line the line that says so: {@code host/owner/name: done URL}
+     */
+    public record Finished(Journal.Entry last, boolean openedPullRequest, String line) {
+    }
+
     private BulkRun() {
     }
 
@@ -29,6 +39,16 @@ public final class BulkRun {
      */
     public static Map<State, Integer> run(BulkPlan plan, Journal journal, Work work, int parallel, Consumer<String> log)
             throws CampaignException, InterruptedException {
+        return runEach(plan, journal, work, parallel, finished -> log.accept(finished.line()));
+    }
+
+    /**
+     * {@link #run}, telling each repository's end as it comes, with what a progress line counts.
+     *
+     * @param finished called once per repository, from the thread that worked on it
+     */
+    public static Map<State, Integer> runEach(BulkPlan plan, Journal journal, Work work, int parallel,
+                                              Consumer<Finished> finished) throws CampaignException, InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "harden-bulk");
             t.setDaemon(true);
@@ -37,7 +57,7 @@ public final class BulkRun {
         try {
             List<Future<State>> running = new ArrayList<>();
             for (Target target : plan.toRun()) {
-                running.add(pool.submit(() -> one(target, journal, work, log)));
+                running.add(pool.submit(() -> one(target, journal, work, finished)));
             }
             Map<State, Integer> ended = new EnumMap<>(State.class);
             for (Future<State> f : running) {
@@ -59,10 +79,11 @@ public final class BulkRun {
         }
     }
 
-    private static State one(Target target, Journal journal, Work work, Consumer<String> log)
+    private static State one(Target target, Journal journal, Work work, Consumer<Finished> finished)
             throws CampaignException, InterruptedException {
         RepoId id = target.id();
         journal.record(id, State.DISCOVERED);
+        boolean[] opened = {false};
         Work.Steps steps = new Work.Steps() {
             @Override
             public void reached(State state) throws CampaignException {
@@ -77,6 +98,7 @@ public final class BulkRun {
             @Override
             public void reached(State state, String url) throws CampaignException {
                 journal.record(id, state, url);
+                opened[0] |= state == State.PR_OPENED;
             }
 
             @Override
@@ -91,14 +113,16 @@ public final class BulkRun {
             if (!last.state().terminal()) {
                 last = journal.record(id, State.DONE, last.url());
             }
+        } catch (Work.Held e) {
+            last = journal.waiting(id, e.getMessage(), e.url());
         } catch (Work.Failed e) {
             last = fail(journal, id, e.getMessage(), e.retryable());
         } catch (RuntimeException e) {
             // a bug in one repository's work (an illegal step included) fails that repository, not the run
             last = fail(journal, id, "internal error: " + e, false);
         }
-        log.accept(id + ": " + last.state().label() + (last.url() == null ? "" : " " + last.url())
-                + (last.reason() == null ? "" : " (" + Terminal.escape(last.reason()) + ")"));
+        finished.accept(new Finished(last, opened[0], id + ": " + last.state().label() + (last.url() == null ? "" : " "
+                + last.url()) + (last.reason() == null ? "" : " (" + Terminal.escape(last.reason()) + ")")));
         return last.state();
     }
 

@@ -95,11 +95,18 @@ public record Campaign(Path file, String name, Forge.Kind forge, URI api, Target
      * @param pullRequestsPerHour pull requests opened per sliding hour
      * @param openPullRequests campaign pull requests open at once
      * @param parallel repositories worked on at once
+     * @param waitForChecks leave a repository alone while its campaign pull request's checks are pending or failing
      */
     public record Pacing(int contentCallsPerMinute, int contentCallsPerHour, int pullRequestsPerHour, int openPullRequests,
-                         int parallel) {
+                         int parallel, boolean waitForChecks) {
         /** Under GitHub's documented 80 a minute and 500 an hour, with room for people using the same identity. */
         public static final Pacing DEFAULT = new Pacing(60, 400, 60, 100, 4);
+
+        /** A pace that does not wait on checks. */
+        public Pacing(int contentCallsPerMinute, int contentCallsPerHour, int pullRequestsPerHour, int openPullRequests,
+                      int parallel) {
+            this(contentCallsPerMinute, contentCallsPerHour, pullRequestsPerHour, openPullRequests, parallel, false);
+        }
 
         public Pacing {
             if (contentCallsPerMinute < 1 || contentCallsPerHour < 1 || pullRequestsPerHour < 1 || openPullRequests < 1

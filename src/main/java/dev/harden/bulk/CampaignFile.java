@@ -38,7 +38,7 @@ public final class CampaignFile {
             "archived", "forks");
     private static final Set<String> PR_KEYS = Set.of("title", "labels", "draft");
     private static final Set<String> PACE_KEYS = Set.of("contentCallsPerMinute", "contentCallsPerHour",
-            "pullRequestsPerHour", "openPullRequests", "parallel");
+            "pullRequestsPerHour", "openPullRequests", "parallel", "waitForChecks");
 
     private final Path file;
     private final YamlFile yaml;
@@ -251,7 +251,8 @@ public final class CampaignFile {
         keys(m, PACE_KEYS, "pace");
         return new Campaign.Pacing(count(m, "contentCallsPerMinute", d.contentCallsPerMinute()),
                 count(m, "contentCallsPerHour", d.contentCallsPerHour()), count(m, "pullRequestsPerHour", d.pullRequestsPerHour()),
-                count(m, "openPullRequests", d.openPullRequests()), count(m, "parallel", d.parallel()));
+                count(m, "openPullRequests", d.openPullRequests()), count(m, "parallel", d.parallel()),
+                bool(m, "waitForChecks").orElse(d.waitForChecks()));
     }
 
     private int count(Mapping m, String key, int fallback) throws CampaignException {

@@ -118,7 +118,7 @@ public final class Journal implements AutoCloseable {
 
     /** Which repositories a run takes up. */
     public enum Selection {
-        /** Those not yet seen, those a killed run left half way, and failures worth retrying: a resume. */
+        /** Those not yet seen, those a killed run left half way, failures worth retrying, and those waiting: a resume. */
         UNFINISHED,
         /** Only those whose last attempt failed, retryable or not ({@code --only failed}). */
         FAILED,
@@ -242,6 +242,11 @@ public final class Journal implements AutoCloseable {
         return append(repo, State.OPTED_OUT, reason, false, null);
     }
 
+    /** Records that the repository waits on its pull request's checks, and why. */
+    public Entry waiting(RepoId repo, String reason, String url) throws CampaignException {
+        return append(repo, State.WAITING, reason, false, url);
+    }
+
     /** Records a failure. */
     public Entry failed(RepoId repo, String reason, boolean retryable) throws CampaignException {
         return append(repo, State.FAILED, reason, retryable, null);
@@ -296,7 +301,8 @@ public final class Journal implements AutoCloseable {
             boolean take = switch (selection) {
                 case ALL -> true;
                 case FAILED -> e != null && e.state() == State.FAILED;
-                case UNFINISHED -> e == null || !e.state().terminal() || e.state() == State.FAILED && e.retryable();
+                case UNFINISHED -> e == null || !e.state().terminal() || e.state() == State.FAILED && e.retryable()
+                        || e.state() == State.WAITING;
             };
             if (take) {
                 chosen.add(repo);

@@ -1,12 +1,14 @@
 package dev.harden.bulk;
 
 import dev.harden.engine.FileHardener;
+import dev.harden.image.LockFile;
 import dev.harden.forge.Forge;
 import dev.harden.git.Credentials;
 import dev.harden.git.GitException;
 import dev.harden.git.GitRepo;
 import dev.harden.pr.Bot;
 import dev.harden.pr.Change;
+import dev.harden.pr.Fetched;
 import dev.harden.pr.Outcome;
 import dev.harden.pr.Plan;
 import dev.harden.pr.PrException;
@@ -16,6 +18,7 @@ import dev.harden.profile.RepoConfig;
 import dev.harden.report.FileReport;
 import dev.harden.report.Finding;
 import dev.harden.report.Redact;
+import dev.harden.yaml.Limits;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,10 +26,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The campaign's {@link Work}: for one repository, what {@code harden pr --clone} does (a shallow
- * clone, the profile's fix through {@link Change}, one commit, one branch, one pull request through
- * {@link Bot}), with the campaign's opt-outs checked first and the governor's budget asked before a
- * pull request is opened.
+ * The campaign's {@link Work}: for one repository, what {@code harden pr --clone} does (a depth-1 bare
+ * fetch with only the files harden reads written out, {@link Fetched}; the profile's fix through
+ * {@link Change}, with the lock file when the run pinned or learned something; one commit built in
+ * memory, one branch, one pull request through {@link Bot}), with the campaign's opt-outs checked first
+ * and the governor's budget asked before a pull request is opened.
  */
 public final class PullRequestWork implements Work {
     /** Gives each repository its forge client, sharing the campaign's governor. */
@@ -79,26 +83,33 @@ public final class PullRequestWork implements Work {
     @Override
     public void run(Target target, Steps steps) throws Failed, CampaignException, InterruptedException {
         String url = target.cloneUrl() != null ? target.cloneUrl() : cloneUrls.of(target);
-        try (GitRepo git = GitRepo.cloneShallow(url, campaign.base(), credentials)) {
-            steps.reached(State.FETCHED);
-            Path tree = git.workTree();
-            String optedOut = optedOut(tree);
-            if (optedOut != null) {
-                steps.optedOut(optedOut);
-                return;
+        List<String> named = campaign.optOutFile() == null ? List.of(DCO_FILE) : List.of(DCO_FILE, campaign.optOutFile());
+        try {
+            Fetched fetched = Fetched.fetch(url, campaign.base(), credentials, Limits.DEFAULT.maxBytes(), named, false);
+            try (GitRepo git = fetched.git()) {
+                steps.reached(State.FETCHED);
+                Path tree = git.workTree();
+                String optedOut = optedOut(git);
+                if (optedOut != null) {
+                    steps.optedOut(optedOut);
+                    return;
+                }
+                FileHardener hardener = hardeners.of(tree);
+                Change computed = fetched.change(hardener, List.of(tree));
+                Journal.Findings findings = findings(computed);
+                LockFile lock = hardener.pins().lock();
+                Change change = computed.withLockFile(tree, tree.resolve(LockFile.NAME), lock.changed() ? lock.render() : null);
+                if (change.isEmpty()) {
+                    steps.reached(State.UNCHANGED, findings);
+                    return;
+                }
+                steps.reached(State.CHANGED, findings);
+                Settings settings = settings();
+                Plan plan = plan(change, settings, signs(tree));
+                Consumer<String> repoLog = line -> log.accept(target.id() + ": " + line);
+                Outcome outcome = new Bot(forges.of(target), Thread::sleep, repoLog, gate()).publish(git, plan, settings);
+                record(outcome, steps);
             }
-            Change change = Change.compute(hardeners.of(tree), tree, List.of(tree));
-            Journal.Findings findings = findings(change);
-            if (change.isEmpty()) {
-                steps.reached(State.UNCHANGED, findings);
-                return;
-            }
-            steps.reached(State.CHANGED, findings);
-            Settings settings = settings();
-            Plan plan = plan(change, settings, signs(tree));
-            Consumer<String> repoLog = line -> log.accept(target.id() + ": " + line);
-            Outcome outcome = new Bot(forges.of(target), Thread::sleep, repoLog, gate()).publish(git, plan, settings);
-            record(outcome, steps);
         } catch (GitException e) {
             // the clone: the server did not answer, or refused us
             throw new Failed(redact.apply(e.getMessage()), true);
@@ -128,8 +139,11 @@ public final class PullRequestWork implements Work {
     }
 
     /** Why the repository opted out, or null when it did not. */
-    private String optedOut(Path tree) throws Failed {
-        if (campaign.optOutFile() != null && Files.exists(tree.resolve(campaign.optOutFile()), LinkOption.NOFOLLOW_LINKS)) {
+    private String optedOut(GitRepo git) throws Failed, GitException {
+        Path tree = git.workTree();
+        String head = git.head();
+        // asked of the commit, not the folder: the opt-out may be any file, folder or link, none of which is written out
+        if (campaign.optOutFile() != null && head != null && git.tracked(head, trimmed(campaign.optOutFile()))) {
             return campaign.optOutFile() + " is present";
         }
         Path config = tree.resolve(RepoConfig.FILE_NAME);
@@ -144,6 +158,11 @@ public final class PullRequestWork implements Work {
             }
         }
         return null;
+    }
+
+    private static String trimmed(String path) {
+        String p = path.startsWith("./") ? path.substring(2) : path;
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
     private boolean signs(Path tree) {

@@ -13,7 +13,12 @@ import java.util.Set;
 public enum State {
     DISCOVERED, FETCHED, UNCHANGED, CHANGED, PUSHED, PR_OPENED, PR_UPDATED, DONE, FAILED, OPTED_OUT,
     /** {@code harden bulk close} closed the repository's pull request and deleted the campaign's branch. */
-    CLOSED;
+    CLOSED,
+    /**
+     * The campaign waits on the checks of the repository's open pull request (pending or failing)
+     * before proposing anything more there; the next run looks again.
+     */
+    WAITING;
 
     /** The name written in the journal: {@code pr-opened}. */
     public String label() {
@@ -32,7 +37,7 @@ public enum State {
 
     /** Whether an attempt ends here: nothing more happens to the repository until a new attempt. */
     public boolean terminal() {
-        return this == DONE || this == FAILED || this == OPTED_OUT || this == CLOSED;
+        return this == DONE || this == FAILED || this == OPTED_OUT || this == CLOSED || this == WAITING;
     }
 
     /** Whether a repository whose last record is {@code from} (null: none yet) may go to this state. */
@@ -55,13 +60,13 @@ public enum State {
 
     private static Set<State> next(State from) {
         return switch (from) {
-            case DISCOVERED -> EnumSet.of(FETCHED, OPTED_OUT);
+            case DISCOVERED -> EnumSet.of(FETCHED, OPTED_OUT, WAITING);
             case FETCHED -> EnumSet.of(UNCHANGED, CHANGED, OPTED_OUT);
             case UNCHANGED, PR_OPENED, PR_UPDATED -> EnumSet.of(DONE);
             // a change whose pull request already proposes it, or that harden leaves alone, is done without a push
             case CHANGED -> EnumSet.of(PUSHED, PR_OPENED, PR_UPDATED, DONE);
             case PUSHED -> EnumSet.of(PR_OPENED, PR_UPDATED, DONE);
-            case DONE, FAILED, OPTED_OUT, CLOSED -> EnumSet.noneOf(State.class);
+            case DONE, FAILED, OPTED_OUT, CLOSED, WAITING -> EnumSet.noneOf(State.class);
         };
     }
 }

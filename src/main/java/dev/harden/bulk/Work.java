@@ -40,10 +40,31 @@ public interface Work {
     }
 
     /**
+     * The repository's campaign pull request has checks pending or failing: nothing more is proposed
+     * there in this run, and that is no failure; the next run looks again.
+     */
+    final class Held extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final String url;
+
+        public Held(String reason, String url) {
+            super(reason);
+            this.url = url;
+        }
+
+        /** The pull request waited on. */
+        public String url() {
+            return url;
+        }
+    }
+
+    /**
      * Works on one repository. Returning means it is finished: the run records {@code done} unless
      * the work already reached an end ({@code opted-out}, {@code done}).
      *
      * @throws Failed when it failed, with the reason the journal keeps (never a token)
+     * @throws Held when it waits on its pull request's checks
      */
-    void run(Target target, Steps steps) throws Failed, CampaignException, InterruptedException;
+    void run(Target target, Steps steps) throws Failed, Held, CampaignException, InterruptedException;
 }

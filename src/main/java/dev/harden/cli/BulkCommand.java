@@ -5,11 +5,13 @@ import dev.harden.bulk.BulkRun;
 import dev.harden.bulk.Campaign;
 import dev.harden.bulk.CampaignException;
 import dev.harden.bulk.CampaignReport;
+import dev.harden.bulk.ChecksGate;
 import dev.harden.bulk.Closing;
 import dev.harden.bulk.CampaignFile;
 import dev.harden.bulk.Discovery;
 import dev.harden.bulk.Governor;
 import dev.harden.bulk.Journal;
+import dev.harden.bulk.LiveStatus;
 import dev.harden.bulk.PullRequestWork;
 import dev.harden.bulk.RepoId;
 import dev.harden.bulk.Shard;
@@ -23,12 +25,12 @@ import dev.harden.forge.Repositories;
 import dev.harden.git.Credentials;
 import dev.harden.profile.Profile;
 import dev.harden.report.Redact;
-import dev.harden.report.Terminal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,7 +57,7 @@ final class BulkCommand implements Callable<Integer> {
                     "Run harden pr over many repositories: one pull request in each that needs one (docs/bulk.md).",
                     "  harden bulk plan campaign.yaml     what a run would do to each repository; sends nothing",
                     "  harden bulk run campaign.yaml      work through them; run again any time: it resumes",
-                    "  harden bulk status campaign.yaml   each repository's state and pull request, from the journal",
+                    "  harden bulk status campaign.yaml   each repository's state, pull request and checks; the merge rate",
                     "  harden bulk close campaign.yaml    close its pull requests and delete its branches",
                     "Every step is written to the journal (<name>.journal.jsonl) before the next one, so a run killed",
                     "at any moment resumes without a second branch, commit or pull request.");
@@ -99,50 +101,68 @@ final class BulkCommand implements Callable<Integer> {
                         "Work through the campaign's repositories (of this shard): clone each (depth 1), harden it with the",
                         "campaign's profile, commit, push the campaign's branch and open or update its one pull request,",
                         "as harden pr does; a repository with .harden.yaml 'campaigns: false' or the campaign's optOutFile",
-                        "is left alone. Prints one line per repository. The token is read as harden pr reads it.",
-                        "Exit 0 when every repository ended done or opted out, 4 when one failed (the journal says why).")
-                .with(CAMPAIGN, SHARD, ONLY, JOURNAL, CLONE_URL, PrCommand.TOKEN_FILE);
+                        "is left alone. Prints one line per repository; on a terminal also a progress line. The token is",
+                        "read as harden pr reads it.",
+                        "Exit 0 when every repository ended done, opted out or waiting, 4 when one failed (the journal says why).")
+                .with(CAMPAIGN, SHARD, ONLY, JOURNAL, CLONE_URL, PrCommand.TOKEN_FILE, Options.NO_COLOR);
 
         @Override
         public Integer call() {
-            Campaign campaign = campaign(model);
-            String token = token(model, campaign, true);
-            Redact redact = Redact.of(token);
-            PrintWriter out = RedactingWriter.over(model.out(), redact);
-            PrintWriter err = RedactingWriter.over(model.err(), redact);
-            Consumer<String> log = line -> {
-                synchronized (err) {
-                    err.println("harden: " + Terminal.escape(line));
-                    err.flush();
-                }
-            };
+            Session session = new Session(model, true);
+            Campaign campaign = session.campaign;
             Path journalFile = journal(model.get(JOURNAL), campaign);
-            try (Journal journal = Journal.open(journalFile, Instant::now)) {
-                BulkPlan plan = plan(model, campaign, token, journal.last(), err);
+            return session.withJournal(journalFile, journal -> {
+                BulkPlan plan = plan(model, campaign, session.token, journal.last(), session.err);
+                // the progress line is never a whole line, so it goes past the redacting writer; it holds only counts
+                BulkProgress progress = BulkProgress.on(Terminal.current(), session.out, model.err(), plan.toRun().size(),
+                        model.get(Options.NO_COLOR));
+                session.logTo(progress::log);
                 Governor governor = Governor.standard(campaign.pace());
                 Pace pace = Pace.standard(Duration.ZERO).withBudget(governor);
+                PullRequestWork.Forges forges = session.forges(pace);
+                if (!plan.toRun().isEmpty()) {
+                    governor.alreadyOpen(alreadyOpen(campaign, journal.last(), plan.toRun().size(), forges, session));
+                }
                 String template = model.get(CLONE_URL);
-                Work work = new PullRequestWork(campaign, new Credentials(campaign.forge().gitUsername(), token),
-                        target -> cloneUrl(template, target),
-                        target -> Forge.of(campaign.forge(), campaign.api(), target.id().path(), token, pace, log),
-                        tree -> hardener(campaign, tree, err), governor, redact, log);
-                Map<State, Integer> ended = BulkRun.run(plan, journal, work, campaign.pace().parallel(), line -> {
-                    synchronized (out) {
-                        out.println(line);
-                        out.flush();
-                    }
-                });
-                out.println(summary(ended) + "; journal " + journalFile);
-                out.flush();
+                Work work = new PullRequestWork(campaign, new Credentials(campaign.forge().gitUsername(), session.token),
+                        target -> cloneUrl(template, target), forges, tree -> hardener(campaign, tree, session.err), governor,
+                        session.redact, session.log);
+                if (campaign.pace().waitForChecks()) {
+                    work = new ChecksGate(work, campaign, journal.last(), forges, session.redact);
+                }
+                progress.begin();
+                Map<State, Integer> ended;
+                try {
+                    ended = BulkRun.runEach(plan, journal, work, campaign.pace().parallel(), progress::finished);
+                } finally {
+                    progress.end();
+                }
+                session.out.println(summary(ended) + "; journal " + journalFile);
+                session.out.flush();
                 return ended.getOrDefault(State.FAILED, 0) > 0 ? HardenCommand.REMOTE : HardenCommand.CLEAN;
-            } catch (CampaignException e) {
-                throw new UserException(redact.apply(e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                err.println("harden: interrupted; run again to resume");
-                err.flush();
-                return HardenCommand.INTERRUPTED;
+            });
+        }
+
+        /**
+         * Campaign pull requests that earlier runs opened and that are open still: the budget of open
+         * pull requests counts them too. Asks the forge, since people merge and close them between runs,
+         * unless even all the journal's plus one for each repository of this run stay within the budget.
+         */
+        private static int alreadyOpen(Campaign campaign, Map<RepoId, Journal.Entry> last, int toRun,
+                                       PullRequestWork.Forges forges, Session session) {
+            Map<RepoId, Journal.Entry> withPullRequest = new LinkedHashMap<>();
+            last.forEach((repo, e) -> {
+                if (e.state() != State.CLOSED && LiveStatus.hasPullRequest(e)) {
+                    withPullRequest.put(repo, e);
+                }
+            });
+            if ((long) withPullRequest.size() + toRun <= campaign.pace().openPullRequests()) {
+                return withPullRequest.size();
             }
+            LiveStatus.Result found = LiveStatus.read(campaign, withPullRequest, forges, session.redact, false);
+            found.unread().forEach((repo, why) -> session.log.accept(repo + ": counted as open, its pull request could not"
+                    + " be read: " + why));
+            return found.openOrUnknown();
         }
     }
 
@@ -153,16 +173,23 @@ final class BulkCommand implements Callable<Integer> {
 
         static final Option<Format> FORMAT = Option.format(Format.class, "text, markdown (a table with the counts above"
                 + " it), json or csv (RFC 4180): one row per repository with its state, pull request, findings before and"
-                + " after the fix, and why it failed.");
+                + " after the fix, and why it failed; with the forge's answer, each pull request's state and checks and"
+                + " the merge rate.");
+        static final Option<Boolean> OFFLINE = Option.flag("Read the journals only: ask the forge nothing (as without a"
+                + " token), so no pull request state, checks or merge rate.", "--offline");
 
         final CommandModel model = CommandModel.of(this, "status",
                         "Count the campaign's repositories in each state and list each one with its state, pull request",
-                        "and, for a failure, why; from the journal (several: one per shard), without asking the forge.")
-                .with(CAMPAIGN, JOURNALS, FORMAT);
+                        "and, for a failure, why, from the journal (several: one per shard); then ask the forge whether",
+                        "each pull request is open, merged or closed, what its checks say, and print the merge rate",
+                        "(merged over opened). Exit 4 when the forge could not answer for one.")
+                .with(CAMPAIGN, JOURNALS, FORMAT, OFFLINE, PrCommand.TOKEN_FILE);
 
         @Override
         public Integer call() {
-            Campaign campaign = campaign(model);
+            boolean offline = model.get(OFFLINE);
+            Session session = new Session(model, false);
+            Campaign campaign = session.campaign;
             List<Path> files = new ArrayList<>();
             model.get(JOURNALS).forEach(j -> files.add(Path.of(j)));
             if (files.isEmpty()) {
@@ -174,16 +201,31 @@ final class BulkCommand implements Callable<Integer> {
             } catch (CampaignException e) {
                 throw new UserException(e.getMessage());
             }
-            PrintWriter out = model.out();
-            CampaignReport report = CampaignReport.of(campaign.name(), last);
-            out.print(switch (model.get(FORMAT)) {
+            CampaignReport report;
+            int code = HardenCommand.CLEAN;
+            if (offline || session.token == null) {
+                session.err.println("harden: from the journal only (" + (offline ? "--offline" : "no token: set HARDEN_TOKEN or "
+                        + campaign.forge().tokenVariable() + ", or use --token-file FILE") + "): no pull request state,"
+                        + " checks or merge rate");
+                session.err.flush();
+                report = CampaignReport.of(campaign.name(), last);
+            } else {
+                LiveStatus.Result live = LiveStatus.read(campaign, last, session.forges(Pace.standard(Duration.ZERO)),
+                        session.redact, true);
+                live.unread().keySet().stream().sorted().forEach(repo -> session.log.accept(repo
+                        + ": pull request not read: " + live.unread().get(repo)));
+                code = live.unread().isEmpty() ? HardenCommand.CLEAN : HardenCommand.REMOTE;
+                report = CampaignReport.of(campaign.name(), last, live.live());
+            }
+            session.out.print(switch (model.get(FORMAT)) {
                 case TEXT -> report.text();
                 case MARKDOWN -> report.markdown();
                 case JSON -> report.json();
                 case CSV -> report.csv();
             });
-            out.flush();
-            return HardenCommand.CLEAN;
+            session.out.flush();
+            session.err.flush();
+            return code;
         }
     }
 
@@ -197,29 +239,86 @@ final class BulkCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Campaign campaign = campaign(model);
-            String token = token(model, campaign, true);
-            Redact redact = Redact.of(token);
-            PrintWriter out = RedactingWriter.over(model.out(), redact);
-            PrintWriter err = RedactingWriter.over(model.err(), redact);
-            Consumer<String> log = line -> err.println("harden: " + Terminal.escape(line));
+            Session session = new Session(model, true);
+            Campaign campaign = session.campaign;
             Path journalFile = journal(model.get(JOURNAL), campaign);
-            try (Journal journal = Journal.open(journalFile, Instant::now)) {
-                Pace pace = Pace.standard(Duration.ZERO);
-                Closing.Result result = Closing.close(campaign, journal,
-                        target -> Forge.of(campaign.forge(), campaign.api(), target.id().path(), token, pace, log), redact,
-                        line -> {
-                            out.println(line);
-                            out.flush();
-                        });
-                out.println("campaign " + campaign.name() + ": " + result.closed() + " closed"
+            return session.withJournal(journalFile, journal -> {
+                Closing.Result result = Closing.close(campaign, journal, session.forges(Pace.standard(Duration.ZERO)),
+                        session.redact, session::line);
+                session.out.println("campaign " + campaign.name() + ": " + result.closed() + " closed"
                         + (result.failed() == 0 ? "" : ", " + result.failed() + " not closed (run close again)")
                         + "; journal " + journalFile);
-                out.flush();
-                err.flush();
+                session.out.flush();
+                session.err.flush();
                 return result.failed() > 0 ? HardenCommand.REMOTE : HardenCommand.CLEAN;
+            });
+        }
+    }
+
+    /**
+     * What run, status and close share once the command line is read: the campaign, the token, the
+     * output with the token redacted, the forge clients, and the journal held for the command's work.
+     */
+    private static final class Session {
+        /** A command's work on its open journal. */
+        @FunctionalInterface
+        interface JournalWork {
+            int run(Journal journal) throws CampaignException, InterruptedException;
+        }
+
+        final Campaign campaign;
+        final String token;
+        final Redact redact;
+        final PrintWriter out;
+        final PrintWriter err;
+        private volatile Consumer<String> logLines;
+        /** Forge waits and the like, one line each on standard error, redacted before wherever they go. */
+        final Consumer<String> log;
+
+        Session(CommandModel model, boolean tokenRequired) {
+            this.campaign = campaign(model);
+            this.token = token(model, campaign, tokenRequired);
+            this.redact = Redact.of(token);
+            this.out = RedactingWriter.over(model.out(), redact);
+            this.err = RedactingWriter.over(model.err(), redact);
+            this.logLines = text -> {
+                synchronized (err) {
+                    err.println(text);
+                    err.flush();
+                }
+            };
+            this.log = line -> logLines.accept(redact.apply("harden: " + dev.harden.report.Terminal.escape(line)));
+        }
+
+        /** Sends the log lines somewhere else (above a progress line). */
+        void logTo(Consumer<String> lines) {
+            this.logLines = lines;
+        }
+
+        /** One line of the command's own output. */
+        void line(String text) {
+            synchronized (out) {
+                out.println(text);
+                out.flush();
+            }
+        }
+
+        /** Each repository's forge client, all with this pace. */
+        PullRequestWork.Forges forges(Pace pace) {
+            return target -> Forge.of(campaign.forge(), campaign.api(), target.id().path(), token, pace, log);
+        }
+
+        /** Opens the journal (the only run on it), does the work, and closes it; a journal problem is the user's to fix. */
+        int withJournal(Path file, JournalWork work) {
+            try (Journal journal = Journal.open(file, Instant::now)) {
+                return work.run(journal);
             } catch (CampaignException e) {
                 throw new UserException(redact.apply(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("harden: interrupted; run again to resume");
+                err.flush();
+                return HardenCommand.INTERRUPTED;
             }
         }
     }
@@ -269,7 +368,7 @@ final class BulkCommand implements Callable<Integer> {
         try {
             Shard shard = Shard.choose(model.get(SHARD), System.getenv());
             Repositories lister = campaign.repositories().discovers() ? Repositories.of(campaign.forge(), campaign.api(), token,
-                    Pace.standard(Duration.ZERO), line -> err.println("harden: " + Terminal.escape(line))) : null;
+                    Pace.standard(Duration.ZERO), line -> err.println("harden: " + dev.harden.report.Terminal.escape(line))) : null;
             Discovery.Result found = Discovery.run(campaign, lister);
             String only = model.get(ONLY);
             Journal.Selection selection = only == null ? Journal.Selection.UNFINISHED : switch (only) {

@@ -63,6 +63,7 @@ final class FixCommand implements Callable<Integer> {
         quiet = model.get(QUIET);
         boolean verify = model.get(VERIFY);
         String dockerHost = model.get(VerifyOptions.DOCKER_HOST);
+        options.dockerHost = dockerHost;
         VerifyOptions.requireVerify(model, verify);
         if (diff && interactive) {
             throw new UserException("--diff and --interactive do not go together: choose one");

@@ -45,17 +45,31 @@ public final class Manuals {
             String[] description = spec.usageMessage().description();
             out.append("complete -c harden -n __fish_use_subcommand -a ").append(name)
                     .append(" -d ").append(quote(description.length > 0 ? description[0] : name)).append('\n');
-            String when = " -n '__fish_seen_subcommand_from " + name + "'";
-            for (OptionSpec o : spec.options()) {
-                out.append("complete -c harden").append(when).append(fishOption(o)).append('\n');
-            }
-            for (PositionalParamSpec p : spec.positionalParameters()) {
-                if (p.paramLabel().equals("PATH")) {
-                    out.append("complete -c harden").append(when).append(" -F\n");
-                }
+            fishCommand(spec, "__fish_seen_subcommand_from " + name, out);
+            // a command of commands (bulk plan, run, status, close): each offered after it, with its own options
+            for (Map.Entry<String, CommandLine> inner : sub.getValue().getSubcommands().entrySet()) {
+                CommandSpec innerSpec = inner.getValue().getCommandSpec();
+                String[] innerDescription = innerSpec.usageMessage().description();
+                out.append("complete -c harden -n '__fish_seen_subcommand_from ").append(name).append("' -a ")
+                        .append(inner.getKey()).append(" -d ")
+                        .append(quote(innerDescription.length > 0 ? innerDescription[0] : inner.getKey())).append('\n');
+                fishCommand(innerSpec, "__fish_seen_subcommand_from " + name + "; and __fish_seen_subcommand_from "
+                        + inner.getKey(), out);
             }
         }
         return out.toString();
+    }
+
+    private static void fishCommand(CommandSpec spec, String condition, StringBuilder out) {
+        String when = " -n '" + condition + "'";
+        for (OptionSpec o : spec.options()) {
+            out.append("complete -c harden").append(when).append(fishOption(o)).append('\n');
+        }
+        for (PositionalParamSpec p : spec.positionalParameters()) {
+            if (p.paramLabel().equals("PATH") || p.paramLabel().endsWith(".yaml")) {
+                out.append("complete -c harden").append(when).append(" -F\n");
+            }
+        }
     }
 
     private static String fishOption(OptionSpec o) {
@@ -97,15 +111,10 @@ public final class Manuals {
             if (spec.userObject() instanceof CommandLine.HelpCommand) {
                 continue;
             }
-            StringBuilder synopsis = new StringBuilder("harden " + sub.getKey() + " [OPTIONS]");
-            for (PositionalParamSpec p : spec.positionalParameters()) {
-                synopsis.append(" [").append(p.paramLabel()).append(p.arity().max() > 1 ? "...]" : "]");
+            manCommand("harden " + sub.getKey(), spec, out);
+            for (Map.Entry<String, CommandLine> inner : sub.getValue().getSubcommands().entrySet()) {
+                manCommand("harden " + sub.getKey() + " " + inner.getKey(), inner.getValue().getCommandSpec(), out);
             }
-            out.append(".SS \"").append(roff(synopsis.toString())).append("\"\n");
-            for (String line : spec.usageMessage().description()) {
-                out.append(roff(line)).append("\n.br\n");
-            }
-            options(spec, out);
         }
         out.append(".SH EXIT STATUS\n");
         boolean exitCodes = false;
@@ -121,6 +130,18 @@ public final class Manuals {
         }
         out.append(".SH SEE ALSO\nhttps://github.com/harden-dev/harden/blob/main/docs/cli.md\n");
         return out.toString();
+    }
+
+    private static void manCommand(String name, CommandSpec spec, StringBuilder out) {
+        StringBuilder synopsis = new StringBuilder(name + " [OPTIONS]");
+        for (PositionalParamSpec p : spec.positionalParameters()) {
+            synopsis.append(" [").append(p.paramLabel()).append(p.arity().max() > 1 ? "...]" : "]");
+        }
+        out.append(".SS \"").append(roff(synopsis.toString())).append("\"\n");
+        for (String line : spec.usageMessage().description()) {
+            out.append(roff(line)).append("\n.br\n");
+        }
+        options(spec, out);
     }
 
     private static void options(CommandSpec spec, StringBuilder out) {

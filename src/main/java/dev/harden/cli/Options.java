@@ -5,6 +5,7 @@ import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageFactsSource;
 import dev.harden.image.ImageKnowledge;
+import dev.harden.image.LocalImages;
 import dev.harden.image.LockFile;
 import dev.harden.image.Pins;
 import dev.harden.manifest.Quantities;
@@ -14,6 +15,8 @@ import dev.harden.profile.RepoConfig;
 import dev.harden.registry.Logins;
 import dev.harden.registry.Registry;
 import dev.harden.rule.RuleCatalog;
+import dev.harden.verify.LocalEngineImages;
+import dev.harden.verify.VerifySession;
 import dev.harden.yaml.FileRead;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.YamlException;
@@ -43,6 +46,8 @@ final class Options {
     List<String> insecureRegistries;
     List<String> registryMirrors;
     String imageFacts;
+    /** The engine {@code --image-facts engine|auto} reads: {@code --docker-host}, set by the commands that have it. */
+    String dockerHost;
     Pins pins = Pins.none();
     /** Makes the one registry client of this run, on first need; null when offline. */
     Supplier<Registry> registry;
@@ -87,8 +92,10 @@ final class Options {
     static final Option<List<String>> REGISTRY_MIRROR = Option.repeatable("REGISTRY=MIRROR",
             "Ask MIRROR first for REGISTRY's images (docker.io=mirror.example.com).", "--registry-mirror");
     static final Option<String> IMAGE_FACTS = Option.textWithDefault("SOURCE", "shipped",
-            "Where facts about images come from: shipped (images.yaml and your file) or registry "
-                    + "(also read unknown images from their registry, cached by digest). Default: ${DEFAULT-VALUE}.",
+            "Where facts about images come from: shipped (images.yaml and your file), registry "
+                    + "(also read unknown images from their registry, cached by digest), engine (from the local "
+                    + "Docker engine only) or auto (the engine when it has the image, else the registry). "
+                    + "Default: ${DEFAULT-VALUE}.",
             "--image-facts");
     static final Option<Boolean> NO_COLOR = Option.flag("Never colour the output (NO_COLOR does the same).", "--no-color");
 
@@ -185,20 +192,44 @@ final class Options {
         ImageKnowledge images = images(cfg);
         pins = pins(cfg);
         LockFile lock = pins.lock();
+        java.io.PrintWriter warnings = err != null ? err : new java.io.PrintWriter(System.err, true);
+        java.util.function.Consumer<String> warn = line -> warnings.println(dev.harden.report.Terminal.escape("harden: " + line));
         if ("registry".equals(imageFacts)) {
-            java.io.PrintWriter warnings = err != null ? err : new java.io.PrintWriter(System.err, true);
-            ImageFactsSource source = new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()),
-                    line -> warnings.println(dev.harden.report.Terminal.escape("harden: " + line)));
+            ImageFactsSource source = new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()), warn);
             // facts learned for a tag (harden learn --lock) first: the tag of a local image resolves nowhere else
             images = images.withFallback(ref -> lock.factsFor(ref).filter(ImageFacts::learned).or(() -> source.apply(ref)));
+        } else if ("engine".equals(imageFacts) || "auto".equals(imageFacts)) {
+            ImageFactsSource source = new ImageFactsSource(registry, localEngine(), "auto".equals(imageFacts), pins,
+                    ImageFactsSource.defaultCache(System.getenv()), warn, line -> {
+                        if (verbose) {
+                            warn.accept(line);
+                        }
+                    });
+            images = images.withFallback(ref -> lock.factsFor(ref).filter(ImageFacts::learned).or(() -> source.apply(ref)));
         } else if (imageFacts != null && !imageFacts.equals("shipped")) {
-            throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry");
+            throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry, engine, auto");
         } else {
             // facts a repository committed in its lock file hold in every mode: reproducible and offline
             images = images.withFallback(lock::factsFor);
         }
         FileHardener hardener = new FileHardener(loadProfile(cfg), images, cfg, limits());
         return hardener.withPins(pins);
+    }
+
+    /** The local engine: {@code --docker-host}, else {@code DOCKER_HOST}, else Docker's default socket. */
+    private LocalImages localEngine() {
+        String host = dockerHost != null ? dockerHost : VerifySession.defaultHost();
+        try {
+            return LocalEngineImages.at(host, Duration.ofSeconds(120));
+        } catch (IllegalArgumentException e) {
+            if ("auto".equals(imageFacts)) {
+                if (verbose && err != null) {
+                    err.println(dev.harden.report.Terminal.escape("harden: no local engine for image facts (" + e.getMessage() + ")"));
+                }
+                return null;
+            }
+            throw new UserException("--image-facts engine: " + e.getMessage() + "; check --docker-host or DOCKER_HOST");
+        }
     }
 
     /**

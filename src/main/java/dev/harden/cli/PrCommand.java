@@ -9,6 +9,7 @@ import dev.harden.git.GitRepo;
 import dev.harden.git.Identity;
 import dev.harden.pr.Bot;
 import dev.harden.pr.Change;
+import dev.harden.pr.Fetched;
 import dev.harden.pr.Outcome;
 import dev.harden.pr.Plan;
 import dev.harden.pr.PrException;
@@ -105,6 +106,7 @@ final class PrCommand implements Callable<Integer> {
         writeInterval = model.get(WRITE_INTERVAL);
         verify = model.get(VERIFY);
         dockerHost = model.get(VerifyOptions.DOCKER_HOST);
+        options.dockerHost = dockerHost;
         dryRun = model.get(DRY_RUN);
         VerifyOptions.requireVerify(model, verify);
         Forge.Kind kind = kind();
@@ -146,12 +148,15 @@ final class PrCommand implements Callable<Integer> {
         URI api = api(kind);
         Settings settings = settings();
         Credentials credentials = token == null ? null : new Credentials(kind.gitUsername(), token);
-        try (GitRepo git = cloneUrl != null ? GitRepo.cloneShallow(cloneUrl, base, credentials)
-                : GitRepo.open(options.paths().get(0), remote, credentials)) {
+        // --verify starts services, whose build contexts and mounted files only a whole tree holds
+        Fetched fetched = cloneUrl == null ? null
+                : Fetched.fetch(cloneUrl, base, credentials, options.limits().maxBytes(), named(), verify);
+        try (GitRepo git = fetched != null ? fetched.git() : GitRepo.open(options.paths().get(0), remote, credentials)) {
             List<Path> targets = targets(git);
             options.paths = targets;
             FileHardener hardener = options.hardener();
-            Change change = Change.compute(hardener, git.workTree(), targets);
+            Change change = fetched != null ? fetched.change(hardener, targets)
+                    : Change.compute(hardener, git.workTree(), targets);
             change.unreadable().forEach(u -> err.println(Terminal.escape(u)));
             String verification = null;
             if (verify && !change.isEmpty()) {
@@ -164,7 +169,8 @@ final class PrCommand implements Callable<Integer> {
                 change = verified.change();
                 verification = verified.section();
             }
-            change = withLockFile(change, git.workTree());
+            change = change.withLockFile(git.workTree(), options.lockFile,
+                    options.pins.lock().changed() ? options.pins.lock().render() : null);
             Plan planned = Plan.of(change, settings, verification);
             // What goes to the forge and into the commit is redacted like what goes to the terminal.
             Plan plan = new Plan(planned.change(), planned.branch(), redact.apply(planned.title()),
@@ -225,39 +231,6 @@ final class PrCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The change with the lock file ({@code .harden.lock}) when this run pinned images it did not
-     * hold yet, so the pull request carries the digests it rests on and later runs give the same bytes.
-     */
-    private Change withLockFile(Change change, Path workTree) {
-        if (change.isEmpty() || !options.pins.lock().changed() || options.lockFile == null) {
-            return change;
-        }
-        Path root;
-        Path lock = options.lockFile.toAbsolutePath().normalize();
-        try {
-            root = workTree.toRealPath();
-            // a lock file that is a link could carry bytes from outside the repository into the commit
-            if (Files.isSymbolicLink(lock) || !lock.getParent().toRealPath().startsWith(root)) {
-                return change;
-            }
-            lock = lock.getParent().toRealPath().resolve(lock.getFileName());
-        } catch (IOException e) {
-            return change;
-        }
-        String path = root.relativize(lock).toString().replace('\\', '/');
-        byte[] original;
-        try {
-            original = Files.isRegularFile(lock) ? Files.readAllBytes(lock) : null;
-        } catch (IOException e) {
-            throw new UserException(lock + ": cannot read the lock file (" + e.getMessage() + ")");
-        }
-        List<Change.FileChange> files = new ArrayList<>(change.files());
-        files.removeIf(f -> f.path().equals(path));
-        files.add(new Change.FileChange(path, original, options.pins.lock().render()));
-        return new Change(change.profile(), files, change.reports(), change.unreadable());
-    }
-
     /** Verify ended the command before anything was committed; {@code code} is its exit code. */
     private static final class VerifyStopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -273,6 +246,17 @@ final class PrCommand implements Callable<Integer> {
     private static void log(PrintWriter err, String line) {
         err.println("harden: " + Terminal.escape(line));
         err.flush();
+    }
+
+    /** The paths named inside a clone, as repository paths: written out even when a search would pass them by. */
+    private List<String> named() {
+        List<String> named = new ArrayList<>();
+        for (Path p : options.paths) {
+            if (!p.isAbsolute() && !p.normalize().startsWith("..")) {
+                named.add(p.normalize().toString().replace('\\', '/'));
+            }
+        }
+        return named;
     }
 
     private List<Path> targets(GitRepo git) {

@@ -56,6 +56,7 @@ final class VerifyCommand implements Callable<Integer> {
         Options options = Options.read(model);
         Format format = model.get(FORMAT);
         String dockerHost = model.get(DOCKER_HOST);
+        options.dockerHost = dockerHost;
         int timeout = model.get(TIMEOUT);
         int settle = model.get(SETTLE);
         int logLines = model.get(LOG_LINES);

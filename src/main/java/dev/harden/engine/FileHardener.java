@@ -88,6 +88,11 @@ public final class FileHardener {
         return profile;
     }
 
+    /** How this hardener resolves image tags; its lock file says what a run pinned or learned. */
+    public Pins pins() {
+        return pins;
+    }
+
     /** The limits files are read and parsed within ({@code --max-file-size}). */
     public Limits limits() {
         return limits;

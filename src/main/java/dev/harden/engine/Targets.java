@@ -138,6 +138,43 @@ public final class Targets {
         } catch (IOException e) {
             return "cannot read (" + reason(e) + ")";
         }
+        return jsonCandidate(head);
+    }
+
+    /** The beginning of a JSON file's bytes, for {@link #searched}. */
+    @FunctionalInterface
+    public interface Head {
+        byte[] read(int max) throws IOException;
+    }
+
+    /**
+     * Whether a search of a folder reads the file at a path below it, as {@link #expand} would: a YAML
+     * file, or a JSON file that may be a manifest, outside the folders a search does not enter; not
+     * {@code .harden.yaml}, which is the repository's config.
+     *
+     * @param relative the path below the folder searched, with {@code /} separators
+     * @param head the file's first bytes, asked for only for a JSON file
+     */
+    public static boolean searched(String relative, Head head) throws IOException {
+        String[] parts = relative.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (SKIPPED_DIRS.containsKey(parts[i])) {
+                return false;
+            }
+        }
+        String name = parts[parts.length - 1];
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (name.equals(".harden.yaml")) {
+            return false;
+        }
+        if (lower.endsWith(".yml") || lower.endsWith(".yaml")) {
+            return true;
+        }
+        return lower.endsWith(".json") && (dev.harden.manifest.Recognition.composeName(name)
+                || jsonCandidate(new String(head.read(JSON_PEEK), StandardCharsets.UTF_8)) == null);
+    }
+
+    private static String jsonCandidate(String head) {
         boolean kubernetes = head.contains("\"apiVersion\"") && head.contains("\"kind\"");
         return kubernetes || head.contains("\"services\"") ? null
                 : "JSON without \"apiVersion\" and \"kind\" or \"services\", so not a manifest";

@@ -62,6 +62,12 @@ public interface Forge {
     void close(PullRequest open) throws ForgeException;
 
     /**
+     * What the checks on a pull request's head commit say now: GitHub's check runs and combined
+     * status, GitLab's head pipeline, Gitea's combined status. Reads only.
+     */
+    Checks checks(PullRequest pr) throws ForgeException;
+
+    /**
      * Deletes a branch of the repository.
      *
      * @return false when there was no such branch: deleting it again is no mistake

@@ -86,6 +86,42 @@ final class GitHub implements Forge {
         return true;
     }
 
+    // https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference and
+    // https://docs.github.com/en/rest/commits/statuses#get-the-combined-status-for-a-specific-reference:
+    // a repository may report through either, so both count; the combined status says pending when it has none
+    @Override
+    public Checks checks(PullRequest pr) throws ForgeException {
+        String path = repo + "/pulls/" + pr.number();
+        Http.Response r = http.get(path);
+        http.check(r, "GET", path);
+        String sha = Fields.string(Fields.child(Fields.object(r.json(), "a pull request"), "head"), "sha");
+        if (sha == null) {
+            throw new ForgeException("GET " + path + ": the pull request names no head commit", 0, false);
+        }
+        Checks checks = Checks.NONE;
+        for (Object run : http.getAll(repo + "/commits/" + sha + "/check-runs?per_page=100", "check_runs")) {
+            Map<?, ?> m = Fields.object(run, "a check run");
+            checks = checks.and(!"completed".equals(m.get("status")) ? Checks.PENDING
+                    : switch (String.valueOf(m.get("conclusion"))) {
+                        case "success", "neutral", "skipped" -> Checks.PASSING;
+                        case "stale" -> Checks.PENDING;
+                        default -> Checks.FAILING;
+                    });
+        }
+        String statusPath = repo + "/commits/" + sha + "/status";
+        Http.Response status = http.get(statusPath);
+        http.check(status, "GET", statusPath);
+        Map<?, ?> combined = Fields.object(status.json(), "a combined status");
+        if (combined.get("total_count") instanceof Number n && n.longValue() > 0) {
+            checks = checks.and(switch (String.valueOf(combined.get("state"))) {
+                case "success" -> Checks.PASSING;
+                case "pending" -> Checks.PENDING;
+                default -> Checks.FAILING;
+            });
+        }
+        return checks;
+    }
+
     private void addLabels(long number, List<String> labels) throws ForgeException {
         // Adding (POST), not replacing (PUT), keeps the labels people put on the pull request.
         String path = repo + "/issues/" + number + "/labels";

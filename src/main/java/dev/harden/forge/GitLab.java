@@ -80,6 +80,23 @@ final class GitLab implements Forge {
         return true;
     }
 
+    // https://docs.gitlab.com/api/merge_requests/#get-single-mr: head_pipeline, null while no pipeline ran
+    @Override
+    public Checks checks(PullRequest pr) throws ForgeException {
+        String path = project + "/merge_requests/" + pr.number();
+        Http.Response r = http.get(path);
+        http.check(r, "GET", path);
+        Object pipeline = Fields.object(r.json(), "a merge request").get("head_pipeline");
+        if (!(pipeline instanceof Map<?, ?> p)) {
+            return Checks.NONE;
+        }
+        return switch (String.valueOf(p.get("status"))) {
+            case "success", "skipped", "manual" -> Checks.PASSING;
+            case "failed", "canceled" -> Checks.FAILING;
+            default -> Checks.PENDING;
+        };
+    }
+
     private List<Long> userIds(List<String> names) throws ForgeException {
         List<Long> ids = new ArrayList<>();
         for (String name : names) {

@@ -87,6 +87,31 @@ final class Gitea implements Forge {
         return true;
     }
 
+    // https://gitea.com/api/swagger#/repository/repoGetPullRequest, then
+    // https://gitea.com/api/swagger#/repository/repoGetCombinedStatusByRef
+    @Override
+    public Checks checks(PullRequest pr) throws ForgeException {
+        String path = repo + "/pulls/" + pr.number();
+        Http.Response r = http.get(path);
+        http.check(r, "GET", path);
+        String sha = Fields.string(Fields.child(Fields.object(r.json(), "a pull request"), "head"), "sha");
+        if (sha == null) {
+            throw new ForgeException("GET " + path + ": the pull request names no head commit", 0, false);
+        }
+        String statusPath = repo + "/commits/" + sha + "/status";
+        Http.Response status = http.get(statusPath);
+        http.check(status, "GET", statusPath);
+        Map<?, ?> combined = Fields.object(status.json(), "a combined status");
+        if (!(combined.get("total_count") instanceof Number n) || n.longValue() == 0) {
+            return Checks.NONE;
+        }
+        return switch (String.valueOf(combined.get("state"))) {
+            case "success", "warning" -> Checks.PASSING;
+            case "pending" -> Checks.PENDING;
+            default -> Checks.FAILING;
+        };
+    }
+
     private List<Long> labelIds(List<String> names) throws ForgeException {
         Map<String, Long> known = new LinkedHashMap<>();
         for (Object item : http.getAll(repo + "/labels?limit=50")) {

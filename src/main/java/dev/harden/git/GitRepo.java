@@ -36,6 +36,7 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -53,9 +54,10 @@ import org.eclipse.jgit.util.FileUtils;
 import org.eclipse.jgit.util.io.EolStreamTypeUtil;
 
 /**
- * A git repository harden commits into: a local one found from a path, or a shallow clone of a URL.
- * Commits are built in memory from a parent's tree plus new file contents, so the working tree, the
- * index and the local branches are never touched.
+ * A git repository harden commits into: a local one found from a path, or one branch of a URL fetched
+ * at depth 1 into a private temporary bare repository, with only the files the caller wants written out
+ * beside it. Commits are built in memory from a parent's tree plus new file contents, so a working
+ * tree, the index and the local branches are never touched.
  */
 public final class GitRepo implements AutoCloseable {
     /** How long a clone, fetch, listing or push may wait for the server to send anything before it gives up. */
@@ -69,9 +71,13 @@ public final class GitRepo implements AutoCloseable {
     private final int timeoutSeconds;
     private final Path temporary;
     private final Thread cleanup;
+    /** Where the files harden reads lie: the working tree, or the folder a fetch wrote the wanted blobs into. */
+    private final Path files;
+    /** Fetched without a work tree: blobs are written out and stored back raw, with no conversion. */
+    private final boolean raw;
 
     private GitRepo(Repository repository, String url, String remoteName, Credentials credentials, Redact redact,
-                    Duration timeout, Path temporary, Thread cleanup) {
+                    Duration timeout, Path temporary, Thread cleanup, Path files, boolean raw) {
         this.repository = repository;
         this.url = url;
         this.remoteName = remoteName;
@@ -80,6 +86,8 @@ public final class GitRepo implements AutoCloseable {
         this.timeoutSeconds = seconds(timeout);
         this.temporary = temporary;
         this.cleanup = cleanup;
+        this.files = files;
+        this.raw = raw;
     }
 
     /** Opens the repository that contains a path, with the default {@link #TIMEOUT}. */
@@ -110,29 +118,47 @@ public final class GitRepo implements AutoCloseable {
                 throw new GitException(path + " is a bare repository: harden pr needs a working tree, or use --clone URL");
             }
             String url = repo.getConfig().getString("remote", remoteName, "url");
-            return new GitRepo(repo, url, remoteName, credentials, redaction(url, credentials), timeout, null, null);
+            return new GitRepo(repo, url, remoteName, credentials, redaction(url, credentials), timeout, null, null,
+                    repo.getWorkTree().toPath(), false);
         } catch (IOException e) {
             throw new GitException("cannot open the git repository at " + path + ": " + e.getMessage());
         }
     }
 
-    /** Clones with the default {@link #TIMEOUT}. */
+    /** Fetches with the default {@link #TIMEOUT}, writing out every regular file. */
     public static GitRepo cloneShallow(String url, String branch, Credentials credentials) throws GitException {
         return cloneShallow(url, branch, credentials, TIMEOUT);
     }
 
+    /** Fetches, writing out every regular file. */
+    public static GitRepo cloneShallow(String url, String branch, Credentials credentials, Duration timeout)
+            throws GitException {
+        return cloneShallow(url, branch, credentials, timeout, Wanted.EVERY_FILE);
+    }
+
     /**
-     * Clones one branch of a URL with depth 1 into a new temporary folder named {@code harden-clone-*},
-     * deleted on {@link #close()} or, if the run is interrupted, when the JVM exits. A user name and
-     * password in the URL are taken out of it and sent as credentials, so they are never written to
-     * the clone's {@code .git/config}; they win over {@code credentials}.
+     * Fetches one branch of a URL at depth 1 into a new bare repository {@code .git} inside a new
+     * private temporary folder named {@code harden-clone-*} (mode 0700), and writes out into that folder,
+     * as the tree has them, only the regular files {@code wanted} asks for: there is no checkout and no
+     * index, and symbolic links and submodules are never written. The folder is deleted on {@link #close()}
+     * or, if the run is interrupted, when the JVM exits. A user name and password in the URL are taken out
+     * of it and sent as credentials (they win over {@code credentials}); the config records the URL
+     * without them as {@code origin}.
      *
-     * @param url what to clone
+     * <p>Blobs are written out raw, and {@link #tree} stores new contents raw: no smudge or clean filter,
+     * no line-ending conversion, whatever {@code .gitattributes} or the user's {@code core.autocrlf} say.
+     * Those conversions map a working tree to the repository and back; here nothing ever passes through a
+     * working tree, so the bytes harden reads are the repository's own and an edit of them is already in
+     * repository form. Converting on the way in would rewrite every line of a file the repository stores
+     * with CRs under {@code text} (a whole-file diff), and a checkout's CRLF never exists to be undone.
+     *
+     * @param url what to fetch
      * @param branch the branch, or null for the remote's default branch
      * @param credentials for HTTPS, or null
      * @param timeout how long the server may stay silent
+     * @param wanted which regular files to write out
      */
-    public static GitRepo cloneShallow(String url, String branch, Credentials credentials, Duration timeout)
+    public static GitRepo cloneShallow(String url, String branch, Credentials credentials, Duration timeout, Wanted wanted)
             throws GitException {
         Redact redact = redaction(url, credentials);
         // Only HTTP carries a password in the URL; an ssh:// user (git@) is the login name and stays.
@@ -149,23 +175,60 @@ public final class GitRepo implements AutoCloseable {
         }
         Thread cleanup = new Thread(() -> delete(dir), "harden-clone-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        var clone = Git.cloneRepository().setURI(bare).setDirectory(dir.toFile()).setDepth(1)
-                .setCloneAllBranches(false).setProgressMonitor(NullProgressMonitor.INSTANCE).setTimeout(seconds(timeout));
-        if (branch != null) {
-            clone.setBranch(Constants.R_HEADS + branch).setBranchesToClone(List.of(Constants.R_HEADS + branch));
-        }
-        if (effective != null) {
-            clone.setCredentialsProvider(effective.provider());
-        }
-        try (Git git = clone.call()) {
-            Repository repo = git.getRepository();
-            repo.incrementOpen();
-            return new GitRepo(repo, bare, "origin", effective, redact, timeout, dir, cleanup);
-        } catch (GitAPIException | RuntimeException e) {
+        Repository repo = null;
+        try {
+            repo = new FileRepositoryBuilder().setGitDir(dir.resolve(Constants.DOT_GIT).toFile()).setBare().build();
+            repo.create(true);
+            // recorded as a clone would, without user information: the config never holds a credential
+            repo.getConfig().setString("remote", "origin", "url", bare);
+            repo.getConfig().save();
+            GitRepo git = new GitRepo(repo, bare, "origin", effective, redact, timeout, dir, cleanup, dir, true);
+            String name = branch != null ? branch : git.listing().defaultBranch();
+            // an empty repository has no default branch: nothing to fetch, and no commit to read
+            if (name != null) {
+                git.fetchBranch(name);
+                BlobsOut.write(repo, git.head(), dir, wanted);
+            }
+            return git;
+        } catch (GitAPIException | IOException | GitException | RuntimeException e) {
+            if (repo != null) {
+                repo.close();
+            }
             delete(dir);
             forget(cleanup);
             String where = redact.apply(bare);
             throw new GitException("cannot clone " + where + ": " + reason(e, redact).replace(where + ": ", ""));
+        }
+    }
+
+    /** Fetches a branch's tip (depth 1) into the same local branch, and points HEAD at it. */
+    private void fetchBranch(String name) throws GitAPIException, IOException, GitException {
+        try (Git git = new Git(repository)) {
+            git.fetch().setRemote(url).setCredentialsProvider(provider()).setTimeout(timeoutSeconds).setDepth(1)
+                    .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + name + ":" + Constants.R_HEADS + name))
+                    .setProgressMonitor(NullProgressMonitor.INSTANCE).call();
+        }
+        if (repository.exactRef(Constants.R_HEADS + name) == null) {
+            throw new GitException("it has no branch '" + name + "'");
+        }
+        RefUpdate head = repository.updateRef(Constants.HEAD);
+        head.disableRefLog();
+        head.link(Constants.R_HEADS + name);
+    }
+
+    /**
+     * Writes out one more regular file of the fetched commit, such as a file a repository's config names;
+     * false when there is no such regular file or it is already there. Not for a local repository.
+     */
+    public boolean writeOut(String path) throws GitException {
+        String commit = head();
+        if (!raw || commit == null) {
+            return false;
+        }
+        try {
+            return BlobsOut.writeOne(repository, commit, files, path);
+        } catch (IOException e) {
+            throw new GitException("cannot write out " + path + ": " + e.getMessage());
         }
     }
 
@@ -177,8 +240,9 @@ public final class GitRepo implements AutoCloseable {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
     }
 
+    /** Where the files lie: the working tree, or the folder a fetch wrote the wanted files into. */
     public Path workTree() {
-        return repository.getWorkTree().toPath();
+        return files;
     }
 
     /** The remote URL, with any password masked. */
@@ -197,24 +261,29 @@ public final class GitRepo implements AutoCloseable {
     /** The remote's default branch and branch tips, without fetching anything. */
     public Remote remote() throws GitException {
         try {
-            Map<String, Ref> refs = Git.lsRemoteRepository().setRemote(url()).setCredentialsProvider(provider()).setTimeout(timeoutSeconds).callAsMap();
-            Map<String, String> heads = new LinkedHashMap<>();
-            for (Ref ref : refs.values()) {
-                if (ref.getName().startsWith(Constants.R_HEADS) && ref.getObjectId() != null) {
-                    heads.put(ref.getName().substring(Constants.R_HEADS.length()), ref.getObjectId().name());
-                }
-            }
-            Ref head = refs.get(Constants.HEAD);
-            String defaultBranch = null;
-            if (head != null && head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
-                defaultBranch = head.getTarget().getName().substring(Constants.R_HEADS.length());
-            } else if (head != null && head.getObjectId() != null) {
-                defaultBranch = guessDefault(heads, head.getObjectId().name());
-            }
-            return new Remote(defaultBranch, heads);
+            return listing();
         } catch (GitAPIException | RuntimeException e) {
             throw new GitException("cannot list the branches of " + remoteUrl() + ": " + reason(e, redact));
         }
+    }
+
+    private Remote listing() throws GitAPIException, GitException {
+        Map<String, Ref> refs = Git.lsRemoteRepository().setRemote(url()).setCredentialsProvider(provider())
+                .setTimeout(timeoutSeconds).callAsMap();
+        Map<String, String> heads = new LinkedHashMap<>();
+        for (Ref ref : refs.values()) {
+            if (ref.getName().startsWith(Constants.R_HEADS) && ref.getObjectId() != null) {
+                heads.put(ref.getName().substring(Constants.R_HEADS.length()), ref.getObjectId().name());
+            }
+        }
+        Ref head = refs.get(Constants.HEAD);
+        String defaultBranch = null;
+        if (head != null && head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
+            defaultBranch = head.getTarget().getName().substring(Constants.R_HEADS.length());
+        } else if (head != null && head.getObjectId() != null) {
+            defaultBranch = guessDefault(heads, head.getObjectId().name());
+        }
+        return new Remote(defaultBranch, heads);
     }
 
     private static String guessDefault(Map<String, String> heads, String headId) {
@@ -239,6 +308,10 @@ public final class GitRepo implements AutoCloseable {
 
     /** Paths with uncommitted changes: modified, staged, deleted or in conflict (untracked files are not counted). */
     public Set<String> uncommitted() throws GitException {
+        if (raw) {
+            // the files were written from the commit's blobs, byte for byte: none differs from it
+            return Set.of();
+        }
         try (Git git = new Git(repository)) {
             Status status = git.status().call();
             Set<String> paths = new HashSet<>(status.getUncommittedChanges());
@@ -260,14 +333,18 @@ public final class GitRepo implements AutoCloseable {
     }
 
     /**
-     * Writes the tree of a parent commit with some files replaced; nothing else changes. Each file is
-     * stored as {@code git add} would store it: line endings converted as {@code .gitattributes} and
-     * {@code core.autocrlf} ask. A file whose attributes name a clean filter ({@code filter=}, such as
-     * git-crypt or LFS), an {@code ident} or a {@code working-tree-encoding} is refused, because
-     * committing its working-tree bytes could publish a decrypted secret.
+     * Writes the tree of a parent commit with some files replaced; nothing else changes. In a local
+     * repository each file is stored as {@code git add} would store it: line endings converted as
+     * {@code .gitattributes} and {@code core.autocrlf} ask. A file whose attributes name a clean filter
+     * ({@code filter=}, such as git-crypt or LFS), an {@code ident} or a {@code working-tree-encoding} is
+     * refused, because committing its working-tree bytes could publish a decrypted secret. In a fetched
+     * repository the contents are blob bytes and are stored as they are (see {@link #cloneShallow(String,
+     * String, Credentials, Duration, Wanted)}); only a clean filter is refused there, because such a blob
+     * (an LFS pointer, a ciphertext) is not the file's content and an edit of it means nothing.
      *
      * @param parent the commit whose tree to start from
-     * @param files repository-relative paths with {@code /} separators, to their new working-tree content
+     * @param files repository-relative paths with {@code /} separators, to their new content (working-tree
+     *     content in a local repository, blob content in a fetched one)
      * @return the new tree's id
      */
     public String tree(String parent, Map<String, byte[]> files) throws GitException {
@@ -308,9 +385,15 @@ public final class GitRepo implements AutoCloseable {
                         continue;
                     }
                     Attributes attrs = attributes.getAttributes();
-                    refuseConversionsJGitCannotDo(path, attrs);
-                    byte[] blob = checkin(files.get(path), EolStreamTypeUtil.detectStreamType(
-                            TreeWalk.OperationType.CHECKIN_OP, options, attrs), before.get(path), reader);
+                    byte[] blob;
+                    if (raw) {
+                        refuseConversions(path, attrs, List.of("filter"));
+                        blob = files.get(path);
+                    } else {
+                        refuseConversions(path, attrs, List.of("filter", "working-tree-encoding", "ident"));
+                        blob = checkin(files.get(path), EolStreamTypeUtil.detectStreamType(
+                                TreeWalk.OperationType.CHECKIN_OP, options, attrs), before.get(path), reader);
+                    }
                     attributes.getTree(0, DirCacheIterator.class).getDirCacheEntry()
                             .setObjectId(inserter.insert(Constants.OBJ_BLOB, blob));
                 }
@@ -326,8 +409,8 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    private static void refuseConversionsJGitCannotDo(String path, Attributes attrs) throws GitException {
-        for (String key : List.of("filter", "working-tree-encoding", "ident")) {
+    private static void refuseConversions(String path, Attributes attrs, List<String> keys) throws GitException {
+        for (String key : keys) {
             Attribute a = attrs.get(key);
             if (a != null && a.getState() != Attribute.State.UNSET && a.getState() != Attribute.State.UNSPECIFIED) {
                 String shown = a.getState() == Attribute.State.CUSTOM ? key + "=" + a.getValue() : key;

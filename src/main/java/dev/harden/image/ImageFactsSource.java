@@ -17,19 +17,24 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Facts for images no knowledge file names, read from the image itself in its registry (config
- * and layers, nothing run) and cached by digest in the user's cache folder, so each image is read
- * once. The tag is resolved through the pins (the lock file first), so an offline run still finds
- * what an earlier run cached.
+ * Facts for images no knowledge file names, read from the image itself on the local engine or in
+ * its registry (config and layers, nothing run) and cached by digest in the user's cache folder, so
+ * each image is read once. The tag is resolved through the pins (the lock file first), so an
+ * offline run still finds what an earlier run cached.
  */
 public final class ImageFactsSource implements Function<ImageRef, Optional<ImageFacts>> {
     /** Bumped whenever what is derived from an image changes, so older cache entries are read again. */
     private static final long FORMAT = 2;
 
     private final Supplier<Registry> registry;
+    private final EngineImages engine;
+    private final boolean registryToo;
     private final Pins pins;
     private final Path cache;
     private final Consumer<String> log;
+    private final Consumer<String> quiet;
+    private final String engineWhere;
+    private volatile boolean engineDown;
 
     /**
      * @param registry makes the client, on first need; null when offline
@@ -37,10 +42,26 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
      * @param log where a line goes when an image cannot be read (it is then treated as unknown)
      */
     public ImageFactsSource(Supplier<Registry> registry, Pins pins, Path cache, Consumer<String> log) {
+        this(registry, null, true, pins, cache, log, line -> { });
+    }
+
+    /**
+     * Facts from the local engine first, for the images it has.
+     *
+     * @param engine the local engine; one that does not answer is no source for the rest of the run
+     * @param registryToo whether an image the engine does not have is read from its registry
+     * @param quiet where the line goes that says the engine did not answer (shown with -v)
+     */
+    public ImageFactsSource(Supplier<Registry> registry, LocalImages engine, boolean registryToo, Pins pins, Path cache,
+                            Consumer<String> log, Consumer<String> quiet) {
         this.registry = registry;
+        this.engine = engine == null ? null : new EngineImages(engine);
+        this.registryToo = registryToo;
         this.pins = pins;
         this.cache = cache;
         this.log = log;
+        this.quiet = quiet;
+        this.engineWhere = engine == null ? "" : engine.where();
     }
 
     /** {@code $XDG_CACHE_HOME/harden/facts}, else {@code ~/.cache/harden/facts}. */
@@ -52,6 +73,65 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
 
     @Override
     public Optional<ImageFacts> apply(ImageRef ref) {
+        if (engine != null && !engineDown) {
+            Optional<ImageFacts> local = fromEngine(ref);
+            if (local.isPresent()) {
+                return local;
+            }
+        }
+        return registryToo ? fromRegistry(ref) : Optional.empty();
+    }
+
+    /**
+     * The engine's facts for an image it has, by the registry digest it holds the image under, else
+     * by its image id. An image id names the image's config, not a manifest any registry serves, so
+     * facts kept under one go to the user's cache only, never into the lock file.
+     */
+    private Optional<ImageFacts> fromEngine(ImageRef ref) {
+        Optional<EngineImages.Found> found;
+        try {
+            found = engine.find(ref);
+        } catch (IOException e) {
+            engineDown = true;
+            quiet.accept("the local engine at " + engineWhere + " did not answer (" + e.getMessage() + "); it is no source of image facts");
+            return Optional.empty();
+        }
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        EngineImages.Found image = found.get();
+        boolean byDigest = image.repoDigest() != null;
+        String key = byDigest ? image.repoDigest() : ID + image.id();
+        // facts harden learn found by starting this very image win over what its config and files say
+        Optional<ImageFacts> learned = learnedDigest(ref).filter(image.key()::equals).flatMap(d -> read(ref.name(), d))
+                .filter(ImageFacts::learned);
+        if (learned.isPresent()) {
+            return learned;
+        }
+        if (byDigest) {
+            Optional<ImageFacts> locked = pins.lock().facts(key);
+            if (locked.isPresent()) {
+                return locked;
+            }
+        }
+        Optional<ImageFacts> cached = read(ref.name(), key);
+        if (cached.isEmpty()) {
+            try {
+                cached = Optional.of(engine.read(ref, image));
+            } catch (IOException e) {
+                log.accept("image " + ref.text() + ": no facts from the local engine (" + e.getMessage() + ")"
+                        + (registryToo ? "" : "; treated as unknown"));
+                return Optional.empty();
+            }
+            write(key, cached.get());
+        }
+        if (byDigest) {
+            pins.lock().putFacts(key, cached.get());
+        }
+        return cached;
+    }
+
+    private Optional<ImageFacts> fromRegistry(ImageRef ref) {
         String digest = ref.digest();
         if (digest == null) {
             // what harden learn recorded for this tag first: a local image has no registry to resolve it
@@ -92,8 +172,11 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         }
     }
 
-    private Path file(String digest) {
-        return cache.resolve(digest.replace(':', '-') + ".json");
+    /** Cache entries for an engine's image id are named apart from registry digests: the two never name the same thing. */
+    private static final String ID = "id:";
+
+    private Path file(String key) {
+        return cache.resolve(key.replace(':', '-') + ".json");
     }
 
     /** The file that names the digest facts were learned for, for a repository and tag. */
@@ -167,7 +250,7 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
-        m.putAll(LearnedFacts.plain(digest, f));
+        m.putAll(LearnedFacts.plain(digest.startsWith(ID) ? digest.substring(ID.length()) : digest, f));
         store(file(digest), Json.write(m));
     }
 

@@ -29,6 +29,18 @@ final class ImageFiles {
 
     /** Adds one layer on top of those already applied; {@code wanted} names the files whose bytes to keep. */
     void apply(InputStream layer, Predicate<String> wanted) throws IOException {
+        stack(read(layer, wanted));
+    }
+
+    /**
+     * One layer read but not yet stacked: what it adds, deletes and hides. A saved image names its
+     * layers' order only at its end, so its layers are read as they come and stacked then.
+     */
+    record Layer(List<Tar.Entry> added, Map<String, byte[]> addedContent, List<String> deleted, List<String> opaque) {
+    }
+
+    /** Reads one layer, keeping the bytes of the wanted files (they count against the budget from now on). */
+    Layer read(InputStream layer, Predicate<String> wanted) throws IOException {
         List<Tar.Entry> added = new ArrayList<>();
         Map<String, byte[]> addedContent = new HashMap<>();
         List<String> deleted = new ArrayList<>();
@@ -52,9 +64,19 @@ final class ImageFiles {
 
             @Override
             public void content(Tar.Entry e, byte[] bytes) {
-                addedContent.put(e.path(), bytes);
+                byte[] old = addedContent.put(e.path(), bytes);
+                captured += bytes.length - (old == null ? 0 : old.length);
             }
         });
+        return new Layer(added, addedContent, deleted, opaque);
+    }
+
+    /** Puts a layer read by {@link #read} on top of those stacked so far. */
+    void stack(Layer layer) {
+        List<Tar.Entry> added = layer.added();
+        Map<String, byte[]> addedContent = layer.addedContent();
+        List<String> deleted = layer.deleted();
+        List<String> opaque = layer.opaque();
         for (String d : deleted) {
             removeTree(d, true);
         }
@@ -73,7 +95,6 @@ final class ImageFiles {
             byte[] bytes = addedContent.get(e.path());
             if (bytes != null) {
                 contents.put(e.path(), bytes);
-                captured += bytes.length;
             }
         }
     }

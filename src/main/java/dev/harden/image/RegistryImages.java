@@ -5,8 +5,9 @@ import dev.harden.registry.ManifestRef;
 import dev.harden.registry.Platform;
 import dev.harden.registry.Registry;
 import dev.harden.registry.RegistryException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /** Facts for an image read from its registry: config blob and layers, nothing run. */
 public final class RegistryImages {
@@ -14,9 +15,16 @@ public final class RegistryImages {
     static final long LAYER_LIMIT = 256L << 20;
 
     private final Registry registry;
+    private final long layerLimit;
 
     public RegistryImages(Registry registry) {
+        this(registry, LAYER_LIMIT);
+    }
+
+    /** @param layerLimit the largest layer read, in bytes, whatever its manifest says */
+    RegistryImages(Registry registry, long layerLimit) {
         this.registry = registry;
+        this.layerLimit = layerLimit;
     }
 
     /**
@@ -36,15 +44,18 @@ public final class RegistryImages {
         }
         ImageFiles files = new ImageFiles();
         for (ImageManifest.Layer layer : manifest.layers()) {
-            if (layer.size() > LAYER_LIMIT || layer.mediaType().contains("zstd")) {
+            if (layer.size() > layerLimit || layer.mediaType().contains("zstd")) {
                 continue;
             }
-            byte[] bytes = registry.blob(where, layer.digest(), LAYER_LIMIT);
-            try {
-                files.apply(new ByteArrayInputStream(bytes), p -> ImageInspection.wanted(p, config));
+            // Streamed from the answer through gunzip and the tar reader: a layer is never held whole.
+            // Its digest is known only at its end, so it is stacked only once read to the end.
+            try (InputStream in = registry.blobStream(where, layer.digest(), layerLimit)) {
+                ImageFiles.Layer read = files.read(in, p -> ImageInspection.wanted(p, config));
+                in.transferTo(OutputStream.nullOutputStream());
+                files.stack(read);
             } catch (IOException e) {
                 throw new RegistryException(RegistryException.Failure.UNTRUSTED_ANSWER, where + ": layer " + layer.digest()
-                        + " is not a tar layer (" + e.getMessage() + ")");
+                        + " cannot be read (" + e.getMessage() + ")");
             }
         }
         return ImageInspection.derive(ref.name(), manifest.digest(), config, files);

@@ -32,6 +32,11 @@ final class Tar {
         void content(Entry e, byte[] bytes);
     }
 
+    /** Receives every entry with a stream of exactly its content; what it leaves unread is skipped. */
+    interface Streams {
+        void entry(Entry e, InputStream content) throws IOException;
+    }
+
     private static final int BLOCK = 512;
     /** The most a PAX header or GNU long name may hold; real ones hold a few hundred bytes. */
     private static final int HEADER_LIMIT = 1 << 20;
@@ -45,6 +50,15 @@ final class Tar {
      * @param contentLimit the largest entry whose content may be handed out
      */
     static void read(InputStream raw, long contentLimit, Visitor visitor) throws IOException {
+        walk(raw, (e, content) -> {
+            if (visitor.entry(e) && e.type() == Type.FILE && e.size() <= contentLimit) {
+                visitor.content(e, content.readNBytes((int) e.size()));
+            }
+        });
+    }
+
+    /** Reads every entry of a tar stream (gunzipped when it starts with gzip's magic number), content streamed. */
+    static void walk(InputStream raw, Streams streams) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(2);
         int b1 = in.read();
@@ -116,12 +130,51 @@ final class Tar {
             };
             long dataSize = type == Type.FILE || type == Type.OTHER ? size : 0;
             Entry e = new Entry(normalise(name), type, uid, gid, mode, dataSize, link);
-            if (visitor.entry(e) && type == Type.FILE && dataSize <= contentLimit) {
-                visitor.content(e, tar.readNBytes((int) dataSize));
-                skip(tar, padding(dataSize));
-            } else {
-                skip(tar, dataSize + padding(dataSize));
+            Bounded content = new Bounded(tar, dataSize);
+            streams.entry(e, content);
+            skip(tar, content.left + padding(dataSize));
+        }
+    }
+
+    /** One entry's content: reads stop at its end, and closing it leaves the archive open. */
+    private static final class Bounded extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        Bounded(InputStream in, long size) {
+            this.in = in;
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
             }
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("not a tar layer (it ends inside an entry)");
+            }
+            left--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return len == 0 ? 0 : -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw new IOException("not a tar layer (it ends inside an entry)");
+            }
+            left -= n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // the archive goes on after this entry
         }
     }
 

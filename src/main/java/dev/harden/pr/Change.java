@@ -57,6 +57,16 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
      * @param targets files and folders to harden
      */
     public static Change compute(FileHardener hardener, Path workTree, List<Path> targets) throws PrException {
+        return compute(hardener, workTree, targets, Map.of());
+    }
+
+    /**
+     * Runs the fix over the targets, with files that are in the repository but were not read.
+     *
+     * @param notRead repository paths, to why they were not read: each under a target is reported as unreadable
+     */
+    static Change compute(FileHardener hardener, Path workTree, List<Path> targets, Map<String, String> notRead)
+            throws PrException {
         Path root;
         try {
             root = workTree.toRealPath();
@@ -109,7 +119,54 @@ public record Change(String profile, List<FileChange> files, List<FileReport> re
                 }
             }
         }
+        Path tree = workTree.toAbsolutePath().normalize();
+        for (Map.Entry<String, String> skipped : notRead.entrySet()) {
+            Path file = tree.resolve(skipped.getKey());
+            if (absolute.stream().anyMatch(file::startsWith)) {
+                FileReport failed = pipeline.unreadable(file, skipped.getKey(), skipped.getValue()).report();
+                unreadable.add(failed.file() + ":" + failed.problem().text());
+                reports.add(failed);
+            }
+        }
         return new Change(hardener.profile().name(), files, reports, unreadable);
+    }
+
+    /**
+     * The change with the lock file ({@code .harden.lock}) when this run pinned images or learned facts
+     * it did not hold yet, so the pull request carries the digests it rests on and later runs give the
+     * same bytes. {@code harden pr} and every repository of {@code harden bulk} add it this way.
+     *
+     * @param workTree the repository's root
+     * @param lockFile where the lock file lies, or null for none
+     * @param lock its new bytes, or null when the run changed nothing in it
+     */
+    public Change withLockFile(Path workTree, Path lockFile, byte[] lock) throws PrException {
+        if (isEmpty() || lock == null || lockFile == null) {
+            return this;
+        }
+        Path root;
+        Path file = lockFile.toAbsolutePath().normalize();
+        try {
+            root = workTree.toRealPath();
+            // a lock file that is a link could carry bytes from outside the repository into the commit
+            if (Files.isSymbolicLink(file) || !file.getParent().toRealPath().startsWith(root)) {
+                return this;
+            }
+            file = file.getParent().toRealPath().resolve(file.getFileName());
+        } catch (IOException e) {
+            return this;
+        }
+        String path = root.relativize(file).toString().replace('\\', '/');
+        byte[] original;
+        try {
+            original = Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+        } catch (IOException e) {
+            throw new PrException(file + ": cannot read the lock file (" + e.getMessage() + ")");
+        }
+        List<FileChange> changed = new ArrayList<>(files);
+        changed.removeIf(f -> f.path().equals(path));
+        changed.add(new FileChange(path, original, lock));
+        return new Change(profile, changed, reports, unreadable);
     }
 
     public boolean isEmpty() {

@@ -2,6 +2,7 @@ package dev.harden.registry;
 
 import dev.harden.json.Json;
 import dev.harden.registry.RegistryException.Failure;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -39,6 +40,21 @@ final class Fetcher {
     }
 
     Answer get(ManifestRef where, String path, String accept, long limit, boolean head) throws RegistryException {
+        HttpResponse<byte[]> r = exchange(where, path, accept, head, info -> new CappedBody(limit), limit);
+        return new Answer(r, r.body(), Registry.sha256(r.body()));
+    }
+
+    /** A blob's body as a stream, capped at {@code limit} bytes and checked against {@code digest} at its end. */
+    InputStream stream(ManifestRef where, String path, String digest, long limit) throws RegistryException {
+        long deadline = System.nanoTime() + transport.deadline().toNanos();
+        String what = where.host() + "/" + where.repository() + ": blob " + digest;
+        HttpResponse<InputStream> r = exchange(where, path, null, false, info -> new StreamedBody(limit, digest, what, deadline), limit);
+        return r.body();
+    }
+
+    /** One successful answer, after answering the registry's challenge once. */
+    private <T> HttpResponse<T> exchange(ManifestRef where, String path, String accept, boolean head,
+                                         HttpResponse.BodyHandler<T> handler, long limit) throws RegistryException {
         String scope = "repository:" + where.repository() + ":pull";
         URI uri = transport.uri(where.host(), path);
         boolean retried = false;
@@ -49,10 +65,11 @@ final class Fetcher {
                 b.header("Accept", accept);
             }
             authorize(b, where.host(), scope);
-            HttpResponse<byte[]> r = transport.sendFollowing(b.build(), where.host(), limit);
+            HttpResponse<T> r = transport.sendFollowing(b.build(), where.host(), handler, limit);
             int status = r.statusCode();
             if (status == 401 && !retried) {
                 retried = true;
+                Transport.discard(r);
                 Optional<Challenge> challenge = r.headers().allValues("WWW-Authenticate").stream()
                         .map(Challenge::parse).flatMap(Optional::stream).findFirst();
                 if (challenge.isPresent() && challenge.get().scheme().equals("bearer")) {
@@ -65,7 +82,7 @@ final class Fetcher {
                 }
             }
             if (status >= 200 && status < 300) {
-                return new Answer(r, r.body(), Registry.sha256(r.body()));
+                return r;
             }
             throw Transport.failure(r, where.host() + "/" + where.repository());
         }

@@ -3,6 +3,7 @@ package dev.harden.registry;
 import dev.harden.registry.RegistryException.Failure;
 import dev.harden.json.Json;
 import dev.harden.registry.Fetcher.Answer;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -198,6 +199,18 @@ public final class Registry {
                     + ": blob " + digest + " came back with other content");
         }
         return a.body();
+    }
+
+    /**
+     * A blob as a stream, for blobs too large to hold (image layers): reading it fails once more than
+     * {@code limit} bytes came, or at its end when the bytes do not match the digest, so a reader
+     * trusts what it read only after reading to the end. The caller closes it.
+     */
+    public InputStream blobStream(ManifestRef repository, String digest, long limit) throws RegistryException {
+        if (!digest.matches("sha256:[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a sha256 digest: '" + digest + "'");
+        }
+        return fetcher.stream(repository, "/v2/" + repository.repository() + "/blobs/" + digest, digest, limit);
     }
 
     /** The repository's tags in the registry's order, following {@code Link} pages, at most {@code max}. */

@@ -46,13 +46,20 @@ final class Transport {
     }
 
     HttpResponse<byte[]> sendFollowing(HttpRequest request, String host, long limit) throws RegistryException {
+        return sendFollowing(request, host, info -> new CappedBody(limit), limit);
+    }
+
+    /** As {@link #sendFollowing(HttpRequest, String, long)}, the body as the handler makes it (a stream is closed when left). */
+    <T> HttpResponse<T> sendFollowing(HttpRequest request, String host, HttpResponse.BodyHandler<T> handler, long limit)
+            throws RegistryException {
         HttpRequest current = request;
         for (int hop = 0; ; hop++) {
-            HttpResponse<byte[]> r = send(current, limit);
+            HttpResponse<T> r = send(current, handler, limit);
             int s = r.statusCode();
             if (s < 300 || s >= 400 || s == 304) {
                 return r;
             }
+            discard(r);
             Optional<String> location = r.headers().firstValue("Location");
             if (location.isEmpty() || hop >= MAX_REDIRECTS) {
                 throw new RegistryException(Failure.UNTRUSTED_ANSWER, host + ": too many redirects, or one without a Location");
@@ -87,6 +94,21 @@ final class Transport {
      * of a dead registry reports each at once instead of waiting for each.
      */
     HttpResponse<byte[]> send(HttpRequest request, long limit) throws RegistryException {
+        return send(request, info -> new CappedBody(limit), limit);
+    }
+
+    /** Closes a streamed body that will not be read. */
+    static void discard(HttpResponse<?> r) {
+        if (r.body() instanceof java.io.Closeable c) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // nothing more to read from it either way
+            }
+        }
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, long limit) throws RegistryException {
         String host = request.uri().getHost() + ":" + request.uri().getPort();
         if (LOOPBACK_ONLY && !loopback(request.uri().getHost())) {
             throw new RegistryException(Failure.UNREACHABLE, request.uri().getHost()
@@ -97,7 +119,7 @@ final class Transport {
             throw new RegistryException(Failure.UNREACHABLE, earlier);
         }
         try {
-            return sendOnce(request, limit);
+            return sendOnce(request, handler, limit);
         } catch (RegistryException e) {
             if (e.failure() == Failure.UNREACHABLE) {
                 down.put(host, e.getMessage());
@@ -106,8 +128,8 @@ final class Transport {
         }
     }
 
-    private HttpResponse<byte[]> sendOnce(HttpRequest request, long limit) throws RegistryException {
-        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, info -> new CappedBody(limit));
+    private <T> HttpResponse<T> sendOnce(HttpRequest request, HttpResponse.BodyHandler<T> handler, long limit) throws RegistryException {
+        CompletableFuture<HttpResponse<T>> f = client.sendAsync(request, handler);
         try {
             return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -131,7 +153,8 @@ final class Transport {
         }
     }
 
-    static RegistryException failure(HttpResponse<byte[]> r, String where) {
+    static RegistryException failure(HttpResponse<?> r, String where) {
+        discard(r);
         int s = r.statusCode();
         return switch (s) {
             case 401, 403 -> new RegistryException(Failure.UNAUTHORIZED, where + ": access denied (HTTP " + s
@@ -143,7 +166,7 @@ final class Transport {
         };
     }
 
-    private static long retryAfter(HttpResponse<byte[]> r) {
+    private static long retryAfter(HttpResponse<?> r) {
         String v = r.headers().firstValue("Retry-After").orElse("").strip();
         if (v.matches("[0-9]{1,12}")) {
             return Math.min(Long.parseLong(v), MAX_RETRY_AFTER);

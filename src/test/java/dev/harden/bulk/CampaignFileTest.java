@@ -66,6 +66,13 @@ class CampaignFileTest {
     }
 
     @Test
+    void waitingForChecksIsOffUnlessThePaceAsksForIt() throws Exception {
+        Campaign waits = parse(HEAD + "repositories: [acme/shop]\npace: {waitForChecks: true, parallel: 2}\n");
+        assertThat(waits.pace()).isEqualTo(new Campaign.Pacing(60, 400, 60, 100, 2, true));
+        assertThat(Campaign.Pacing.DEFAULT.waitForChecks()).isFalse();
+    }
+
+    @Test
     void aGitLabGroupAndAGiteaOrgAreReadWithTheirOwnApi() throws Exception {
         Campaign lab = parse(HEAD.replace("github", "gitlab") + "api: https://gitlab.example.com/api/v4\n"
                 + "repositories: {group: platform/services, topic: compose, forks: true, archived: true}\n");
@@ -122,6 +129,7 @@ class CampaignFileTest {
         "pullRequest: {labels: security}|c.yaml:7:23: labels must be a list",
         "pullRequest: {draft: yes}|c.yaml:7:22: draft must be true or false",
         "pace: {parallel: four}|c.yaml:7:18: parallel must be a whole number",
+        "pace: {waitForChecks: sometimes}|c.yaml:7:23: waitForChecks must be true or false",
         "pullRequest: [a]|c.yaml:7:14: pullRequest must be a mapping of keys to values",
         "branch: {a: 1}|c.yaml:7:9: branch must be a text value",
     })

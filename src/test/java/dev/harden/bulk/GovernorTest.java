@@ -91,6 +91,16 @@ class GovernorTest {
     }
 
     @Test
+    void pullRequestsEarlierRunsLeftOpenSpendTheBudgetOfOpenOnesFromTheStart() throws Exception {
+        Governor g = governor(60, 400, 60, 3);
+        g.alreadyOpen(3);
+        assertThat(g.reservePullRequest()).as("three still open from earlier runs: none more").isFalse();
+        g.pullRequestClosed();
+        assertThat(g.reservePullRequest()).isTrue();
+        assertThat(g.open()).isEqualTo(3);
+    }
+
+    @Test
     void aReservationThatOpenedNothingIsGivenBack() throws Exception {
         Governor g = governor(60, 400, 1, 5);
         g.alreadyOpen(2);

@@ -186,6 +186,23 @@ class JournalTest {
     }
 
     @Test
+    void aRepositoryWaitingOnChecksIsJournaledWithItsPullRequestAndReasonAndTheNextResumeTakesItUp() throws Exception {
+        try (Journal j = Journal.open(file(), clock)) {
+            j.record(SHOP, State.DISCOVERED);
+            j.waiting(SHOP, "waiting: checks pending", "https://github.com/acme/shop/pull/7");
+            j.record(DOCS, State.DISCOVERED);
+            j.record(DOCS, State.FETCHED);
+            assertThatThrownBy(() -> j.waiting(DOCS, "waiting: checks failing", null))
+                    .as("a repository waits before it is fetched, not half way").isInstanceOf(IllegalStateException.class);
+            assertThat(j.select(List.of(SHOP), Journal.Selection.UNFINISHED)).containsExactly(SHOP);
+            assertThat(j.select(List.of(SHOP), Journal.Selection.FAILED)).isEmpty();
+        }
+        assertThat(Files.readString(file())).contains("{\"at\":\"2026-01-01T00:00:01Z\",\"repo\":\"github.com/acme/shop\","
+                + "\"state\":\"waiting\",\"reason\":\"waiting: checks pending\",\"url\":\"https://github.com/acme/shop/pull/7\"}\n");
+        assertThat(Journal.replay(file()).get(SHOP).state()).isEqualTo(State.WAITING);
+    }
+
+    @Test
     void aResumeTakesUpUnseenHalfDoneAndRetryableRepositoriesAndOnlyFailedTakesUpFailures() throws Exception {
         RepoId fresh = new RepoId("github.com", "acme/fresh");
         RepoId broken = new RepoId("github.com", "acme/broken");

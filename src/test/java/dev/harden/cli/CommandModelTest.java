@@ -23,8 +23,11 @@ class CommandModelTest {
     /** The model of a subcommand after picocli parsed {@code args}. */
     private static CommandModel parsed(String... args) {
         CommandLine cli = HardenCommand.commandLine(args);
-        CommandLine.ParseResult result = cli.parseArgs(args);
-        Object command = result.subcommand().commandSpec().userObject();
+        CommandLine.ParseResult result = cli.parseArgs(args).subcommand();
+        while (result.subcommand() != null) {
+            result = result.subcommand();
+        }
+        Object command = result.commandSpec().userObject();
         return switch (args[0]) {
             case "check" -> ((CheckCommand) command).model;
             case "fix" -> ((FixCommand) command).model;
@@ -33,6 +36,13 @@ class CommandModelTest {
             case "pr" -> ((PrCommand) command).model;
             case "rules" -> ((RulesCommand) command).model;
             case "completion" -> ((CompletionCommand) command).model;
+            case "bulk" -> switch (args.length > 1 ? args[1] : "") {
+                case "plan" -> ((BulkCommand.PlanCommand) command).model;
+                case "run" -> ((BulkCommand.RunCommand) command).model;
+                case "status" -> ((BulkCommand.StatusCommand) command).model;
+                case "close" -> ((BulkCommand.CloseCommand) command).model;
+                default -> ((BulkCommand) command).model;
+            };
             default -> throw new IllegalArgumentException(args[0]);
         };
     }
@@ -73,6 +83,77 @@ class CommandModelTest {
                 assertThat(reads).as("%s declares %s", name, d.name()).anyMatch(r -> r == d);
             }
         }
+    }
+
+    /** The options read in one part of a source: from {@code from} up to {@code to} (null: the end). */
+    private static Set<Option<?>> readsBetween(String source, String from, String to) throws Exception {
+        String text = Files.readString(Path.of("src/main/java/dev/harden/cli", source));
+        int start = from == null ? 0 : text.indexOf(from);
+        int end = to == null ? text.length() : text.indexOf(to, start);
+        Set<Option<?>> reads = new LinkedHashSet<>();
+        Matcher m = READ.matcher(text.substring(start, end));
+        String outer = source.substring(0, source.indexOf('.'));
+        String nested = from == null ? null : from.substring(from.indexOf(' ') + 1);
+        while (m.find()) {
+            // an unqualified constant is the nested class's own, else the outer class's
+            Class<?> owner = Class.forName("dev.harden.cli." + (m.group(1) != null ? m.group(1) : outer));
+            if (m.group(1) == null && nested != null) {
+                for (Class<?> c : owner.getDeclaredClasses()) {
+                    if (c.getSimpleName().equals(nested) && java.util.Arrays.stream(c.getDeclaredFields())
+                            .anyMatch(f -> f.getName().equals(m.group(2)))) {
+                        owner = c;
+                    }
+                }
+            }
+            Field field = owner.getDeclaredField(m.group(2));
+            field.setAccessible(true);
+            reads.add((Option<?>) field.get(null));
+        }
+        return reads;
+    }
+
+    @Test
+    void everyBulkSubcommandDeclaresWhatItReadsAndReadsWhatItDeclares() throws Exception {
+        // each subcommand's own class, then the helpers below them that several share (the campaign, the token, the plan)
+        List<String> classes = List.of("class PlanCommand", "class RunCommand", "class StatusCommand", "class CloseCommand",
+                "class Session");
+        Set<Option<?>> shared = readsBetween("BulkCommand.java", "class Session", null);
+        assertThat(shared).contains(BulkCommand.CAMPAIGN, PrCommand.TOKEN_FILE, BulkCommand.SHARD, BulkCommand.ONLY);
+        List<String> names = List.of("plan", "run", "status", "close");
+        for (int i = 0; i < names.size(); i++) {
+            Set<Option<?>> own = readsBetween("BulkCommand.java", classes.get(i), classes.get(i + 1));
+            List<Option<?>> declared = parsed("bulk", names.get(i)).declared();
+            assertThat(declared).as("bulk %s declares the campaign", names.get(i)).contains(BulkCommand.CAMPAIGN);
+            for (Option<?> read : own) {
+                assertThat(declared).as("bulk %s reads %s", names.get(i), read.name()).anyMatch(d -> d == read);
+            }
+            for (Option<?> d : declared) {
+                assertThat(own.contains(d) || shared.contains(d)).as("bulk %s declares %s", names.get(i), d.name()).isTrue();
+            }
+        }
+        assertThat(parsed("bulk").declared()).as("bulk itself only names its subcommands").isEmpty();
+    }
+
+    @Test
+    void bulkSubcommandsValuesAndDefaultsArriveTyped() {
+        CommandModel run = parsed("bulk", "run", "c.yaml", "--shard", "2/3", "--only", "failed", "--journal", "j.jsonl",
+                "--no-color");
+        assertThat(run.get(BulkCommand.CAMPAIGN)).isEqualTo("c.yaml");
+        assertThat(run.get(BulkCommand.SHARD)).isEqualTo("2/3");
+        assertThat(run.get(BulkCommand.ONLY)).isEqualTo("failed");
+        assertThat(run.get(BulkCommand.JOURNAL)).isEqualTo(Path.of("j.jsonl"));
+        assertThat(run.get(BulkCommand.CLONE_URL)).isEqualTo("https://{host}/{path}.git");
+        assertThat(run.get(Options.NO_COLOR)).isTrue();
+
+        CommandModel status = parsed("bulk", "status", "c.yaml", "--journal", "a.jsonl", "--journal", "b.jsonl", "-f", "csv",
+                "--offline");
+        assertThat(status.get(BulkCommand.JOURNALS)).containsExactly("a.jsonl", "b.jsonl");
+        assertThat(status.get(BulkCommand.StatusCommand.FORMAT)).isEqualTo(BulkCommand.StatusCommand.Format.CSV);
+        assertThat(status.get(BulkCommand.StatusCommand.OFFLINE)).isTrue();
+        assertThat(parsed("bulk", "status", "c.yaml").get(BulkCommand.StatusCommand.OFFLINE)).isFalse();
+        assertThat(parsed("bulk", "close", "c.yaml").get(PrCommand.TOKEN_FILE)).isNull();
+        assertThatThrownBy(() -> parsed("bulk", "plan", "c.yaml").get(BulkCommand.CLONE_URL))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("harden bulk plan");
     }
 
     @Test
@@ -186,6 +267,13 @@ class CommandModelTest {
         for (String name : List.of("check", "fix", "verify", "learn", "pr", "rules", "completion")) {
             Cli r = Cli.run(name, "--version");
             assertThat(r.exit()).isZero();
+            assertThat(r.out()).startsWith("harden ").contains("Java ");
+        }
+        for (String[] args : List.of(new String[] {"bulk", "--version"}, new String[] {"bulk", "plan", "--version"},
+                new String[] {"bulk", "run", "--version"}, new String[] {"bulk", "status", "--version"},
+                new String[] {"bulk", "close", "--version"})) {
+            Cli r = Cli.run(args);
+            assertThat(r.exit()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).startsWith("harden ").contains("Java ");
         }
     }

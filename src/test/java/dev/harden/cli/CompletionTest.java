@@ -31,6 +31,19 @@ class CompletionTest {
     }
 
     @Test
+    void theBashScriptCompletesBulksSubcommandsAndTheirOptions() throws Exception {
+        Path script = dir.resolve("harden.bash");
+        Files.writeString(script, Cli.run("completion", "bash").out());
+        Shell r = shell(List.of("bash", "-c", "source " + script
+                + " && COMP_WORDS=(harden bulk st) COMP_CWORD=2 COMP_LINE='harden bulk st' COMP_POINT=14 && _complete_harden"
+                + " && echo \"[${COMPREPLY[@]}]\""
+                + " && COMP_WORDS=(harden bulk status --off) COMP_CWORD=3 COMP_LINE='harden bulk status --off' COMP_POINT=24"
+                + " && _complete_harden && echo \"[${COMPREPLY[@]}]\""));
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("[status]", "[--offline]");
+    }
+
+    @Test
     void theZshScriptIsTheBashOneThroughBashcompinit() {
         String zsh = Cli.run("completion", "zsh").out();
         assertThat(zsh).isEqualTo(Cli.run("completion", "bash").out()).contains("bashcompinit");
@@ -39,9 +52,14 @@ class CompletionTest {
     @Test
     void theFishScriptListsEveryCommandAndItsOptions() throws Exception {
         String fish = Cli.run("completion", "fish").out();
-        for (String command : List.of("check", "fix", "verify", "pr", "rules", "completion")) {
+        for (String command : List.of("check", "fix", "verify", "pr", "bulk", "rules", "completion")) {
             assertThat(fish).contains("complete -c harden -n __fish_use_subcommand -a " + command + " -d '");
         }
+        for (String bulk : List.of("plan", "run", "status", "close")) {
+            assertThat(fish).contains("complete -c harden -n '__fish_seen_subcommand_from bulk' -a " + bulk + " -d '");
+        }
+        assertThat(fish).contains("complete -c harden -n '__fish_seen_subcommand_from bulk; and __fish_seen_subcommand_from"
+                + " run' -l shard -r -d 'Work on part I of N");
         assertThat(fish).contains("complete -c harden -n '__fish_seen_subcommand_from check' -s f -l format -r -d 'text, json, sarif or markdown (default: text).'")
                 .contains("-l profile -r -F -d 'baseline, restricted, strict, or a profile file (default: .harden.yaml\\'s, else restricted).'");
         if (available("fish")) {
@@ -69,6 +87,10 @@ class CompletionTest {
         String roff = Files.readString(page);
         assertThat(roff).startsWith(".TH HARDEN 1 \"\" \"harden 1.2.3\"").contains(".SS \"harden check [OPTIONS] [PATH...]\"",
                 ".SH EXIT STATUS", "\\fB\\-\\-format\\fR \\fIFORMAT\\fR");
+        for (String bulk : List.of("plan", "run", "status", "close")) {
+            assertThat(roff).contains(".SS \"harden bulk " + bulk + " [OPTIONS] [CAMPAIGN.yaml]\"");
+        }
+        assertThat(roff).contains("\\fB\\-\\-offline\\fR\nRead the journals only");
         assumeTrue(available("man"), "man is not installed");
         Shell r = shell(List.of("man", "-l", page.toString()));
         assertThat(r.exit()).as(r.output()).isZero();

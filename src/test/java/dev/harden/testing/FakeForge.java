@@ -46,6 +46,19 @@ public final class FakeForge implements AutoCloseable {
         public final List<String> labels = new ArrayList<>();
         public final List<String> reviewers = new ArrayList<>();
         public final List<String> assignees = new ArrayList<>();
+        /**
+         * The checks on its head commit: null (none reported), {@code pending}, {@code success} or
+         * {@code failure}; GitHub serves them as a check run, GitLab as the head pipeline, Gitea as the
+         * combined commit status.
+         */
+        public String checks;
+        /** GitHub only: a commit status (the older API) beside the check run, null for none. */
+        public String commitStatus;
+
+        /** Its head commit, as the forge names it. */
+        public String sha() {
+            return String.format("%040x", 0xc0ffee00L + number);
+        }
     }
 
     /**
@@ -138,6 +151,23 @@ public final class FakeForge implements AutoCloseable {
         pr.body = body;
         prs.add(pr);
         return pr;
+    }
+
+    /** Merges a pull request, as a person would on the forge. */
+    public synchronized void merge(long number) {
+        Pr pr = find(number);
+        pr.merged = true;
+        pr.state = "closed";
+    }
+
+    /** Closes a pull request without merging it, as a person would. */
+    public synchronized void closeByHand(long number) {
+        find(number).state = "closed";
+    }
+
+    /** Sets what the checks on a pull request's head commit say: null, pending, success or failure. */
+    public synchronized void checks(long number, String checks) {
+        find(number).checks = checks;
     }
 
     public synchronized List<Pr> prs() {
@@ -245,11 +275,31 @@ public final class FakeForge implements AutoCloseable {
             return deleteBranch.test(decode(path.substring((base + "/git/refs/heads/").length())))
                     ? noContent() : json(422, Map.of("message", "Reference does not exist"));
         }
+        // https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference
+        Matcher commit = Pattern.compile(Pattern.quote(base) + "/commits/([0-9a-f]{40})/(check-runs|status)").matcher(path);
+        if (commit.matches() && method.equals("GET")) {
+            Pr pr = prs.stream().filter(p -> p.sha().equals(commit.group(1))).findFirst().orElse(null);
+            if (pr == null) {
+                return json(422, Map.of("message", "No commit found for SHA: " + commit.group(1)));
+            }
+            if (commit.group(2).equals("check-runs")) {
+                List<Object> runs = pr.checks == null ? List.of() : List.of(checkRun(pr.checks));
+                return json(200, Map.of("total_count", runs.size(), "check_runs", runs));
+            }
+            // https://docs.github.com/en/rest/commits/statuses: no status at all reads as pending, with total_count 0
+            List<Object> statuses = pr.commitStatus == null ? List.of()
+                    : List.of(Map.of("state", pr.commitStatus, "context", "ci/legacy"));
+            return json(200, Map.of("state", pr.commitStatus == null ? "pending" : pr.commitStatus, "sha", pr.sha(),
+                    "total_count", statuses.size(), "statuses", statuses));
+        }
         if (one.matches()) {
             Pr pr = find(Long.parseLong(one.group(2)));
             String rest = one.group(3) == null ? "" : one.group(3);
             if (pr == null) {
                 return json(404, Map.of("message", "Not Found"));
+            }
+            if (one.group(1).equals("pulls") && rest.isEmpty() && method.equals("GET")) {
+                return json(200, githubJson(pr));
             }
             if (one.group(1).equals("pulls") && rest.isEmpty() && method.equals("PATCH")) {
                 edit(pr, in, "body");
@@ -281,9 +331,17 @@ public final class FakeForge implements AutoCloseable {
         m.put("draft", p.draft);
         m.put("merged_at", p.merged ? "2026-01-01T00:00:00Z" : null);
         m.put("labels", p.labels.stream().map(l -> (Object) Map.of("name", l)).toList());
-        m.put("head", Map.of("ref", p.head, "label", owner() + ":" + p.head));
+        m.put("head", Map.of("ref", p.head, "label", owner() + ":" + p.head, "sha", p.sha()));
         m.put("base", Map.of("ref", p.base));
         return m;
+    }
+
+    private static Map<String, Object> checkRun(String checks) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("name", "build");
+        run.put("status", checks.equals("pending") ? "in_progress" : "completed");
+        run.put("conclusion", checks.equals("pending") ? null : checks);
+        return run;
     }
 
     // GitLab: https://docs.gitlab.com/api/merge_requests/
@@ -330,6 +388,22 @@ public final class FakeForge implements AutoCloseable {
                     ? noContent() : json(404, Map.of("message", "404 Branch Not Found"));
         }
         Matcher one = Pattern.compile(Pattern.quote(base) + "/merge_requests/(\\d+)").matcher(path);
+        // https://docs.gitlab.com/api/merge_requests/#get-single-mr: with head_pipeline
+        if (one.matches() && method.equals("GET")) {
+            Pr pr = find(Long.parseLong(one.group(1)));
+            if (pr == null) {
+                return json(404, Map.of("message", "404 Not found"));
+            }
+            Map<String, Object> m = gitlabJson(pr);
+            m.put("sha", pr.sha());
+            m.put("head_pipeline", pr.checks == null ? null : Map.of("id", 5000 + pr.number, "sha", pr.sha(), "status",
+                    switch (pr.checks) {
+                        case "pending" -> "running";
+                        case "failure" -> "failed";
+                        default -> pr.checks;
+                    }));
+            return json(200, m);
+        }
         if (one.matches() && method.equals("PUT")) {
             Pr pr = find(Long.parseLong(one.group(1)));
             if (pr == null) {
@@ -404,6 +478,15 @@ public final class FakeForge implements AutoCloseable {
             return json(201, Map.of("id", id, "name", name));
         }
         Matcher one = Pattern.compile(Pattern.quote(base) + "/(pulls|issues)/(\\d+)(/.*)?").matcher(path);
+        // https://gitea.com/api/swagger#/repository/repoGetCombinedStatusByRef
+        Matcher commit = Pattern.compile(Pattern.quote(base) + "/commits/([0-9a-f]{40})/status").matcher(path);
+        if (commit.matches() && method.equals("GET")) {
+            Pr pr = prs.stream().filter(p -> p.sha().equals(commit.group(1))).findFirst().orElse(null);
+            List<Object> statuses = pr == null || pr.checks == null ? List.of()
+                    : List.of(Map.of("status", pr.checks, "context", "ci/build"));
+            return json(200, Map.of("state", statuses.isEmpty() ? "" : pr.checks, "sha", commit.group(1),
+                    "total_count", statuses.size(), "statuses", statuses));
+        }
         // https://gitea.com/api/swagger#/repository/repoDeleteBranch
         if (path.startsWith(base + "/branches/") && method.equals("DELETE")) {
             return deleteBranch.test(decode(path.substring((base + "/branches/").length())))
@@ -414,6 +497,9 @@ public final class FakeForge implements AutoCloseable {
             String rest = one.group(3) == null ? "" : one.group(3);
             if (pr == null) {
                 return json(404, Map.of("message", "not found"));
+            }
+            if (one.group(1).equals("pulls") && rest.isEmpty() && method.equals("GET")) {
+                return json(200, giteaJson(pr));
             }
             if (one.group(1).equals("pulls") && rest.isEmpty() && method.equals("PATCH")) {
                 edit(pr, in, "body");
@@ -441,7 +527,7 @@ public final class FakeForge implements AutoCloseable {
         m.put("body", p.body);
         m.put("draft", p.title.startsWith("WIP:"));
         m.put("labels", p.labels.stream().map(l -> (Object) Map.of("name", l, "id", labelIds.getOrDefault(l, 0L))).toList());
-        m.put("head", Map.of("ref", p.head, "label", p.head));
+        m.put("head", Map.of("ref", p.head, "label", p.head, "sha", p.sha()));
         m.put("base", Map.of("ref", p.base));
         return m;
     }
