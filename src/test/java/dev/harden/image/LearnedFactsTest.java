@@ -2,12 +2,15 @@ package dev.harden.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +98,34 @@ class LearnedFactsTest {
         lock.putFacts(DIGEST, fromImage());
         ImageFactsSource locked = new ImageFactsSource(null, Pins.of(null, lock, null, false, Clock.systemUTC()), cache, log::add);
         assertThat(locked.apply(ref("local/pg@" + DIGEST)).orElseThrow().evidence()).isEqualTo("learned");
+    }
+
+    @Test
+    void theLocalEngineSourceTakesTheFactsLearnedForThatVeryImageWithoutDerivingAny() {
+        LocalImages engine = new LocalImages() {
+            @Override
+            public Optional<byte[]> inspect(String image) {
+                return Optional.of(("{\"Id\":\"" + DIGEST + "\",\"RepoTags\":[\"local/pg:1\"],\"RepoDigests\":[],\"Config\":{}}")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public InputStream save(String image) throws IOException {
+                throw new IOException("not read: the learned facts are for this image");
+            }
+
+            @Override
+            public String where() {
+                return "unix:///fake.sock";
+            }
+        };
+        List<String> log = new ArrayList<>();
+        ImageFactsSource source = new ImageFactsSource(null, engine, false, Pins.of(null, LockFile.empty(), null, false,
+                Clock.systemUTC()), cache, log::add, log::add);
+        source.remember(ref("local/pg:1"), DIGEST, learned(List.of("CHOWN"), true));
+
+        assertThat(source.apply(ref("local/pg:1"))).contains(learned(List.of("CHOWN"), true));
+        assertThat(log).isEmpty();
     }
 
     @Test
