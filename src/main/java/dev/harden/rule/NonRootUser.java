@@ -103,6 +103,12 @@ final class NonRootUser extends Rule<NonRootUser.Params> implements ComposeRule<
                 othersUnset = true;
                 continue;
             }
+            if (facts.known() && facts.nonRootUid() == null && c.reportsWithoutFacts()) {
+                // a uid the image was not built for can stop it; a pod-level uid for the others would reach it too
+                c.notChanged(k.mapping(), c.subject(k), "may run as root", c.imageName(k));
+                othersUnset = true;
+                continue;
+            }
             String uid = facts.known() && facts.nonRootUid() != null ? facts.nonRootUid() : p.uid();
             if (uid.isBlank()) {
                 uid = p.kubernetesUid();
