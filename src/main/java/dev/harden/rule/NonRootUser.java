@@ -52,10 +52,7 @@ final class NonRootUser extends Rule<NonRootUser.Params> implements ComposeRule<
         }
         String uid = facts.known() ? facts.nonRootUid() : p.uid();
         if (uid == null || uid.isBlank()) {
-            String why = facts.known()
-                    ? "image " + c.imageName() + " runs as root and harden knows no non-root user for it"
-                    : "image " + c.imageName() + " is unknown to harden and may run as root; set user: to a non-root uid and check it starts (harden verify)";
-            c.open(s.location(), why, false);
+            c.notChanged(s.location(), s.name(), facts.known() ? "runs as root" : "may run as root", c.imageName());
             return;
         }
         c.fix(s.location(), "runs as root", () -> {
