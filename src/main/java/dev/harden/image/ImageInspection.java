@@ -133,17 +133,18 @@ final class ImageInspection {
         if (worker.isPresent()) {
             WorkerServers.Worker w = worker.get();
             stepsDown = true;
-            caps.addAll(List.of("CHOWN", "SETGID", "SETUID"));
+            caps.addAll(w.capabilities());
             stepUid = users.uid(w.user()).filter(u -> u != 0).orElse(null);
             sources.add("image files: " + w.config() + ": " + w.program() + " stays root and runs its workers as " + w.user()
-                    + (stepUid != null ? " (uid " + stepUid + ")" : "") + ", handing them the folders it makes (chown)");
+                    + (stepUid != null ? " (uid " + stepUid + ")" : "")
+                    + (w.capabilities().contains("CHOWN") ? ", handing them the folders it makes (chown)" : ""));
             startFolders.addAll(w.folders());
             TreeSet<Integer> all = new TreeSet<>(ports);
             all.addAll(w.ports());
             ports = List.copyOf(all);
             w.ports().stream().filter(p -> p < 1024).findFirst().ifPresent(p -> {
                 caps.add("NET_BIND_SERVICE");
-                sources.add("image files: " + w.program() + " listens on port " + p + " (below 1024)");
+                sources.add("image files: " + w.config() + ": " + w.program() + " listens on port " + p + " (below 1024)");
             });
         }
 
@@ -180,7 +181,7 @@ final class ImageInspection {
             } else {
                 writable.add(dir);
             }
-            sources.add("image files: " + worker.orElseThrow().program() + " writes " + dir + " at start"
+            sources.add("image files: " + worker.orElseThrow().config() + ": " + worker.orElseThrow().program() + " writes " + dir + " at start"
                     + (files.hasContent(dir) ? ", which has content" : ""));
         }
         List<String> why = new ArrayList<>();
@@ -210,11 +211,11 @@ final class ImageInspection {
      * itself, or the command an entrypoint script passes on to ({@code exec "$@"}).
      */
     private static Optional<WorkerServers.Worker> server(ImageConfig config, ImageFiles files, Optional<String> program) {
-        Optional<WorkerServers.Worker> direct = program.flatMap(p -> WorkerServers.of(p, files));
+        Optional<WorkerServers.Worker> direct = program.flatMap(p -> WorkerServers.of(p, files, config.env()));
         if (direct.isPresent() || config.entrypoint().isEmpty() || config.cmd().isEmpty()) {
             return direct;
         }
-        return WorkerServers.of(onPath(config.cmd().get(0), config, files), files);
+        return WorkerServers.of(onPath(config.cmd().get(0), config, files), files, config.env());
     }
 
     /** The config's environment entries and entrypoint or command words that name a JVM heap, as written. */
