@@ -157,14 +157,23 @@ final class ImageInspection {
         }
         Set<String> writable = new LinkedHashSet<>();
         writable.add("/tmp");
-        // A tmpfs is owned by root whatever the folder it covers: a folder the image's non-root user
-        // must write needs a volume (which copies owner and content), so until one is there the
-        // root filesystem stays writable rather than break the service.
+        // A tmpfs is owned by root unless it is made with an owner, which serves only an empty folder of
+        // the user the image runs as from the start: a folder with content, or one the user an
+        // entrypoint steps down to must write, needs a volume (which copies owner and content), so
+        // until one is there the root filesystem stays writable rather than break the service.
         List<String> needVolume = new ArrayList<>();
+        List<String> owned = new ArrayList<>();
         Integer writer = !root ? uid.get() : stepUid;
         if (writer != null) {
             for (String dir : files.foldersOwnedBy(writer)) {
                 if (SYSTEM.contains(dir) || data.stream().anyMatch(d -> dir.equals(d) || dir.startsWith(d + "/"))) {
+                    continue;
+                }
+                if (!root && !files.hasContent(dir)) {
+                    // it runs as its owner from the start, so a tmpfs made with that owner serves it and hides nothing
+                    writable.add(dir);
+                    owned.add(dir);
+                    sources.add("image files: " + dir + " is owned by uid " + writer + " and empty");
                     continue;
                 }
                 data.add(dir);
@@ -203,7 +212,7 @@ final class ImageInspection {
             sources.add("image config" + at + ": sets a JVM heap (" + String.join("; ", memory) + ")");
         }
         return new ImageFacts(name, runsAs, stepsDown, nonRootUid, List.copyOf(caps), List.copyOf(writable), List.copyOf(data),
-                why.isEmpty(), true, ports, "image", sources, notes, memory);
+                why.isEmpty(), true, ports, "image", sources, notes, memory, owned);
     }
 
     /**
