@@ -180,6 +180,28 @@ class ImageInspectionTest {
     }
 
     @Test
+    void jvmHeapDefaultsInTheScriptsTheEntrypointAndCommandNameAreMemoryHintsNamingTheirFile() throws Exception {
+        ImageConfig config = config("""
+                {"config":{"Entrypoint":["/docker-entrypoint.sh"],"Cmd":["run-app","--port","8080"],
+                 "Env":["PATH=/opt/app/bin:/usr/bin:/bin"]}}""");
+        byte[] l = layer("scripts", true,
+                new Item("etc/passwd", 0, PASSWD),
+                new Item("docker-entrypoint.sh", 0, "#!/bin/sh\n# -Xmx99g in a comment is no setting\n"
+                        + ": \"${ES_JAVA_OPTS:=-Xms2g -Xmx2g}\"\nexport ES_JAVA_OPTS\nexec \"$@\"\n"),
+                new Item("opt/app/bin/run-app", 0, "#!/bin/bash\nexec java ${JAVA_OPTS:--Xmx512m} -XX:MaxRAMPercentage=75"
+                        + " -jar /opt/app/app.jar \"$@\"\n"),
+                new Item("usr/local/bin/unrelated.sh", 0, "#!/bin/sh\njava -Xmx8g -jar /tool.jar\n"));
+
+        ImageFacts f = ImageInspection.derive("team/search", null, config, stack(config, l));
+
+        assertThat(f.memoryHints()).containsExactly("image files: /docker-entrypoint.sh: -Xms2g",
+                "image files: /docker-entrypoint.sh: -Xmx2g", "image files: /opt/app/bin/run-app: -Xmx512m");
+        assertThat(f.sources()).contains("image files: /docker-entrypoint.sh sets a JVM heap (-Xms2g -Xmx2g)",
+                "image files: /opt/app/bin/run-app sets a JVM heap (-Xmx512m)",
+                "image files: /opt/app/bin/run-app sizes the JVM heap as a share of the memory limit (-XX:MaxRAMPercentage=75)");
+    }
+
+    @Test
     void anImageThatNamesNoHeapHasNoMemoryHintsAndNoneAreStored() {
         ImageConfig config = config("""
                 {"config":{"Cmd":["java","-XX:MaxRAMPercentage=75","-jar","/app.jar"],"Env":["JAVA_OPTS=-Xss512k"]}}""");
