@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -156,12 +157,12 @@ final class WorkerServers {
             vars.put(x.group(1), expand(x.group(2).replaceAll("^[\"']|[\"']$", ""), vars));
         }
         // the compiled-in ServerRoot is the folder above conf/ (official image) or the configuration's own (Debian)
-        String[] root = {confDir.endsWith("/conf") ? folder(confDir) : confDir};
+        String root = confDir.endsWith("/conf") ? folder(confDir) : confDir;
         Map<String, String> settings = new HashMap<>();
         TreeSet<Integer> ports = new TreeSet<>();
         Set<String> logs = new LinkedHashSet<>();
         Set<String> locks = new LinkedHashSet<>();
-        boolean[] cgid = {false};
+        boolean cgid = false;
         Set<String> seen = new LinkedHashSet<>();
         List<String> queue = new ArrayList<>(List.of(conf));
         while (!queue.isEmpty() && seen.size() < MAX_FILES) {
@@ -171,15 +172,15 @@ final class WorkerServers {
             }
             Matcher m = APACHE_DIRECTIVE.matcher(files.read(file).orElse(""));
             while (m.find()) {
-                String key = m.group(1).toLowerCase(java.util.Locale.ROOT);
+                String key = m.group(1).toLowerCase(Locale.ROOT);
                 String value = expand(m.group(2), vars);
                 String first = unquote(value.split("\\s+")[0]);
                 switch (key) {
-                    case "serverroot" -> root[0] = first;
+                    case "serverroot" -> root = first;
                     case "listen" -> port(first.replaceAll("^.*:", ""), ports);
-                    case "include", "includeoptional" -> queue.addAll(matching(files, absolute(root[0], first)));
+                    case "include", "includeoptional" -> queue.addAll(matching(files, absolute(root, first)));
                     case "errorlog", "customlog", "transferlog" -> logs.add(first);
-                    case "loadmodule" -> cgid[0] |= first.equals("cgid_module");
+                    case "loadmodule" -> cgid |= first.equals("cgid_module");
                     case "mutex" -> {
                         if (first.startsWith("file:")) {
                             locks.add(first.substring("file:".length()));
@@ -194,19 +195,20 @@ final class WorkerServers {
             // no user named, or one the configuration leaves to a variable harden cannot resolve: no fact
             return Optional.empty();
         }
+        String serverRoot = root;
         List<String> folders = new ArrayList<>();
-        String pidFile = absolute(root[0], settings.getOrDefault("pidfile", "logs/httpd.pid"));
+        String pidFile = absolute(serverRoot, settings.getOrDefault("pidfile", "logs/httpd.pid"));
         addFolder(folders, folder(pidFile), true, files);
         // Debian's apache2ctl makes its run and lock folders before it starts the server
-        addFolder(folders, absolute(root[0], settings.getOrDefault("defaultruntimedir", "logs")), true, files);
-        locks.forEach(l -> addFolder(folders, absolute(root[0], l), true, files));
+        addFolder(folders, absolute(serverRoot, settings.getOrDefault("defaultruntimedir", "logs")), true, files);
+        locks.forEach(l -> addFolder(folders, absolute(serverRoot, l), true, files));
         for (String log : logs) {
             // a pipe to a program, or the container's own output: nothing written in the image
-            if (!log.startsWith("|") && !log.startsWith("syslog") && !toOutput(files, absolute(root[0], log))) {
-                addFolder(folders, folder(absolute(root[0], log)), false, files);
+            if (!log.startsWith("|") && !log.startsWith("syslog") && !toOutput(files, absolute(serverRoot, log))) {
+                addFolder(folders, folder(absolute(serverRoot, log)), false, files);
             }
         }
-        List<String> caps = cgid[0] ? List.of("CHOWN", "SETGID", "SETUID") : List.of("SETGID", "SETUID");
+        List<String> caps = cgid ? List.of("CHOWN", "SETGID", "SETUID") : List.of("SETGID", "SETUID");
         return Optional.of(new Worker(program, user, folders, List.copyOf(ports), conf, caps));
     }
 
