@@ -27,6 +27,9 @@ final class LearnedFacts {
         if (!f.memoryHints().isEmpty()) {
             m.put("memoryHints", f.memoryHints());
         }
+        if (!f.ownedPaths().isEmpty()) {
+            m.put("ownedPaths", f.ownedPaths());
+        }
         return m;
     }
 
@@ -40,6 +43,6 @@ final class LearnedFacts {
                 ImageKnowledge.strings(m.get("writablePaths")), ImageKnowledge.strings(m.get("dataPaths")),
                 !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")), true, ImageKnowledge.ints(m.get("ports")), "image",
                 ImageKnowledge.strings(m.get("sources")), m.get("notes") instanceof String n ? n : null,
-                ImageKnowledge.strings(m.get("memoryHints"))));
+                ImageKnowledge.strings(m.get("memoryHints")), ImageKnowledge.strings(m.get("ownedPaths"))));
     }
 }
