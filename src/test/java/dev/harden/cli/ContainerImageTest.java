@@ -3,6 +3,9 @@ package dev.harden.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.harden.testing.FakeForge;
+import dev.harden.testing.GitCli;
+import dev.harden.testing.GitServer;
 import dev.harden.testing.Needs;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -44,8 +48,7 @@ class ContainerImageTest {
      */
     private static final long SIZE_BOUND = 120L * 1000 * 1000;
     private static final List<String> HARDENED = List.of("--read-only", "--cap-drop", "ALL", "--security-opt",
-            "no-new-privileges", "--user", "65532:65532", "--tmpfs", "/tmp", "--network", "none",
-            "--memory", "512m", "--pids-limit", "200");
+            "no-new-privileges", "--user", "65532:65532", "--tmpfs", "/tmp", "--memory", "512m", "--pids-limit", "200");
 
     private static String host;
     private static String image;
@@ -126,6 +129,32 @@ class ContainerImageTest {
                 .map(line -> line.replaceAll("@.*", "").strip()).collect(Collectors.toCollection(TreeSet::new));
         assertThat(inImage).containsAll(scriptModules()).containsAll(jdepsModules())
                 .doesNotContain("java.desktop", "jdk.compiler", "jdk.jshell", "java.se");
+        // no class names it, but TLS with a forge or registry negotiates elliptic curves through it
+        Run providers = run(List.of("--entrypoint", "/opt/java/bin/java"), "-XshowSettings:security:providers", "-version");
+        assertThat(providers.exit()).as(providers.out() + providers.err()).isZero();
+        assertThat(providers.err()).contains("Provider name: SunEC");
+    }
+
+    @Test
+    void prInTheHardenedContainerClonesIntoItsTmpfsPushesTheFixAndOpensOnePullRequest() throws Exception {
+        assumeTrue(problem == null, () -> problem);
+        assumeTrue(GitServer.available(), Needs.GIT_SERVER);
+        String token = "ghp_ContainerTestToken1234";
+        try (GitServer server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", token)) {
+            Path bare = server.repository("shop");
+            GitCli.seed(bare, Map.of("deploy/compose.yaml", "services:\n  web:\n    image: nginx:1.27\n"));
+            try (FakeForge fake = new FakeForge(FakeForge.Dialect.GITHUB, token, "acme/shop", branch -> GitCli.tip(bare, branch) != null)) {
+                // the host's loopback, where the git server and the forge listen; the token as the Indexed Job passes it
+                Run r = run(List.of("--network", "host", "-e", "HARDEN_TOKEN=" + token), "pr", "--clone", server.url("shop"),
+                        "--repo", "acme/shop", "--api-url", fake.apiUrl(), "--write-interval", "0");
+
+                assertThat(r.exit()).as(r.out() + r.err()).isZero();
+                assertThat(r.out()).isEqualTo("opened: https://github.example/acme/shop/pull/1\n");
+                assertThat(r.err()).contains("pushed harden/restricted").doesNotContain(token);
+                assertThat(fake.prs()).hasSize(1);
+                assertThat(GitCli.git(bare, "show", "harden/restricted:deploy/compose.yaml")).contains("cap_drop:", "read_only: true");
+            }
+        }
     }
 
     @Test
@@ -231,7 +260,10 @@ class ContainerImageTest {
         return top;
     }
 
-    /** Starts the image hardened as the example manifests say, with extra docker options and harden's arguments. */
+    /**
+     * Starts the image hardened as the example manifests say, with no network unless the options give
+     * one, with extra docker options and harden's arguments.
+     */
     private static Run run(List<String> options, String... args) throws IOException, InterruptedException {
         String name = "harden-image-test-" + UUID.randomUUID().toString().substring(0, 8);
         synchronized (containers) {
@@ -239,6 +271,9 @@ class ContainerImageTest {
         }
         List<String> cmd = new ArrayList<>(List.of("run", "--rm", "--name", name));
         cmd.addAll(HARDENED);
+        if (!options.contains("--network")) {
+            cmd.addAll(List.of("--network", "none"));
+        }
         cmd.addAll(options);
         cmd.add(image);
         cmd.addAll(List.of(args));
