@@ -7,6 +7,7 @@ import dev.harden.testing.FakeForge;
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
 import dev.harden.testing.Needs;
+import dev.harden.testing.RegistryServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -202,6 +203,38 @@ class ContainerImageTest {
         assertThat(diff.out()).contains("--- a/compose.yaml", "+++ b/compose.yaml", "+    cap_drop:", "+    read_only: true")
                 .contains(here.out().substring(here.out().indexOf("@@")));
         assertThat(Files.readString(file)).isEqualTo(original);
+    }
+
+    @Test
+    void pushedToARegistryTheImageIsPinnedByHardenInTheIndexedJobToTheDigestThePushGaveWithNoExemptionLeft(@TempDir Path regRoot)
+            throws Exception {
+        assumeTrue(problem == null, () -> problem);
+        assumeTrue(RegistryServer.available(), Needs.REGISTRY);
+        try (RegistryServer registry = RegistryServer.start(regRoot)) {
+            String pushed = registry.host() + "/platform/harden:1.0.0";
+            assertThat(docker("tag", image, pushed).exit()).isZero();
+            try {
+                Run push = docker("push", pushed);
+                assertThat(push.exit()).as(push.out() + push.err()).isZero();
+                Matcher digest = Pattern.compile("digest: (sha256:[0-9a-f]{64})").matcher(push.out());
+                assertThat(digest.find()).as(push.out()).isTrue();
+                Path bulk = Files.createDirectories(dir.resolve("bulk"));
+                String job = Files.readString(Path.of("examples/bulk/indexed-job.yaml"))
+                        .replace("registry.example.com/platform/harden:1.0.0", pushed);
+                Path file = Files.writeString(bulk.resolve("indexed-job.yaml"), job);
+                Files.copy(Path.of("examples/bulk/indexed-job.network-policies.yaml"), bulk.resolve("indexed-job.network-policies.yaml"));
+
+                Cli fix = Cli.run("fix", "--profile", "strict", file.toString());
+
+                assertThat(fix.exit()).as(fix.out() + fix.err()).isZero();
+                assertThat(Files.readString(file)).isEqualTo(job.replace(pushed, pushed + "@" + digest.group(1)));
+                Cli check = Cli.run("check", "--profile", "strict", bulk.toString());
+                assertThat(check.exit()).as(check.out() + check.err()).isZero();
+                assertThat(check.err()).contains("2 files checked with profile strict: 0 open (0 fixable with 'harden fix'), 0 exempted");
+            } finally {
+                docker("rmi", pushed);
+            }
+        }
     }
 
     private static String commit() throws IOException {
