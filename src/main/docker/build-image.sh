@@ -58,16 +58,17 @@ if [ ! -f "$runtime/release" ]; then
     "$jdk/bin/jlink" --add-modules "$modules" $jlink_options --output "$partial" >/dev/null
     # the archive for heaps over 32 GB is never used at the sizes harden runs with: the JVM then runs without one
     rm -f "$partial/lib/server/classes_nocoops.jsa"
-    # Debian's trust store (ca-certificates) is the one this machine keeps current
-    if [ -f /etc/ssl/certs/java/cacerts ]; then
-        cp /etc/ssl/certs/java/cacerts "$partial/lib/security/cacerts"
-    fi
-    mv "$partial" "$runtime" 2>/dev/null || rm -rf "$partial"
+    # -T: when another build made it meanwhile, keep that one rather than moving this one inside it
+    mv -T "$partial" "$runtime" 2>/dev/null || rm -rf "$partial"
 fi
 
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 cp -a "$runtime" "$ctx/java"
+# Debian's trust store (ca-certificates), which this machine keeps current, in place of the JDK's
+if [ -f /etc/ssl/certs/java/cacerts ]; then
+    cp /etc/ssl/certs/java/cacerts "$ctx/java/lib/security/cacerts"
+fi
 cp "$here/Dockerfile" "$ctx/Dockerfile"
 mkdir -p "$ctx/lib"
 for jar in $(tr ':' ' ' < "$classpath"); do
