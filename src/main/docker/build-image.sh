@@ -9,6 +9,8 @@
 # The jlink'ed runtime is kept under $HARDEN_IMAGE_CACHE (default ~/.cache/harden/image), keyed by
 # the JDK and the module list. Prints the image's id on the last line of its output.
 set -eu
+# the modes the image gets are those of the files made here
+umask 022
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 project=$(CDPATH= cd -- "$here/../../.." && pwd)
 target="$project/target"
@@ -99,8 +101,8 @@ if [ -d /usr/lib/locale/C.utf8 ]; then
 fi
 
 revision=$(cat "$classes/dev/harden/commit.txt" 2>/dev/null || echo unknown)
-inputs=$( (cd "$ctx" && find . -type f | LC_ALL=C sort | while read -r f; do
-              printf '%s %s\n' "$(stat -c %a "$f")" "$f"; done
+# every path with its mode (so /tmp's 1777 counts), every file's content, and the labels' values
+inputs=$( (cd "$ctx" && find . -printf '%m %p\n' | LC_ALL=C sort
           cd "$ctx" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
           echo "$version $revision") | sum | cut -c1-16)
 
