@@ -45,7 +45,8 @@ case "$release" in
     17|17.*) ;;
     *) echo "build-image.sh: $jdk is Java $release; harden's image runs Java 17 (set JAVA_HOME to a JDK 17)" >&2; exit 2 ;;
 esac
-jlink_options="--strip-debug --strip-native-debug-symbols=objcopy=$(command -v objcopy || echo /usr/bin/objcopy) --no-header-files --no-man-pages --generate-cds-archive"
+# No class data archive of the JDK's own: the image's archive (below) holds the JDK classes harden loads.
+jlink_options="--strip-debug --strip-native-debug-symbols=objcopy=$(command -v objcopy || echo /usr/bin/objcopy) --no-header-files --no-man-pages"
 
 sum() { sha256sum | cut -c1-64; }
 
@@ -58,8 +59,6 @@ if [ ! -f "$runtime/release" ]; then
     rm -rf "$partial"
     # shellcheck disable=SC2086
     "$jdk/bin/jlink" --add-modules "$modules" $jlink_options --output "$partial" >/dev/null
-    # the archive for heaps over 32 GB is never used at the sizes harden runs with: the JVM then runs without one
-    rm -f "$partial/lib/server/classes_nocoops.jsa"
     # -T: when another build made it meanwhile, keep that one rather than moving this one inside it
     mv -T "$partial" "$runtime" 2>/dev/null || rm -rf "$partial"
 fi
@@ -112,6 +111,12 @@ if [ -n "$existing" ]; then
     docker tag "$existing" "$tag"
     echo "build-image.sh: $tag is the image already built from these inputs ($inputs)" >&2
 else
+    # The classes a run loads, listed on the examples as ./harden does it; the Dockerfile archives them
+    # (AppCDS), which makes each start about a third faster. Only their names matter here, not where
+    # they were loaded from, so this runtime and these jars list them on this machine.
+    "$ctx/java/bin/java" -XX:DumpLoadedClassList="$ctx/harden.classlist" -XX:+UseSerialGC -cp "$ctx/harden.jar:$ctx/lib/*" \
+        dev.harden.cli.Main fix --diff --offline --profile strict "$project/examples/compose" >/dev/null 2>&1 || true
+    [ -s "$ctx/harden.classlist" ] || { echo "build-image.sh: listing the classes harden loads failed" >&2; exit 1; }
     docker build -q --build-arg "VERSION=$version" --build-arg "REVISION=$revision" --build-arg "INPUTS=$inputs" \
         -t "$tag" "$ctx" >/dev/null
     echo "build-image.sh: built $tag from inputs $inputs" >&2
