@@ -236,13 +236,15 @@ class BulkScaleTest {
             children.put(forge, HardenProcess.start(dir, Map.of(),
                     run(campaigns.get(forge), journals.get(forge)).toArray(String[]::new)));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         List<FakeForge.Dialect> running = new ArrayList<>(forges);
-        while (!running.isEmpty() && System.nanoTime() < deadline) {
+        while (!running.isEmpty()) {
+            // on a machine too slow to reach the point in time, the run is killed where it is
+            boolean late = System.nanoTime() > deadline;
             for (FakeForge.Dialect forge : List.copyOf(running)) {
                 if (!children.get(forge).alive()) {
                     running.remove(forge);
-                } else if (CampaignServers.journalLines(journals.get(forge)) >= killAt.get(forge)) {
+                } else if (late || CampaignServers.journalLines(journals.get(forge)) >= killAt.get(forge)) {
                     children.get(forge).kill();
                     running.remove(forge);
                 }
