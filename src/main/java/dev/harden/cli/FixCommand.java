@@ -10,6 +10,7 @@ import dev.harden.report.Problem;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.verify.LeftOut;
+import dev.harden.verify.ServiceResult;
 import dev.harden.verify.ServiceResults;
 import dev.harden.verify.Verification;
 import dev.harden.verify.VerifySession;
@@ -175,6 +176,12 @@ final class FixCommand implements Callable<Integer> {
             }
             run.files.clear();
             run.files.addAll(verified.files());
+            for (ServiceResult r : verified.results()) {
+                if (r.repair() != null) {
+                    err.println(dev.harden.report.Terminal.escape(r.file() + ": " + r.service() + ": repaired: " + r.repair().summary()
+                            + "; facts: " + r.repair().facts()));
+                }
+            }
             for (LeftOut d : verified.leftOut()) {
                 err.println(dev.harden.report.Terminal.escape(d.file() + ": " + d.service() + ": left out "
                         + String.join(", ", d.rules()) + " because it stopped the service from starting"
