@@ -13,26 +13,50 @@ final class Repairs {
     }
 
     /**
-     * The differences that decide whether it starts, a few words each, in the file's own terms:
-     * {@code kept cap_drop: [ALL]}, {@code added back CHOWN, SETUID}, {@code tmpfs /run/postgresql},
-     * {@code user: the image's own (not 10001:10001)}.
+     * What the repaired hardening gives up of the first one: a repair only adds (capabilities back,
+     * tmpfs, volumes) or changes the user; one that leaves out a control is no repair, and the changes
+     * that stopped the service are found and left out as before.
+     */
+    static List<String> weakened(ContainerSpec first, ContainerSpec repaired) {
+        List<String> out = new ArrayList<>();
+        if (first.capDrop().contains("ALL") && !repaired.capDrop().contains("ALL")) {
+            out.add("cap_drop: [ALL]");
+        }
+        if (first.readOnly() && !repaired.readOnly()) {
+            out.add("read_only");
+        }
+        out.addAll(minus(first.securityOpt(), repaired.securityOpt()));
+        if (repaired.privileged() && !first.privileged()) {
+            out.add("privileged");
+        }
+        if (looser(first.pidsLimit(), repaired.pidsLimit())) {
+            out.add("pids limit");
+        }
+        if (looser(first.memory(), repaired.memory())) {
+            out.add("memory limit");
+        }
+        if (looser(first.nanoCpus(), repaired.nanoCpus())) {
+            out.add("CPU limit");
+        }
+        return out;
+    }
+
+    private static boolean looser(Long first, Long repaired) {
+        return first != null && (repaired == null || repaired > first);
+    }
+
+    /**
+     * What the repair took, a few words each, in the file's own terms: {@code kept cap_drop: [ALL]},
+     * {@code added back CHOWN, SETUID}, {@code tmpfs /run/postgresql}, {@code user: the image's own (not 10001:10001)}.
      */
     static List<String> steps(ContainerSpec first, ContainerSpec repaired, boolean kubernetes) {
         List<String> out = new ArrayList<>();
-        String drop = kubernetes ? "capabilities.drop" : "cap_drop";
         if (first.capDrop().contains("ALL")) {
-            out.add(repaired.capDrop().contains("ALL") ? "kept " + drop + ": [ALL]" : drop + ": [ALL] left out");
+            out.add("kept " + (kubernetes ? "capabilities.drop" : "cap_drop") + ": [ALL]");
         }
         List<String> added = minus(repaired.capAdd(), first.capAdd());
         if (!added.isEmpty()) {
             out.add("added back " + String.join(", ", added));
-        }
-        List<String> removed = minus(first.capAdd(), repaired.capAdd());
-        if (!removed.isEmpty()) {
-            out.add("no longer adds " + String.join(", ", removed));
-        }
-        if (first.readOnly() && !repaired.readOnly()) {
-            out.add(kubernetes ? "readOnlyRootFilesystem left out" : "read_only left out");
         }
         List<String> tmpfs = new ArrayList<>();
         for (Map.Entry<String, String> t : repaired.tmpfs().entrySet()) {
@@ -56,27 +80,20 @@ final class Repairs {
             String was = first.user() == null ? "" : " (not " + first.user() + ")";
             out.add(repaired.user() == null ? "user: the image's own" + was : "user: " + repaired.user() + was);
         }
-        List<String> options = minus(first.securityOpt(), repaired.securityOpt());
-        if (!options.isEmpty()) {
-            out.add("security_opt " + String.join(", ", options) + " left out");
-        }
-        if (!Objects.equals(first.memory(), repaired.memory())) {
-            out.add(repaired.memory() == null ? "no memory limit" : "memory limit " + repaired.memory() + " bytes");
-        }
-        if (!Objects.equals(first.pidsLimit(), repaired.pidsLimit())) {
-            out.add(repaired.pidsLimit() == null ? "no pids limit" : "pids limit " + repaired.pidsLimit());
-        }
         if (out.isEmpty()) {
             out.add("hardened again with the learned facts");
         }
         return out;
     }
 
-    /** The facts a repair rests on, in one line: their source, {@code learned}, and how they were learned. */
+    /**
+     * The facts a repair rests on, in one line: their source, {@code learned}, and where they were
+     * learned (the search's first source line: date, engine version, image digest, trials).
+     */
     static String facts(VerifySession.Learned learned) {
         List<String> provenance = learned.facts().sources();
-        return "learned (from the original on the engine, " + learned.trials() + (learned.trials() == 1 ? " trial" : " trials")
-                + (provenance.isEmpty() ? "" : "; " + String.join(", ", provenance)) + ")";
+        return "learned (" + (provenance.isEmpty() ? "from the original on the engine, " + learned.trials()
+                + (learned.trials() == 1 ? " trial" : " trials") : provenance.get(0)) + ")";
     }
 
     private static List<String> minus(List<String> a, List<String> b) {

@@ -39,6 +39,8 @@ public final class VerifySession implements AutoCloseable {
     /** The reason a rule's change is reverted while looking for the culprit. */
     static final String REVERTED = "reverted by harden verify to find what broke the service";
     private static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+    /** The most hardened variants one repair's search starts (its reference start not counted). */
+    static final int REPAIR_TRIALS = 10;
     /**
      * How long to wait, how much to keep, and what a manifest may use.
      *
@@ -154,6 +156,7 @@ public final class VerifySession implements AutoCloseable {
         }
         this.engine = name == null ? null : engine;
         this.engineName = name;
+        this.learning = this.engine == null ? null : this::learn;
         this.engineProblem = engine == null ? (refusal != null ? refusal : "no Docker engine at " + where) : problem;
     }
 
@@ -192,6 +195,19 @@ public final class VerifySession implements AutoCloseable {
     /** Why there is no engine, or null. */
     public String engineProblem() {
         return engineProblem;
+    }
+
+    /**
+     * What the service needs, learned from its original on the engine ({@link Learner}); null when the
+     * original does not run or no hardened variant of the search ran as well as it: then nothing is repaired.
+     */
+    private Learned learn(ContainerSpec original, Engine.Image local) {
+        Learning learning = new Learner(starter(), engine, REPAIR_TRIALS, line -> { }).learn(original, local);
+        List<Attempt> trials = learning.attempts().subList(1, learning.attempts().size());
+        if (learning.facts() == null || trials.stream().noneMatch(a -> a.trial().asGoodAs(learning.reference()))) {
+            return null;
+        }
+        return new Learned(learning.facts(), trials.size());
     }
 
     /** Repairs with this search instead of the engine's trials (tests); null: no repair, retreat at once. */
@@ -503,9 +519,10 @@ public final class VerifySession implements AutoCloseable {
 
     /**
      * Repairs before retreating: learns from the original on the engine what the service needs,
-     * hardens the file again with those facts winning for its image, and starts that. When it does as
-     * well as the original, the facts stay for the rest of the run and the repaired file is the fix;
-     * else null, and nothing of the attempt is kept.
+     * hardens the file again with those facts winning for its image, and starts that. When it keeps
+     * every control of the first hardening ({@link Repairs#weakened}) and does as well as the original,
+     * the facts stay for the rest of the run and the repaired file is the fix; else null, and nothing
+     * of the attempt is kept.
      */
     private Verdict repair(Path path, String name, byte[] bytes, FileReport report, Unit unit, Engine.Image local,
                            Launch beforeLaunch, Trial before, Launch afterLaunch, Trial after) {
@@ -520,7 +537,8 @@ public final class VerifySession implements AutoCloseable {
         FileHardener withFacts = hardener.withLearned(ref.get(), learned.facts());
         FileReport again = withFacts.process(path, name, bytes, true);
         Launch launch = again.checked() ? launch(unit, variant(again, bytes), local) : null;
-        if (launch == null || launch.spec() == null || launch.equals(afterLaunch)) {
+        if (launch == null || launch.spec() == null || launch.equals(afterLaunch)
+                || !Repairs.weakened(afterLaunch.spec(), launch.spec()).isEmpty()) {
             return null;
         }
         Trial repaired = run(launch, unit);
@@ -545,7 +563,7 @@ public final class VerifySession implements AutoCloseable {
         return new ServiceResult(r.file(), r.service(), redaction.line(r.image()), r.imageId(), r.outcome(),
                 redaction.line(r.reason(), 3 * Redaction.MAX_LENGTH), r.changes(), r.culprits(), redaction.line(r.logLine()),
                 redacted(r.before()), redacted(r.after()), r.repair() == null ? null : new ServiceResult.Repair(
-                        r.repair().steps().stream().map(redaction::line).toList(), redaction.line(r.repair().facts())));
+                        r.repair().steps().stream().map(redaction::line).toList(), redaction.line(r.repair().facts(), 2 * Redaction.MAX_LENGTH)));
     }
 
     private Trial redacted(Trial t) {

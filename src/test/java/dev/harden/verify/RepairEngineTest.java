@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,34 +38,26 @@ class RepairEngineTest {
     @Test
     void aStepDownImageStrictBreaksIsRepairedWithLearnedFactsAndTheWrittenFileStartsOnTheEngine() throws Exception {
         Path file = compose();
-        AtomicInteger searches = new AtomicInteger();
-        ImageFacts learned = postgresFacts();
         PrunedFix fix;
         String text;
         try (VerifySession verifier = verifier()) {
-            verifier.learnWith((spec, local) -> {
-                searches.incrementAndGet();
-                assertThat(spec.capDrop()).as("learned from the original, not from the hardened variant").isEmpty();
-                return new VerifySession.Learned(learned, 3);
-            });
             fix = verifier.fix(file, "compose.yaml", Files.readAllBytes(file));
             text = ServiceResults.text(fix.results(), null);
         }
 
         ServiceResult r = fix.results().get(0);
         assertThat(r.outcome()).as(r.reason()).isEqualTo(ServiceResult.Outcome.REPAIRED);
-        assertThat(searches).hasValue(1);
         assertThat(fix.leftOut()).as("nothing left out for a repaired service").isEmpty();
-        assertThat(r.repair().steps()).contains("kept cap_drop: [ALL]", "added back CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID",
-                "user: the image's own (not 10001:10001)");
-        assertThat(r.repair().facts()).startsWith("learned (from the original on the engine, 3 trials");
+        assertThat(r.repair().steps()).contains("kept cap_drop: [ALL]", "user: the image's own (not 10001:10001)")
+                .anySatisfy(s -> assertThat(s).startsWith("added back ").contains("CHOWN", "SETUID", "SETGID"));
+        assertThat(r.repair().facts()).startsWith("learned (learned on ").contains("from image sha256:").contains("(local/postgres:deb)");
         assertThat(r.logLine()).as("why the first hardening did not start").contains("Operation not permitted");
-        assertThat(text).contains("compose.yaml: app (local/postgres:deb): repaired\n    kept cap_drop: [ALL]; added back CHOWN,")
+        assertThat(text).contains("compose.yaml: app (local/postgres:deb): repaired\n    kept cap_drop: [ALL]; added back ")
                 .contains("facts: learned").contains("1 service: 0 run before and after, 1 repaired, 0 broken by hardening");
+        String original = Files.readString(file);
         String fixed = new String(fix.report().fixed(), StandardCharsets.UTF_8);
-        assertThat(fixed).startsWith(Files.readString(file).substring(0, Files.readString(file).indexOf("volumes:\n  data:")))
-                .contains("    cap_drop:\n      - ALL\n    cap_add:\n      - CHOWN\n").contains("read_only: true")
-                .doesNotContain("user:");
+        assertThat(fixed).startsWith(original.substring(0, original.indexOf("volumes:\n  data:")))
+                .contains("    cap_drop:\n      - ALL\n    cap_add:\n").contains("read_only: true").doesNotContain("user:");
         assertThat(startsWithTheDockerClient(fixed)).as("the written file, started with the docker client directly").isTrue();
     }
 
@@ -105,7 +96,7 @@ class RepairEngineTest {
         String host = LocalEngine.host();
         ImageKnowledge knowledge = ImageKnowledge.builtIn();
         FileHardener hardener = new FileHardener(Fixtures.profile("strict"), knowledge, RepoConfig.none(), Limits.DEFAULT);
-        return VerifySession.connect(host, hardener, knowledge, new VerifySession.Settings(Duration.ofSeconds(30), Duration.ofSeconds(2), 20));
+        return VerifySession.connect(host, hardener, knowledge, new VerifySession.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), 20));
     }
 
     private Path compose() throws Exception {
