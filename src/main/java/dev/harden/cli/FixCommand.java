@@ -45,7 +45,7 @@ final class FixCommand implements Callable<Integer> {
                     "With --interactive each change is shown and applied only if you say yes.",
                     "Findings that cannot be fixed automatically are listed on standard error."))
             .with(DIFF, INTERACTIVE, QUIET, FORMAT, VERIFY, VerifyOptions.DOCKER_HOST, VerifyOptions.ENV,
-                    VerifyOptions.ALLOW_HOST_ACCESS);
+                    VerifyOptions.ALLOW_HOST_ACCESS, VerifyOptions.NO_REPAIR);
 
     private Options options;
     private boolean diff;

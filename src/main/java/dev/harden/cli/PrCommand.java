@@ -79,7 +79,7 @@ final class PrCommand implements Callable<Integer> {
                     "Exit 0 when done, 2 on bad usage, 4 when git or the forge refused."))
             .with(CLONE, REPO, FORGE, API_URL, BRANCH, BASE, REMOTE, DRAFT, LABEL, REVIEWER, ASSIGNEE, AUTHOR, COMMITTER, FORCE,
                     TOKEN_FILE, WRITE_INTERVAL, PUSH_ATTEMPTS, VERIFY, VerifyOptions.DOCKER_HOST, VerifyOptions.ENV,
-                    VerifyOptions.ALLOW_HOST_ACCESS, DRY_RUN);
+                    VerifyOptions.ALLOW_HOST_ACCESS, VerifyOptions.NO_REPAIR, DRY_RUN);
 
     private Options options;
     private String cloneUrl;

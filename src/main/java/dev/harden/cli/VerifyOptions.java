@@ -19,17 +19,24 @@ final class VerifyOptions {
                     + " Docker's defaults, or mount the engine's socket or host paths outside the project folder"
                     + " (refused otherwise, with exit 2).", "--allow-host-access");
 
+    static final Option<Boolean> NO_REPAIR = Option.flag(
+            "When hardening stops a service, leave the changes that stopped it out at once, without first learning"
+                    + " on the engine what would let it run hardened (fewer starts).", "--no-repair");
+
     private VerifyOptions() {
     }
 
     static VerifySession.Settings settings(CommandModel model, VerifySession.Settings base) {
-        return base.with(env(model.get(ENV)), model.get(ALLOW_HOST_ACCESS));
+        return base.with(env(model.get(ENV)), model.get(ALLOW_HOST_ACCESS)).withRepair(!model.get(NO_REPAIR));
     }
 
-    /** {@code --env} and {@code --allow-host-access} only mean something to a command that verifies. */
+    /** {@code --env}, {@code --allow-host-access} and {@code --no-repair} only mean something to a command that verifies. */
     static void requireVerify(CommandModel model, boolean verify) {
         if (!verify && (!model.get(ENV).isEmpty() || model.get(ALLOW_HOST_ACCESS))) {
             throw new UserException("--env and --allow-host-access apply to --verify: add --verify or leave them out");
+        }
+        if (!verify && model.get(NO_REPAIR)) {
+            throw new UserException("--no-repair applies to --verify: add --verify or leave it out");
         }
     }
 

@@ -51,8 +51,11 @@ public final class VerifySession implements AutoCloseable {
      *            harden's own environment never does
      * @param allowHostAccess start services that are privileged, use host namespaces, devices or capabilities
      *            beyond Docker's defaults, or mount the engine's socket or host paths outside the project
+     * @param repair when hardening stops a service, learn what it needs and try to keep the hardening before
+     *            leaving a change out ({@code --no-repair} turns it off: fewer starts)
      */
-    public record Settings(Duration timeout, Duration settle, int logLines, Map<String, String> env, boolean allowHostAccess) {
+    public record Settings(Duration timeout, Duration settle, int logLines, Map<String, String> env, boolean allowHostAccess,
+                           boolean repair) {
         public Settings {
             if (timeout.isNegative() || timeout.isZero() || settle.isNegative() || logLines < 1) {
                 throw new IllegalArgumentException("timeout must be positive, settle not negative, logLines at least 1: "
@@ -62,7 +65,7 @@ public final class VerifySession implements AutoCloseable {
         }
 
         public Settings(Duration timeout, Duration settle, int logLines) {
-            this(timeout, settle, logLines, Map.of(), false);
+            this(timeout, settle, logLines, Map.of(), false, true);
         }
 
         public static Settings defaults() {
@@ -71,7 +74,12 @@ public final class VerifySession implements AutoCloseable {
 
         /** These settings with {@code --env} variables and the {@code --allow-host-access} choice. */
         public Settings with(Map<String, String> variables, boolean allow) {
-            return new Settings(timeout, settle, logLines, variables, allow);
+            return new Settings(timeout, settle, logLines, variables, allow, repair);
+        }
+
+        /** These settings, repairing before retreating or not. */
+        public Settings withRepair(boolean on) {
+            return new Settings(timeout, settle, logLines, env, allowHostAccess, on);
         }
     }
 
@@ -156,7 +164,7 @@ public final class VerifySession implements AutoCloseable {
         }
         this.engine = name == null ? null : engine;
         this.engineName = name;
-        this.learning = this.engine == null ? null : this::learn;
+        this.learning = this.engine == null || !settings.repair() ? null : this::learn;
         this.engineProblem = engine == null ? (refusal != null ? refusal : "no Docker engine at " + where) : problem;
     }
 
