@@ -183,12 +183,18 @@ final class Options {
         // Images first: Main's preload thread starts with the rule catalogue and the profile.
         ImageKnowledge images = images(cfg);
         pins = pins(cfg);
+        LockFile lock = pins.lock();
         if ("registry".equals(imageFacts)) {
             java.io.PrintWriter warnings = err != null ? err : new java.io.PrintWriter(System.err, true);
-            images = images.withFallback(new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()),
-                    line -> warnings.println(dev.harden.report.Terminal.escape("harden: " + line))));
+            ImageFactsSource source = new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()),
+                    line -> warnings.println(dev.harden.report.Terminal.escape("harden: " + line)));
+            // facts learned for a tag (harden learn --lock) first: the tag of a local image resolves nowhere else
+            images = images.withFallback(ref -> lock.factsFor(ref).filter(f -> f.evidence().equals("learned")).or(() -> source.apply(ref)));
         } else if (imageFacts != null && !imageFacts.equals("shipped")) {
             throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry");
+        } else {
+            // facts a repository committed in its lock file hold in every mode: reproducible and offline
+            images = images.withFallback(lock::factsFor);
         }
         FileHardener hardener = new FileHardener(loadProfile(cfg), images, cfg, limits());
         return hardener.withPins(pins);

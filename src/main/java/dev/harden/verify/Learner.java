@@ -35,6 +35,8 @@ final class Learner {
     private final Engine engine;
     private final int maxTrials;
     private final Consumer<String> progress;
+    /** Whether each hardened attempt did as well as the service as written, by identity. */
+    private final Map<Attempt, Boolean> verdicts = new java.util.IdentityHashMap<>();
 
     /**
      * @param maxTrials how many hardened variants may be started at most (the reference not counted)
@@ -48,6 +50,20 @@ final class Learner {
         this.engine = engine;
         this.maxTrials = maxTrials;
         this.progress = progress;
+    }
+
+    /**
+     * Whether a hardened attempt of a search this learner ran did as well as the service as written:
+     * its start, and the uids of its processes (a port answers before workers that cannot switch user die).
+     */
+    boolean worked(Attempt attempt) {
+        return Boolean.TRUE.equals(verdicts.get(attempt));
+    }
+
+    /** An image started as its config says, with nothing of a manifest: what {@code harden learn IMAGE} learns from. */
+    static ContainerSpec asWritten(String image) {
+        return new ContainerSpec(image, image, null, null, List.of(), null, null, List.of(), List.of(), List.of(), false, Map.of(),
+                null, null, null, null, List.of(), null, false, false, null, Map.of(), List.of(), List.of(), false);
     }
 
     /** original: the service as written (unhardened). */
@@ -90,8 +106,12 @@ final class Learner {
         private final ContainerSpec original;
         private final Engine.Image local;
         private final List<Attempt> attempts = new ArrayList<>();
-        private final Map<ContainerSpec, Trial> tried = new HashMap<>();
+        private final Map<ContainerSpec, Boolean> tried = new HashMap<>();
         private Trial reference;
+        /** What a variant must do as well as: the reference, or better when it was seen to listen on a port. */
+        private Trial bar;
+        /** The uids its processes ran as: a variant whose workers cannot switch user has fewer. */
+        private Set<Integer> uids = Set.of();
         private Observation seen = Observation.none("not started");
         private Engine.ImageDetail detail;
         private Folders folders;
@@ -111,9 +131,16 @@ final class Learner {
             if (detail == null) {
                 detail = new Engine.ImageDetail(local.id(), List.of(), local.user(), List.of(), List.of(), List.of());
             }
+            boolean[] reachable = {false};
             reference = starter.run(original, (id, waited) -> {
                 if (waited.ok()) {
-                    seen = Observation.of(engine, id, waited.level() != Trial.Level.COMPLETED);
+                    seen = Observation.of(engine, id, waited.level() != Trial.Level.COMPLETED,
+                            starter.settings().timeout());
+                    try {
+                        reachable[0] = !original.isolated() && engine.inspect(id).ip() != null;
+                    } catch (IOException e) {
+                        reachable[0] = false;
+                    }
                 }
             });
             attempts.add(new Attempt("the service as written", reference));
@@ -122,6 +149,10 @@ final class Learner {
                 return new Learning(null, attempts, reference);
             }
             folders = Folders.classify(engine, starter, original, detail, seen);
+            uids = seen.processes().stream().map(Engine.Process::uid).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+            // a port it was seen listening on must answer in every variant, though the reference was only judged running
+            bar = reachable[0] && reference.rank() < 2 && seen.listening() != null && !seen.listening().isEmpty()
+                    ? new Trial(Trial.Level.PORT_ANSWERED, "it listened on " + seen.listening(), reference.logs()) : reference;
             return new Learning(search(), attempts, reference);
         }
 
@@ -255,22 +286,52 @@ final class Learner {
 
         private boolean works(Settings settings, List<String> caps) {
             ContainerSpec spec = variant(settings, caps);
-            Trial known = tried.get(spec);
+            Boolean known = tried.get(spec);
             if (known != null) {
-                return known.asGoodAs(reference);
+                return known;
             }
             if (trials >= maxTrials) {
                 return false;
             }
             trials++;
             String what = describe(settings, caps);
-            Trial trial = starter.run(spec);
-            tried.put(spec, trial);
-            attempts.add(new Attempt(what, trial));
-            boolean ok = trial.asGoodAs(reference);
+            Set<Integer> ran = new TreeSet<>();
+            Trial trial = starter.run(spec, (id, waited) -> {
+                if (waited.ok() && waited.level() != Trial.Level.COMPLETED && !uids.isEmpty()) {
+                    ran.addAll(processUids(id, waited));
+                }
+            });
+            Set<Integer> expected = settings.user() == null ? uids : Set.of(Integer.parseInt(settings.user().split(":")[0]));
+            boolean sameUsers = expected.isEmpty() || !trial.ok() || trial.level() == Trial.Level.COMPLETED || ran.containsAll(expected);
+            boolean ok = trial.asGoodAs(bar) && sameUsers;
+            tried.put(spec, ok);
+            Attempt attempt = new Attempt(what, trial);
+            attempts.add(attempt);
+            verdicts.put(attempt, ok);
             progress.accept("trial " + trials + " of at most " + maxTrials + ": " + what + ": "
-                    + (ok ? "works" : "fails") + " (" + trial.level().label() + ", " + trial.detail() + ")");
+                    + (ok ? "works" : "fails") + " (" + trial.level().label() + ", " + trial.detail()
+                    + (sameUsers ? "" : "; no process ran as uid " + join(expected.stream().filter(u -> !ran.contains(u)).toList())) + ")");
             return ok;
+        }
+
+        /**
+         * The uids a running variant's processes have once it settled: a port answers as soon as the
+         * first process listens, before workers that cannot switch user have died.
+         */
+        private Set<Integer> processUids(String id, Trial waited) {
+            if (waited.level() == Trial.Level.PORT_ANSWERED || waited.level() == Trial.Level.HEALTHY) {
+                try {
+                    Thread.sleep(starter.settings().settle().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Set.of();
+                }
+            }
+            try {
+                return engine.processes(id).stream().map(Engine.Process::uid).collect(java.util.stream.Collectors.toSet());
+            } catch (IOException e) {
+                return Set.of();
+            }
         }
 
         private List<Integer> ports() {
@@ -325,6 +386,10 @@ final class Learner {
                 return "an engine that did not say its version";
             }
         }
+    }
+
+    private static String join(List<Integer> numbers) {
+        return String.join(", ", numbers.stream().map(String::valueOf).toList());
     }
 
     /** A capability as Docker spells it: upper case, without {@code CAP_}. */

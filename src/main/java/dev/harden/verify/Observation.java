@@ -1,6 +1,7 @@
 package dev.harden.verify;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,12 +44,46 @@ record Observation(List<String> written, Map<String, Engine.PathEntry> after, Li
     }
 
     /**
-     * Looks at a started container.
+     * Looks at a started container. A service that listens on no port yet may still be starting
+     * (a database initialising its data): while it keeps writing it is given up to {@code wait} to
+     * open one before the rest is read, so that the paths and processes seen are those of a service
+     * that is up; one that listens on nothing and has stopped writing is read at once.
      *
      * @param running whether it still runs: processes and {@code /proc} can only be read then
      */
-    static Observation of(Engine engine, String id, boolean running) {
+    static Observation of(Engine engine, String id, boolean running, Duration wait) {
         List<String> notes = new ArrayList<>();
+        Integer uid = null;
+        Integer gid = null;
+        String caps = null;
+        List<Integer> listening = null;
+        if (running) {
+            try {
+                Optional<String> status = engine.exec(id, List.of("cat", "/proc/1/status"));
+                if (status.isPresent()) {
+                    long end = System.nanoTime() + wait.toNanos();
+                    listening = listening(engine, id);
+                    int written = engine.changes(id).size();
+                    int still = 0;
+                    while (listening.isEmpty() && still < 2 && System.nanoTime() < end && pause()) {
+                        listening = listening(engine, id);
+                        int now = engine.changes(id).size();
+                        still = now == written ? still + 1 : 0;
+                        written = now;
+                    }
+                    status = engine.exec(id, List.of("cat", "/proc/1/status")).or(() -> Optional.of(""));
+                    uid = field(status.get(), "Uid", 1).orElse(null);
+                    gid = field(status.get(), "Gid", 1).orElse(null);
+                    caps = line(status.get(), "CapEff").orElse(null);
+                } else {
+                    notes.add("no cat in the image (distroless or scratch): uid from the engine's process list,"
+                            + " ports from the image config");
+                }
+            } catch (IOException e) {
+                notes.add("could not read /proc in the container (" + e.getMessage() + "): uid from the engine's process list,"
+                        + " ports from the image config");
+            }
+        }
         List<String> written = List.of();
         Map<String, Engine.PathEntry> after = new LinkedHashMap<>();
         try {
@@ -70,34 +105,29 @@ record Observation(List<String> written, Map<String, Engine.PathEntry> after, Li
         } catch (IOException e) {
             notes.add("the engine did not list its processes (" + e.getMessage() + ")");
         }
-        Integer uid = null;
-        Integer gid = null;
-        String caps = null;
-        List<Integer> listening = null;
-        try {
-            Optional<String> status = engine.exec(id, List.of("cat", "/proc/1/status"));
-            if (status.isPresent()) {
-                uid = field(status.get(), "Uid", 1).orElse(null);
-                gid = field(status.get(), "Gid", 1).orElse(null);
-                caps = line(status.get(), "CapEff").orElse(null);
-                Set<Integer> ports = new TreeSet<>();
-                for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                    engine.exec(id, List.of("cat", table)).ifPresent(t -> ports.addAll(listening(t)));
-                }
-                listening = new ArrayList<>(ports);
-            } else {
-                notes.add("no cat in the image (distroless or scratch): uid from the engine's process list,"
-                        + " ports from the image config");
-            }
-        } catch (IOException e) {
-            notes.add("could not read /proc in the container (" + e.getMessage() + "): uid from the engine's process list,"
-                    + " ports from the image config");
-        }
         if (uid == null && !processes.isEmpty()) {
             // the lowest host pid is the container's first process: the engine starts it before any other
             uid = processes.stream().min((a, b) -> Long.compare(a.pid(), b.pid())).orElseThrow().uid();
         }
         return new Observation(written, after, processes, uid, gid, caps, listening, notes);
+    }
+
+    private static List<Integer> listening(Engine engine, String id) throws IOException {
+        Set<Integer> ports = new TreeSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            engine.exec(id, List.of("cat", table)).ifPresent(t -> ports.addAll(listening(t)));
+        }
+        return new ArrayList<>(ports);
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(1000);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static boolean folder(Engine engine, String id, String path) {
@@ -161,16 +191,26 @@ record Observation(List<String> written, Map<String, Engine.PathEntry> after, Li
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
-    /** The TCP ports in LISTEN state (0A) of a {@code /proc/net/tcp} or {@code tcp6} table. */
+    /**
+     * The TCP ports in LISTEN state (0A) of a {@code /proc/net/tcp} or {@code tcp6} table, except on
+     * loopback: the engine's own DNS resolver listens on 127.0.0.11 in every container on a network of
+     * its own, and a port only the container itself reaches serves nobody else.
+     */
     static List<Integer> listening(String table) {
         Set<Integer> ports = new TreeSet<>();
         for (String line : table.split("\n")) {
             String[] f = line.trim().split("\\s+");
-            if (f.length > 3 && f[3].equals("0A") && f[1].matches("[0-9A-Fa-f]+:[0-9A-Fa-f]{4}")) {
+            if (f.length > 3 && f[3].equals("0A") && f[1].matches("[0-9A-Fa-f]+:[0-9A-Fa-f]{4}") && !loopback(f[1])) {
                 ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
             }
         }
         return new ArrayList<>(ports);
+    }
+
+    /** 127.0.0.0/8 (little-endian: the last byte is 7F) or ::1, as {@code /proc/net/tcp*} writes addresses. */
+    private static boolean loopback(String address) {
+        String host = address.substring(0, address.indexOf(':')).toUpperCase(java.util.Locale.ROOT);
+        return host.length() == 8 ? host.endsWith("7F") : host.equals("00000000000000000000000001000000");
     }
 
     /** The value of a {@code Name:} line of a {@code /proc/PID/status} file. */

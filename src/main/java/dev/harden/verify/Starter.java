@@ -46,6 +46,10 @@ final class Starter implements AutoCloseable {
         return runId;
     }
 
+    VerifySession.Settings settings() {
+        return settings;
+    }
+
     /** Whether this run was interrupted: its starts prove nothing. */
     boolean interrupted() {
         return closing || Thread.currentThread().isInterrupted();
