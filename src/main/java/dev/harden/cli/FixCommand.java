@@ -76,7 +76,7 @@ final class FixCommand implements Callable<Integer> {
         Run run = Run.of(options, hardener, true, err, quiet);
         if (verify) {
             int stop = leaveOutBreakage(run, options, hardener, dockerHost,
-                    VerifyOptions.settings(model, VerifySession.Settings.defaults()), err);
+                    VerifyOptions.settings(model, VerifySession.Settings.defaults()), !diff, err);
             if (stop != HardenCommand.CLEAN) {
                 err.flush();
                 return stop;
@@ -149,12 +149,13 @@ final class FixCommand implements Callable<Integer> {
 
     /**
      * {@code --verify}: verifies every changed Compose or Kubernetes file and replaces its fix by one
-     * without the changes that broke a service; returns 0 when the fix may be written, else the exit
+     * repaired where a repair worked (its facts go to the lock file when {@code writesLock}) and
+     * without the changes that broke a service where none did; returns 0 when the fix may be written, else the exit
      * code of a run that must write nothing: {@link HardenCommand#BAD_INPUT} when a service asks for host
      * access that was not allowed, {@link HardenCommand#INTERRUPTED} on Ctrl-C.
      */
     private static int leaveOutBreakage(Run run, Options options, FileHardener hardener, String dockerHost,
-                                        VerifySession.Settings settings, PrintWriter err) {
+                                        VerifySession.Settings settings, boolean writesLock, PrintWriter err) {
         String host = dockerHost != null ? dockerHost : VerifySession.defaultHost();
         try (VerifySession session = VerifySession.connect(host, hardener, options.images(options.repoConfig()), settings)) {
             List<String> refused = session.refusals(run.files, VerifySession.Mode.LEAVE_OUT_BREAKAGE);
@@ -181,6 +182,9 @@ final class FixCommand implements Callable<Integer> {
                     err.println(dev.harden.report.Terminal.escape(r.file() + ": " + r.service() + ": repaired: " + r.repair().summary()
                             + "; facts: " + r.repair().facts()));
                 }
+            }
+            if (writesLock) {
+                VerifyOptions.keepLearned(verified.results(), options, line -> err.println(dev.harden.report.Terminal.escape("harden: " + line)));
             }
             for (LeftOut d : verified.leftOut()) {
                 err.println(dev.harden.report.Terminal.escape(d.file() + ": " + d.service() + ": left out "

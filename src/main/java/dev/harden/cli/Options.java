@@ -259,7 +259,8 @@ final class Options {
                 } else {
                     AtomicWrite.create(lockFile, pins.lock().render(), like);
                 }
-                err.println("harden: recorded " + pins.lock().entries().size() + " image pin(s) in " + lockFile);
+                err.println("harden: recorded " + (pins.lock().entries().isEmpty() ? "image facts"
+                        : pins.lock().entries().size() + " image pin(s)") + " in " + lockFile);
             } catch (IOException e) {
                 err.println(lockFile + ": cannot write the lock file (" + e.getMessage() + ")");
             }

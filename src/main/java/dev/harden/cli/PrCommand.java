@@ -221,6 +221,7 @@ final class PrCommand implements Callable<Integer> {
             PrunedChange verified = verification.change();
             verified.results().stream().filter(r -> r.repair() != null).forEach(r -> log(err, "repaired " + r.file() + ": " + r.service()
                     + ": " + r.repair().summary() + "; facts: " + r.repair().facts()));
+            VerifyOptions.keepLearned(verified.results(), options, line -> log(err, line));
             verified.leftOut().forEach(d -> log(err, "left out " + d + ": it stopped the service from starting"));
             log(err, ServiceResults.summary(verified.results()) + session.engine().map(e -> " on " + e).orElse(""));
             return verified;

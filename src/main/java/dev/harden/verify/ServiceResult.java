@@ -1,5 +1,6 @@
 package dev.harden.verify;
 
+import dev.harden.image.ImageFacts;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -72,11 +73,14 @@ public record ServiceResult(String file, String service, String image, String im
      * @param steps how the repaired hardening differs from the first, a few words each:
      *              {@code kept cap_drop: [ALL]}, {@code added back CHOWN, SETUID}, {@code tmpfs /run/postgresql}
      * @param facts the facts it rests on: their source ({@code learned}) and provenance, in one line
+     * @param learned those facts, for a caller to record (the lock file) so that later runs harden the same way
+     * @param digest the image they were learned from (registry digest, else image id), or null when not known
      */
-    public record Repair(List<String> steps, String facts) {
+    public record Repair(List<String> steps, String facts, ImageFacts learned, String digest) {
         public Repair {
             steps = List.copyOf(steps);
             Objects.requireNonNull(facts, "facts");
+            Objects.requireNonNull(learned, "learned");
         }
 
         /** The steps in one line, as reports show them. */

@@ -123,8 +123,13 @@ public final class VerifySession implements AutoCloseable {
      *
      * @param facts what the image needs, source {@code learned}
      * @param trials how many starts the search took
+     * @param digest the image the facts are for: its registry digest, else its id; null when not known
      */
-    record Learned(ImageFacts facts, int trials) { }
+    record Learned(ImageFacts facts, int trials, String digest) {
+        Learned(ImageFacts facts, int trials) {
+            this(facts, trials, null);
+        }
+    }
 
     /** Replaced when a repair keeps facts learned in this run: later files and services are hardened with them. */
     private FileHardener hardener;
@@ -215,7 +220,13 @@ public final class VerifySession implements AutoCloseable {
         if (learning.facts() == null || trials.stream().noneMatch(a -> a.trial().asGoodAs(learning.reference()))) {
             return null;
         }
-        return new Learned(learning.facts(), trials.size());
+        String digest;
+        try {
+            digest = engine.imageDetail(original.image()).map(d -> Learner.digest(d, original.image())).orElse(local.id());
+        } catch (IOException e) {
+            digest = local.id();
+        }
+        return new Learned(learning.facts(), trials.size(), digest);
     }
 
     /** Repairs with this search instead of the engine's trials (tests); null: no repair, retreat at once. */
@@ -559,7 +570,7 @@ public final class VerifySession implements AutoCloseable {
         String reason = String.join("; ", steps) + "; facts: " + facts + "; as first hardened: " + after.detail()
                 + "; repaired: " + repaired.detail();
         ServiceResult result = new ServiceResult(name, unit.name(), unit.image(), local.id(), ServiceResult.Outcome.REPAIRED, reason,
-                unit.changes(again), List.of(), after.telling(), before, repaired, new ServiceResult.Repair(steps, facts));
+                unit.changes(again), List.of(), after.telling(), before, repaired, new ServiceResult.Repair(steps, facts, learned.facts(), learned.digest()));
         return new Verdict(result, again, launch, local);
     }
 
@@ -571,7 +582,8 @@ public final class VerifySession implements AutoCloseable {
         return new ServiceResult(r.file(), r.service(), redaction.line(r.image()), r.imageId(), r.outcome(),
                 redaction.line(r.reason(), 3 * Redaction.MAX_LENGTH), r.changes(), r.culprits(), redaction.line(r.logLine()),
                 redacted(r.before()), redacted(r.after()), r.repair() == null ? null : new ServiceResult.Repair(
-                        r.repair().steps().stream().map(redaction::line).toList(), redaction.line(r.repair().facts(), 2 * Redaction.MAX_LENGTH)));
+                        r.repair().steps().stream().map(redaction::line).toList(), redaction.line(r.repair().facts(), 2 * Redaction.MAX_LENGTH),
+                        r.repair().learned(), r.repair().digest()));
     }
 
     private Trial redacted(Trial t) {

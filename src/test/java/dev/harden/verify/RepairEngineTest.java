@@ -2,14 +2,16 @@ package dev.harden.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.harden.cli.HardenCommand;
 import dev.harden.engine.FileHardener;
 import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageKnowledge;
-import dev.harden.image.ImageRef;
 import dev.harden.profile.RepoConfig;
 import dev.harden.testing.Fixtures;
 import dev.harden.yaml.Limits;
 import dev.harden.yaml.Plain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Verify repairs before it retreats, on a real engine: a step-down image no source of facts knows
@@ -30,34 +33,37 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RepairEngineTest {
     private static final String IMAGE = "local/postgres:deb";
-    private static final Path LOCAL_IMAGES = Path.of("examples/compose/local-images.yaml");
 
     @TempDir
     Path dir;
 
     @Test
-    void aStepDownImageStrictBreaksIsRepairedWithLearnedFactsAndTheWrittenFileStartsOnTheEngine() throws Exception {
+    void aStepDownImageStrictBreaksIsRepairedByFixWithVerifyAndTheWrittenFileStartsAndStaysAsItIs() throws Exception {
+        String host = LocalEngine.host();
         Path file = compose();
-        PrunedFix fix;
-        String text;
-        try (VerifySession verifier = verifier()) {
-            fix = verifier.fix(file, "compose.yaml", Files.readAllBytes(file));
-            text = ServiceResults.text(fix.results(), null);
-        }
-
-        ServiceResult r = fix.results().get(0);
-        assertThat(r.outcome()).as(r.reason()).isEqualTo(ServiceResult.Outcome.REPAIRED);
-        assertThat(fix.leftOut()).as("nothing left out for a repaired service").isEmpty();
-        assertThat(r.repair().steps()).contains("kept cap_drop: [ALL]", "user: the image's own (not 10001:10001)")
-                .anySatisfy(s -> assertThat(s).startsWith("added back ").contains("CHOWN", "SETUID", "SETGID"));
-        assertThat(r.repair().facts()).startsWith("learned (learned on ").contains("from image sha256:").contains("(local/postgres:deb)");
-        assertThat(r.logLine()).as("why the first hardening did not start").contains("Operation not permitted");
-        assertThat(text).contains("compose.yaml: app (local/postgres:deb): repaired\n    kept cap_drop: [ALL]; added back ")
-                .contains("facts: learned").contains("1 service: 0 run before and after, 1 repaired, 0 broken by hardening");
         String original = Files.readString(file);
-        String fixed = new String(fix.report().fixed(), StandardCharsets.UTF_8);
+
+        Result first = run("fix", "--verify", "--profile", "strict", "--docker-host", host, file.toString());
+
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.err()).contains(file + ": app: repaired: kept cap_drop: [ALL]; added back ")
+                .contains("user: the image's own (not 10001:10001); facts: learned (learned on ")
+                .contains("the facts verify learned for local/postgres:deb go to the lock file")
+                .contains("1 service: 0 run before and after, 1 repaired, 0 broken by hardening")
+                .doesNotContain("left out");
+        String fixed = Files.readString(file);
         assertThat(fixed).startsWith(original.substring(0, original.indexOf("volumes:\n  data:")))
-                .contains("    cap_drop:\n      - ALL\n    cap_add:\n").contains("read_only: true").doesNotContain("user:");
+                .contains("    cap_drop:\n      - ALL\n    cap_add:\n      - CHOWN\n").contains("read_only: true")
+                .doesNotContain("user:");
+        Map<?, ?> app = service(fixed);
+        assertThat(list(app, "cap_add")).contains("CHOWN", "SETUID", "SETGID");
+        assertThat(Files.readString(dir.resolve(".harden.lock"))).contains("local/postgres:deb").contains("learned");
+
+        Result again = run("fix", "--profile", "strict", file.toString());
+
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(Files.readString(file)).as("a second fix, without --verify, reads the learned facts from the lock file")
+                .isEqualTo(fixed);
         assertThat(startsWithTheDockerClient(fixed)).as("the written file, started with the docker client directly").isTrue();
     }
 
@@ -84,12 +90,22 @@ class RepairEngineTest {
                 .isEqualTo(new String(retreat, StandardCharsets.UTF_8));
     }
 
-    /** The facts the engine tests' knowledge file records for local/postgres, as a search on the engine would give them. */
-    private static ImageFacts postgresFacts() throws Exception {
-        ImageKnowledge known = ImageKnowledge.parse(Files.readAllBytes(LOCAL_IMAGES), "local-images.yaml");
-        ImageFacts f = known.lookup(ImageRef.parse(IMAGE).orElseThrow()).orElseThrow();
-        return new ImageFacts(f.name(), f.runsAs(), f.dropsPrivileges(), null, f.rootCapabilities(), f.writablePaths(),
-                f.dataPaths(), true, true, List.of(), "learned", List.of(), null);
+    private record Result(int code, String out, String err) { }
+
+    /** The command line, in this JVM. */
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = HardenCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static Map<?, ?> service(String compose) throws Exception {
+        return (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Plain.firstDocument(compose.getBytes(StandardCharsets.UTF_8))).get("services"))
+                .get("app");
     }
 
     private VerifySession verifier() {
@@ -111,8 +127,7 @@ class RepairEngineTest {
      * and waits for PostgreSQL to say it is ready; removes the container and its volume after.
      */
     private static boolean startsWithTheDockerClient(String compose) throws Exception {
-        Map<?, ?> service = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Plain.firstDocument(compose.getBytes(StandardCharsets.UTF_8)))
-                .get("services")).get("app");
+        Map<?, ?> service = service(compose);
         String name = "harden-repair-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", "none",
                 "-v", name + ":/var/lib/postgresql/data"));

@@ -132,7 +132,8 @@ class RepairTest {
         ServiceResult repaired = new ServiceResult("compose.yaml", "db", "acme/pg:15", "sha256:2", ServiceResult.Outcome.REPAIRED,
                 "kept cap_drop: [ALL]; added back CHOWN; facts: learned (x); as first hardened: exited with code 1; repaired: still running after 2s",
                 List.of("cap-drop-all"), List.of(), "chmod: Operation not permitted", up, up,
-                new ServiceResult.Repair(List.of("kept cap_drop: [ALL]", "added back CHOWN"), "learned (x)"));
+                new ServiceResult.Repair(List.of("kept cap_drop: [ALL]", "added back CHOWN"), "learned (x)", learned(List.of("CHOWN"), true),
+                        null));
 
         assertThat(ServiceResults.text(List.of(runs), null)).isEqualTo("compose.yaml: cache (redis:7): runs before and after\n"
                 + "    still running after 2s\n"
