@@ -184,7 +184,8 @@ final class FixCommand implements Callable<Integer> {
                 }
             }
             if (writesLock) {
-                VerifyOptions.keepLearned(verified.results(), options, line -> err.println(dev.harden.report.Terminal.escape("harden: " + line)));
+                VerifyOptions.keepLearned(verified.results(), options,
+                        line -> err.println(dev.harden.report.Terminal.escape("harden: " + line)));
             }
             for (LeftOut d : verified.leftOut()) {
                 err.println(dev.harden.report.Terminal.escape(d.file() + ": " + d.service() + ": left out "

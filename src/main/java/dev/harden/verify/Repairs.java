@@ -1,5 +1,7 @@
 package dev.harden.verify;
 
+import dev.harden.image.ImageFacts;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -7,9 +9,41 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** What a repair took, in words: how the repaired hardening of a service differs from the first one. */
+/** What a repair rests on and what it took: facts learned on the engine, and how the repaired hardening differs from the first. */
 final class Repairs {
     private Repairs() {
+    }
+
+    /**
+     * Facts learned on the engine from a service's original start, with the trials that taught them.
+     *
+     * @param facts what the image needs, source {@code learned}
+     * @param trials how many hardened starts the search took
+     * @param digest the image the facts are for: its registry digest, else its id; null when not known
+     */
+    record Learned(ImageFacts facts, int trials, String digest) {
+        Learned(ImageFacts facts, int trials) {
+            this(facts, trials, null);
+        }
+    }
+
+    /**
+     * What the service needs, learned from its original with the search; null when the original does
+     * not run or no hardened variant of the search ran as well as it: then nothing is repaired.
+     */
+    static Learned learn(Learner search, Engine engine, ContainerSpec original, Engine.Image local) {
+        Learning learning = search.learn(original, local);
+        List<Attempt> trials = learning.attempts().subList(1, learning.attempts().size());
+        if (learning.facts() == null || trials.stream().noneMatch(a -> a.trial().asGoodAs(learning.reference()))) {
+            return null;
+        }
+        String digest;
+        try {
+            digest = engine.imageDetail(original.image()).map(d -> Learner.digest(d, original.image())).orElse(local.id());
+        } catch (IOException e) {
+            digest = local.id();
+        }
+        return new Learned(learning.facts(), trials.size(), digest);
     }
 
     /**
@@ -90,7 +124,7 @@ final class Repairs {
      * The facts a repair rests on, in one line: their source, {@code learned}, and where they were
      * learned (the search's first source line: date, engine version, image digest, trials).
      */
-    static String facts(VerifySession.Learned learned) {
+    static String facts(Learned learned) {
         List<String> provenance = learned.facts().sources();
         return "learned (" + (provenance.isEmpty() ? "from the original on the engine, " + learned.trials()
                 + (learned.trials() == 1 ? " trial" : " trials") : provenance.get(0)) + ")";

@@ -118,19 +118,6 @@ public final class VerifySession implements AutoCloseable {
      */
     private record Verdict(ServiceResult result, FileReport repaired, Launch verified, Engine.Image local) { }
 
-    /**
-     * Facts learned on the engine from a service's original start, with the trials that taught them.
-     *
-     * @param facts what the image needs, source {@code learned}
-     * @param trials how many starts the search took
-     * @param digest the image the facts are for: its registry digest, else its id; null when not known
-     */
-    record Learned(ImageFacts facts, int trials, String digest) {
-        Learned(ImageFacts facts, int trials) {
-            this(facts, trials, null);
-        }
-    }
-
     /** Replaced when a repair keeps facts learned in this run: later files and services are hardened with them. */
     private FileHardener hardener;
     private final ImageKnowledge images;
@@ -142,7 +129,7 @@ public final class VerifySession implements AutoCloseable {
     private final HostAccess access;
     private Starter starter;
     /** What verify learns from an original start to repair a hardening that stopped it; null: no repair, retreat at once. */
-    private BiFunction<ContainerSpec, Engine.Image, Learned> learning;
+    private BiFunction<ContainerSpec, Engine.Image, Repairs.Learned> learning;
 
     /**
      * @param engine the engine, or null when there is none to use
@@ -169,7 +156,9 @@ public final class VerifySession implements AutoCloseable {
         }
         this.engine = name == null ? null : engine;
         this.engineName = name;
-        this.learning = this.engine == null || !settings.repair() ? null : this::learn;
+        this.learning = this.engine == null || !settings.repair() ? null
+                : (original, local) -> Repairs.learn(new Learner(starter(), this.engine, REPAIR_TRIALS, line -> { }), this.engine,
+                        original, local);
         this.engineProblem = engine == null ? (refusal != null ? refusal : "no Docker engine at " + where) : problem;
     }
 
@@ -210,27 +199,8 @@ public final class VerifySession implements AutoCloseable {
         return engineProblem;
     }
 
-    /**
-     * What the service needs, learned from its original on the engine ({@link Learner}); null when the
-     * original does not run or no hardened variant of the search ran as well as it: then nothing is repaired.
-     */
-    private Learned learn(ContainerSpec original, Engine.Image local) {
-        Learning learning = new Learner(starter(), engine, REPAIR_TRIALS, line -> { }).learn(original, local);
-        List<Attempt> trials = learning.attempts().subList(1, learning.attempts().size());
-        if (learning.facts() == null || trials.stream().noneMatch(a -> a.trial().asGoodAs(learning.reference()))) {
-            return null;
-        }
-        String digest;
-        try {
-            digest = engine.imageDetail(original.image()).map(d -> Learner.digest(d, original.image())).orElse(local.id());
-        } catch (IOException e) {
-            digest = local.id();
-        }
-        return new Learned(learning.facts(), trials.size(), digest);
-    }
-
     /** Repairs with this search instead of the engine's trials (tests); null: no repair, retreat at once. */
-    void learnWith(BiFunction<ContainerSpec, Engine.Image, Learned> search) {
+    void learnWith(BiFunction<ContainerSpec, Engine.Image, Repairs.Learned> search) {
         this.learning = search;
     }
 
@@ -549,7 +519,7 @@ public final class VerifySession implements AutoCloseable {
         if (learning == null || beforeLaunch.spec() == null || afterLaunch.spec() == null || ref.isEmpty()) {
             return null;
         }
-        Learned learned = learning.apply(beforeLaunch.spec(), local);
+        Repairs.Learned learned = learning.apply(beforeLaunch.spec(), local);
         if (learned == null || learned.facts() == null) {
             return null;
         }
@@ -570,7 +540,8 @@ public final class VerifySession implements AutoCloseable {
         String reason = String.join("; ", steps) + "; facts: " + facts + "; as first hardened: " + after.detail()
                 + "; repaired: " + repaired.detail();
         ServiceResult result = new ServiceResult(name, unit.name(), unit.image(), local.id(), ServiceResult.Outcome.REPAIRED, reason,
-                unit.changes(again), List.of(), after.telling(), before, repaired, new ServiceResult.Repair(steps, facts, learned.facts(), learned.digest()));
+                unit.changes(again), List.of(), after.telling(), before, repaired,
+                new ServiceResult.Repair(steps, facts, learned.facts(), learned.digest()));
         return new Verdict(result, again, launch, local);
     }
 
@@ -582,8 +553,8 @@ public final class VerifySession implements AutoCloseable {
         return new ServiceResult(r.file(), r.service(), redaction.line(r.image()), r.imageId(), r.outcome(),
                 redaction.line(r.reason(), 3 * Redaction.MAX_LENGTH), r.changes(), r.culprits(), redaction.line(r.logLine()),
                 redacted(r.before()), redacted(r.after()), r.repair() == null ? null : new ServiceResult.Repair(
-                        r.repair().steps().stream().map(redaction::line).toList(), redaction.line(r.repair().facts(), 2 * Redaction.MAX_LENGTH),
-                        r.repair().learned(), r.repair().digest()));
+                        r.repair().steps().stream().map(redaction::line).toList(),
+                        redaction.line(r.repair().facts(), 2 * Redaction.MAX_LENGTH), r.repair().learned(), r.repair().digest()));
     }
 
     private Trial redacted(Trial t) {

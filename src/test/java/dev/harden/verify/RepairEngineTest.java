@@ -73,7 +73,7 @@ class RepairEngineTest {
         PrunedFix fix;
         try (VerifySession verifier = verifier()) {
             // facts that change the hardening but cannot save it: no capability back for a root entrypoint that chowns
-            verifier.learnWith((spec, local) -> new VerifySession.Learned(new ImageFacts("local/postgres", "root", true, null,
+            verifier.learnWith((spec, local) -> new Repairs.Learned(new ImageFacts("local/postgres", "root", true, null,
                     List.of(), List.of("/tmp"), List.of(), true, true, List.of(), "learned", List.of(), null), 2));
             fix = verifier.fix(file, "compose.yaml", Files.readAllBytes(file));
         }

@@ -47,7 +47,7 @@ class RepairTest {
         try (VerifySession v = session(engine)) {
             v.learnWith((spec, local) -> {
                 searched.add(spec);
-                return new VerifySession.Learned(learned(List.of("CHOWN", "SETUID", "SETGID"), true), 4);
+                return new Repairs.Learned(learned(List.of("CHOWN", "SETUID", "SETGID"), true), 4);
             });
             fix = v.fix(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8));
         }
@@ -76,7 +76,7 @@ class RepairTest {
         PrunedFix fix;
         try (VerifySession v = session(engine)) {
             // facts that would save it by also dropping the read-only root: a retreat, not a repair
-            v.learnWith((spec, local) -> new VerifySession.Learned(learned(List.of("CHOWN", "SETUID", "SETGID"), false), 4));
+            v.learnWith((spec, local) -> new Repairs.Learned(learned(List.of("CHOWN", "SETUID", "SETGID"), false), 4));
             fix = v.fix(write(NGINX), "compose.yaml", NGINX.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -108,7 +108,7 @@ class RepairTest {
         FakeEngine engine = new FakeEngine(Set.of("local/nginx:deb"), RepairTest::nginx);
         PrunedFix fix;
         try (VerifySession v = session(engine)) {
-            v.learnWith((spec, local) -> new VerifySession.Learned(learned(List.of("CHOWN", "SETUID", "SETGID"), true), 4));
+            v.learnWith((spec, local) -> new Repairs.Learned(learned(List.of("CHOWN", "SETUID", "SETGID"), true), 4));
             fix = v.fix(write(two), "compose.yaml", two.getBytes(StandardCharsets.UTF_8));
         }
 
