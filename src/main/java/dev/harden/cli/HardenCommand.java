@@ -50,13 +50,15 @@ public final class HardenCommand implements Callable<Integer> {
     }
 
     /** The subcommands in the order help lists them. */
-    private static final List<String> SUBCOMMANDS = List.of("check", "fix", "verify", "pr", "bulk", "rules", "completion");
+    private static final List<String> SUBCOMMANDS = List.of("check", "fix", "verify", "learn", "pr", "bulk", "rules",
+            "completion");
 
     private static CommandModel subcommand(String name) {
         return switch (name) {
             case "check" -> new CheckCommand().model;
             case "fix" -> new FixCommand().model;
             case "verify" -> new VerifyCommand().model;
+            case "learn" -> new LearnCommand().model;
             case "pr" -> new PrCommand().model;
             case "bulk" -> new BulkCommand().model;
             case "rules" -> new RulesCommand().model;

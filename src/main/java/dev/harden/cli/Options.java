@@ -190,19 +190,29 @@ final class Options {
         // Images first: Main's preload thread starts with the rule catalogue and the profile.
         ImageKnowledge images = images(cfg);
         pins = pins(cfg);
+        LockFile lock = pins.lock();
         java.io.PrintWriter warnings = err != null ? err : new java.io.PrintWriter(System.err, true);
         java.util.function.Consumer<String> warn = line -> warnings.println(dev.harden.report.Terminal.escape("harden: " + line));
+        ImageFactsSource source = null;
         if ("registry".equals(imageFacts)) {
-            images = images.withFallback(new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()), warn));
+            source = new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()), warn);
         } else if ("engine".equals(imageFacts) || "auto".equals(imageFacts)) {
-            images = images.withFallback(new ImageFactsSource(registry, localEngine(), "auto".equals(imageFacts), pins,
+            source = new ImageFactsSource(registry, localEngine(), "auto".equals(imageFacts), pins,
                     ImageFactsSource.defaultCache(System.getenv()), warn, line -> {
                         if (verbose) {
                             warn.accept(line);
                         }
-                    }));
+                    });
         } else if (imageFacts != null && !imageFacts.equals("shipped")) {
             throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry, engine, auto");
+        }
+        if (source != null) {
+            ImageFactsSource read = source;
+            // facts learned for a tag (harden learn --lock) first: the tag of a local image resolves nowhere else
+            images = images.withFallback(ref -> lock.factsFor(ref).filter(f -> f.evidence().equals("learned")).or(() -> read.apply(ref)));
+        } else {
+            // facts a repository committed in its lock file hold in every mode: reproducible and offline
+            images = images.withFallback(lock::factsFor);
         }
         FileHardener hardener = new FileHardener(loadProfile(cfg), images, cfg, limits());
         return hardener.withPins(pins);
@@ -283,7 +293,8 @@ final class Options {
                 } else {
                     AtomicWrite.create(lockFile, pins.lock().render(), like);
                 }
-                err.println("harden: recorded " + pins.lock().entries().size() + " image pin(s) in " + lockFile);
+                err.println("harden: recorded " + (pins.lock().entries().isEmpty() ? "image facts"
+                        : pins.lock().entries().size() + " image pin(s)") + " in " + lockFile);
             } catch (IOException e) {
                 err.println(lockFile + ": cannot write the lock file (" + e.getMessage() + ")");
             }

@@ -70,6 +70,16 @@ public record ImageFacts(String name, String runsAs, boolean dropsPrivileges, St
         return !"unknown".equals(evidence);
     }
 
+    /** Whether these facts were found by starting the image ({@code harden learn}). */
+    public boolean learned() {
+        return "learned".equals(evidence);
+    }
+
+    /** What a message that rests on these facts says of where they come from: only learned facts say so yet. */
+    public String sourceNote() {
+        return learned() ? " (learned by starting the image)" : "";
+    }
+
     /** Whether the image's process starts as root. */
     public boolean startsAsRoot() {
         return "root".equals(runsAs) || "0".equals(runsAs);

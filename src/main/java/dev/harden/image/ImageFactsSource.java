@@ -128,6 +128,10 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
     private Optional<ImageFacts> fromRegistry(ImageRef ref) {
         String digest = ref.digest();
         if (digest == null) {
+            // what harden learn recorded for this tag first: a local image has no registry to resolve it
+            digest = learnedDigest(ref).orElse(null);
+        }
+        if (digest == null) {
             if (!(pins.resolve(ref, false) instanceof Pins.Pinned pinned)) {
                 return Optional.empty();
             }
@@ -137,10 +141,12 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
             return Optional.empty();
         }
         Optional<ImageFacts> locked = pins.lock().facts(digest);
-        if (locked.isPresent()) {
+        Optional<ImageFacts> cached = locked.filter(f -> LearnedFacts.LEARNED.equals(f.evidence())).isPresent()
+                ? Optional.empty() : read(ref.name(), digest);
+        // facts learned by starting the image win over those read from its config and files
+        if (locked.isPresent() && cached.filter(f -> LearnedFacts.LEARNED.equals(f.evidence())).isEmpty()) {
             return locked;
         }
-        Optional<ImageFacts> cached = read(ref.name(), digest);
         if (cached.isPresent()) {
             pins.lock().putFacts(digest, cached.get());
             return cached;
@@ -167,6 +173,55 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         return cache.resolve(key.replace(':', '-') + ".json");
     }
 
+    /** The file that names the digest facts were learned for, for a repository and tag. */
+    private Path learnedFile(ImageRef ref) {
+        String key = ref.name() + ":" + ref.effectiveTag();
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return cache.resolve("learned-" + java.util.HexFormat.of().formatHex(hash) + ".json");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<String> learnedDigest(ImageRef ref) {
+        if (cache == null || !Files.isRegularFile(learnedFile(ref))) {
+            return Optional.empty();
+        }
+        try {
+            if (Files.size(learnedFile(ref)) < 4096 && Json.parse(Files.readString(learnedFile(ref))) instanceof Map<?, ?> m
+                    && m.get("digest") instanceof String d && d.matches("sha256:[0-9a-f]{64}")
+                    && (ref.name() + ":" + ref.effectiveTag()).equals(m.get("image"))) {
+                return Optional.of(d);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // a damaged pointer is as good as none
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Keeps facts learned by starting an image ({@code harden learn}) in the cache, by its digest and
+     * for its repository and tag, so that later runs find them for that reference.
+     *
+     * @return where they were written, or empty when there is no cache or it could not be written (said on the log)
+     */
+    public Optional<Path> remember(ImageRef ref, String digest, ImageFacts facts) {
+        if (cache == null || !digest.matches("sha256:[0-9a-f]{64}")) {
+            return Optional.empty();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.putAll(LearnedFacts.plain(digest, ref.text(), facts));
+        Map<String, Object> pointer = new LinkedHashMap<>();
+        pointer.put("image", ref.name() + ":" + ref.effectiveTag());
+        pointer.put("digest", digest);
+        if (store(file(digest), Json.write(m)) && store(learnedFile(ref), Json.write(pointer))) {
+            return Optional.of(file(digest));
+        }
+        return Optional.empty();
+    }
+
     private Optional<ImageFacts> read(String name, String digest) {
         if (cache == null || !Files.isRegularFile(file(digest))) {
             return Optional.empty();
@@ -190,15 +245,21 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.putAll(LearnedFacts.plain(digest.startsWith(ID) ? digest.substring(ID.length()) : digest, f));
+        store(file(digest), Json.write(m));
+    }
+
+    private boolean store(Path file, String text) {
         try {
             if (!Files.isDirectory(cache)) {
                 Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             Path tmp = Files.createTempFile(cache, ".harden-tmp-", ".json");
-            Files.writeString(tmp, Json.write(m), StandardCharsets.UTF_8);
-            Files.move(tmp, file(digest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
         } catch (IOException | UnsupportedOperationException e) {
             log.accept("cannot cache image facts in " + cache + " (" + e.getMessage() + ")");
+            return false;
         }
     }
 }

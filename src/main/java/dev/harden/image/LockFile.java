@@ -56,15 +56,18 @@ public final class LockFile {
     private final Map<String, Entry> entries;
     /** Image facts read from images, by image digest: what {@code --image-facts registry} learned. */
     private final Map<String, ImageFacts> facts;
+    /** For facts learned by starting an image, the reference they were learned from, by image digest. */
+    private final Map<String, String> learnedFrom;
     private boolean changed;
 
-    private LockFile(Map<String, Entry> entries, Map<String, ImageFacts> facts) {
+    private LockFile(Map<String, Entry> entries, Map<String, ImageFacts> facts, Map<String, String> learnedFrom) {
         this.entries = entries;
         this.facts = facts;
+        this.learnedFrom = learnedFrom;
     }
 
     public static LockFile empty() {
-        return new LockFile(new TreeMap<>(), new TreeMap<>());
+        return new LockFile(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
     }
 
     /**
@@ -84,8 +87,9 @@ public final class LockFile {
     private static LockFile read(DataValue root) throws YamlException {
         TreeMap<String, Entry> entries = new TreeMap<>();
         TreeMap<String, ImageFacts> facts = new TreeMap<>();
+        TreeMap<String, String> learnedFrom = new TreeMap<>();
         if (root.isNull()) {
-            return new LockFile(entries, facts);
+            return new LockFile(entries, facts, learnedFrom);
         }
         Optional<DataValue> kind = root.isMapping() ? root.get("kind") : Optional.empty();
         if (kind.isEmpty() || !kind.get().isScalar() || !kind.get().text().equals("Lock")) {
@@ -112,9 +116,13 @@ public final class LockFile {
             if (f.isEmpty()) {
                 throw item.error(item.path() + " is not facts harden wrote");
             }
-            facts.put((String) ((Map<?, ?>) item.plain()).get("digest"), f.get());
+            Map<?, ?> m = (Map<?, ?>) item.plain();
+            facts.put((String) m.get("digest"), f.get());
+            if (m.get("image") instanceof String image && IMAGE.matcher(image).matches()) {
+                learnedFrom.put((String) m.get("digest"), image);
+            }
         }
-        return new LockFile(entries, facts);
+        return new LockFile(entries, facts, learnedFrom);
     }
 
     private static String valid(DataValue value, Pattern pattern, String what) throws YamlException {
@@ -146,6 +154,50 @@ public final class LockFile {
     public synchronized void putFacts(String digest, ImageFacts f) {
         ImageFacts old = facts.put(digest, f);
         changed |= !f.equals(old);
+    }
+
+    /**
+     * Records facts learned by starting the image of this digest from {@code image} (a reference with
+     * its tag), so that a run finds them for that reference without asking an engine or a registry.
+     */
+    public synchronized void putLearned(String digest, String image, ImageFacts f) {
+        if (!IMAGE.matcher(image).matches()) {
+            throw new IllegalArgumentException("not a valid image: '" + image + "'");
+        }
+        putFacts(digest, f);
+        String old = learnedFrom.put(digest, image);
+        changed |= !image.equals(old);
+    }
+
+    /**
+     * Facts recorded for a reference: those of its own digest, else of the digest this file pins its
+     * tag to, else those learned from the same repository and tag; learned facts first when both are there.
+     */
+    public synchronized Optional<ImageFacts> factsFor(ImageRef ref) {
+        List<String> digests = new ArrayList<>();
+        if (ref.digest() != null) {
+            digests.add(ref.digest());
+        } else {
+            Entry pinned = entries.get(ref.name() + ":" + ref.effectiveTag());
+            if (pinned != null) {
+                digests.add(pinned.digest());
+            }
+            String wanted = ref.name() + ":" + ref.effectiveTag();
+            learnedFrom.forEach((digest, image) -> {
+                if (ImageRef.parse(image).map(r -> r.name() + ":" + r.effectiveTag()).filter(wanted::equals).isPresent()) {
+                    digests.add(digest);
+                }
+            });
+        }
+        Optional<ImageFacts> any = Optional.empty();
+        for (String digest : digests) {
+            ImageFacts f = facts.get(digest);
+            if (f != null && LearnedFacts.LEARNED.equals(f.evidence())) {
+                return Optional.of(f);
+            }
+            any = any.or(() -> Optional.ofNullable(f));
+        }
+        return any;
     }
 
     public synchronized Optional<Entry> get(String image) {
@@ -189,7 +241,7 @@ public final class LockFile {
             // each value as a JSON literal, which YAML reads as written: sources and notes are free text
             out.append("facts:\n");
             for (Map.Entry<String, ImageFacts> e : facts.entrySet()) {
-                Map<String, Object> m = LearnedFacts.plain(e.getKey(), e.getValue());
+                Map<String, Object> m = LearnedFacts.plain(e.getKey(), learnedFrom.get(e.getKey()), e.getValue());
                 String sep = "  - ";
                 for (Map.Entry<String, Object> kv : m.entrySet()) {
                     out.append(sep).append(kv.getKey()).append(": ")

@@ -61,7 +61,7 @@ final class CapDropAll extends Rule<CapDropAll.Params> implements ComposeRule<Ca
             }
             return "dropped all capabilities"
                     + (missing.isEmpty() ? "" : " and added back " + String.join(", ", missing) + ", which " + c.imageName()
-                    + " needs to start as root and step down")
+                    + " needs to start as root and step down" + c.facts().sourceNote())
                     + c.verifyHint();
         });
     }
@@ -171,7 +171,8 @@ final class CapDropAll extends Rule<CapDropAll.Params> implements ComposeRule<Ca
                 }
                 return "dropped all capabilities"
                         + (addBack.isEmpty() ? "" : " and added back " + String.join(", ", addBack) + ", which "
-                        + c.imageName(k) + " needs " + needsFor(addBack, c.facts(k).rootCapabilities(), port))
+                        + c.imageName(k) + " needs " + needsFor(addBack, c.facts(k).rootCapabilities(), port)
+                        + c.facts(k).sourceNote())
                         + (refused.isEmpty() ? "" : "; it may also need " + String.join(", ", refused)
                         + ", which the profile does not allow: run it as its non-root user")
                         + c.verifyHint(k);

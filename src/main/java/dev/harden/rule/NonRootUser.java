@@ -57,7 +57,7 @@ final class NonRootUser extends Rule<NonRootUser.Params> implements ComposeRule<
         }
         c.fix(s.location(), "runs as root", () -> {
             c.fillOwn("user", Scalar.quoted(uid));
-            return "set user: \"" + uid + "\"" + (facts.known() ? " (the image's non-root user)" : c.verifyHint());
+            return "set user: \"" + uid + "\"" + (facts.known() ? " (the image's non-root user)" + facts.sourceNote() : c.verifyHint());
         });
     }
 

@@ -54,6 +54,142 @@ final class DockerEngine implements Engine {
     }
 
     @Override
+    public Optional<ImageDetail> imageDetail(String image) throws IOException {
+        UnixHttp.Response r = http.send("GET", "/images/" + pathPart(image) + "/json", null);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        check(r, 200);
+        Object body = json(r);
+        Object id = Json.at(body, "Id");
+        if (id == null) {
+            return Optional.empty();
+        }
+        List<String> digests = new ArrayList<>();
+        if (Json.at(body, "RepoDigests") instanceof List<?> l) {
+            l.forEach(d -> digests.add(String.valueOf(d)));
+        }
+        Object user = Json.at(body, "Config", "User");
+        List<Integer> ports = new ArrayList<>();
+        if (Json.at(body, "Config", "ExposedPorts") instanceof Map<?, ?> exposed) {
+            for (Object key : exposed.keySet()) {
+                String k = String.valueOf(key);
+                if (k.matches("[0-9]{1,5}(/tcp)?")) {
+                    ports.add(Integer.parseInt(k.replace("/tcp", "")));
+                }
+            }
+        }
+        List<String> volumes = new ArrayList<>();
+        if (Json.at(body, "Config", "Volumes") instanceof Map<?, ?> declared) {
+            declared.keySet().forEach(v -> volumes.add(String.valueOf(v)));
+        }
+        List<String> env = new ArrayList<>();
+        if (Json.at(body, "Config", "Env") instanceof List<?> l) {
+            l.forEach(e -> env.add(String.valueOf(e)));
+        }
+        return Optional.of(new ImageDetail(String.valueOf(id), digests, user == null ? "" : String.valueOf(user), ports, volumes, env));
+    }
+
+    @Override
+    public List<Change> changes(String id) throws IOException {
+        List<Change> out = new ArrayList<>();
+        if (json(call("GET", "/containers/" + encode(id) + "/changes", null, 200)) instanceof List<?> changes) {
+            for (Object c : changes) {
+                if (Json.at(c, "Path") instanceof String path && Json.at(c, "Kind") instanceof Long kind) {
+                    out.add(new Change(path, kind.intValue()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Process> processes(String id) throws IOException {
+        Object top = json(call("GET", "/containers/" + encode(id) + "/top?ps_args=" + encode("-eo pid,uid,comm"), null, 200));
+        List<Process> out = new ArrayList<>();
+        if (Json.at(top, "Processes") instanceof List<?> rows) {
+            for (Object row : rows) {
+                if (row instanceof List<?> f && f.size() >= 3 && String.valueOf(f.get(0)).matches("[0-9]{1,10}")
+                        && String.valueOf(f.get(1)).matches("[0-9]{1,10}")) {
+                    out.add(new Process(Long.parseLong(String.valueOf(f.get(0))), Integer.parseInt(String.valueOf(f.get(1))),
+                            String.valueOf(f.get(2))));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<String> exec(String id, List<String> command) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("AttachStdout", true);
+        body.put("AttachStderr", false);
+        body.put("Cmd", command);
+        UnixHttp.Response created = http.send("POST", "/containers/" + encode(id) + "/exec", Json.write(body));
+        if (created.status() != 201) {
+            return Optional.empty();
+        }
+        String exec = String.valueOf(Json.at(json(created), "Id"));
+        UnixHttp.Response ran = http.send("POST", "/exec/" + encode(exec) + "/start", Json.write(Map.of("Detach", false, "Tty", false)));
+        if (ran.status() != 200) {
+            return Optional.empty();
+        }
+        Object code = Json.at(json(call("GET", "/exec/" + encode(exec) + "/json", null, 200)), "ExitCode");
+        if (!(code instanceof Long c) || c != 0) {
+            return Optional.empty();
+        }
+        return Optional.of(String.join("\n", demultiplex(ran.body())));
+    }
+
+    @Override
+    public Optional<PathEntry> path(String id, String path) throws IOException {
+        // the first entries are all that is wanted: a folder's own header, and whether another follows
+        UnixHttp.Response r = http.send("GET", "/containers/" + encode(id) + "/archive?path=" + encode(path), null, 16 * 1024);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        check(r, 200);
+        return tarStart(r.body());
+    }
+
+    /** The first entry of a tar stream and whether another follows it; extension headers are read past. */
+    static Optional<PathEntry> tarStart(byte[] tar) {
+        int pos = 0;
+        PathEntry first = null;
+        while (pos + 512 <= tar.length) {
+            if (tar[pos] == 0) {
+                break;
+            }
+            char type = (char) tar[pos + 156];
+            long size = octal(tar, pos + 124, 12);
+            if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
+                pos += 512 + (int) ((size + 511) / 512 * 512);
+                continue;
+            }
+            if (first != null) {
+                return Optional.of(new PathEntry(first.uid(), first.gid(), first.mode(), first.directory(), true));
+            }
+            first = new PathEntry((int) octal(tar, pos + 108, 8), (int) octal(tar, pos + 116, 8), (int) octal(tar, pos + 100, 8) & 07777,
+                    type == '5', false);
+            pos += 512 + (int) ((size + 511) / 512 * 512);
+        }
+        return Optional.ofNullable(first);
+    }
+
+    /** A tar header's octal number: leading spaces and NULs skipped, read up to the first other byte. */
+    private static long octal(byte[] b, int from, int length) {
+        long v = 0;
+        int i = from;
+        while (i < from + length && (b[i] == ' ' || b[i] == 0)) {
+            i++;
+        }
+        for (; i < from + length && b[i] >= '0' && b[i] <= '7'; i++) {
+            v = v * 8 + (b[i] - '0');
+        }
+        return v;
+    }
+
+    @Override
     public String createNetwork(String name, Map<String, String> labels) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("Name", name);

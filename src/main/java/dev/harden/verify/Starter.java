@@ -46,20 +46,37 @@ final class Starter implements AutoCloseable {
         return runId;
     }
 
+    VerifySession.Settings settings() {
+        return settings;
+    }
+
     /** Whether this run was interrupted: its starts prove nothing. */
     boolean interrupted() {
         return closing || Thread.currentThread().isInterrupted();
     }
 
+    /** Looks at a started container (by its id) before it is removed, knowing how far its start got. */
+    interface Observer {
+        void observe(String id, Trial waited);
+    }
+
     /** Starts a spec once; the same spec again gives the same answer without starting it again. */
     Trial run(ContainerSpec spec) {
-        Trial cached = done.get(spec);
+        return run(spec, null);
+    }
+
+    /**
+     * Starts a spec and lets {@code observer} look at the container once the start is judged, before
+     * it is removed; an observed start is never answered from an earlier one.
+     */
+    Trial run(ContainerSpec spec, Observer observer) {
+        Trial cached = observer == null ? done.get(spec) : null;
         if (cached != null) {
             return cached;
         }
         Trial trial;
         try {
-            trial = start(spec);
+            trial = start(spec, observer);
         } catch (IOException e) {
             if (interrupted()) {
                 throw interruption(spec);
@@ -78,7 +95,7 @@ final class Starter implements AutoCloseable {
         return new VerifyInterrupted("interrupted while starting " + spec.service());
     }
 
-    private Trial start(ContainerSpec spec) throws IOException {
+    private Trial start(ContainerSpec spec, Observer observer) throws IOException {
         if (interrupted()) {
             throw interruption(spec);
         }
@@ -110,6 +127,9 @@ final class Starter implements AutoCloseable {
                 return new Trial(Trial.Level.START_FAILED, "the engine refused to start it: " + e.getMessage(), List.of(e.getMessage()));
             }
             Trial waited = await(id, spec, !"none".equals(net));
+            if (observer != null) {
+                observer.observe(id, waited);
+            }
             List<String> logs = engine.logs(id, settings.logLines());
             return new Trial(waited.level(), waited.detail(), logs);
         } finally {

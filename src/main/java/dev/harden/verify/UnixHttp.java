@@ -38,6 +38,14 @@ final class UnixHttp {
     }
 
     Response send(String method, String target, String jsonBody) throws IOException {
+        return send(method, target, jsonBody, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A request whose answer is read only up to {@code limit} bytes, the connection then closed: for
+     * the start of a stream whose rest is not wanted (the first entries of a folder's archive).
+     */
+    Response send(String method, String target, String jsonBody, int limit) throws IOException {
         byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder();
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
@@ -55,12 +63,13 @@ final class UnixHttp {
             while (out.hasRemaining()) {
                 channel.write(out);
             }
-            return parse(readAll(channel));
+            byte[] raw = readAll(channel, limit);
+            return raw.length >= limit ? parseStart(raw) : parse(raw);
         }
     }
 
     /** Reads until the engine closes the connection, giving up when nothing arrives for the timeout. */
-    private byte[] readAll(SocketChannel channel) throws IOException {
+    private byte[] readAll(SocketChannel channel, int limit) throws IOException {
         channel.configureBlocking(false);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -77,11 +86,23 @@ final class UnixHttp {
                 }
                 all.write(buffer.array(), 0, buffer.position());
                 buffer.clear();
+                if (all.size() >= limit) {
+                    return all.toByteArray();
+                }
             }
         }
     }
 
     static Response parse(byte[] raw) throws IOException {
+        return parse(raw, false);
+    }
+
+    /** An answer cut short on purpose: a last chunk that did not fully arrive is kept as far as it came. */
+    static Response parseStart(byte[] raw) throws IOException {
+        return parse(raw, true);
+    }
+
+    private static Response parse(byte[] raw, boolean cut) throws IOException {
         int headEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0);
         if (headEnd < 0) {
             throw new IOException("the engine's answer has no HTTP header");
@@ -104,7 +125,7 @@ final class UnixHttp {
         }
         int start = headEnd + 4;
         if (chunked) {
-            return new Response(code, dechunk(raw, start));
+            return new Response(code, dechunk(raw, start, cut));
         }
         int end = length >= 0 ? Math.min(raw.length, start + length) : raw.length;
         byte[] body = new byte[Math.max(0, end - start)];
@@ -112,13 +133,16 @@ final class UnixHttp {
         return new Response(code, body);
     }
 
-    private static byte[] dechunk(byte[] raw, int from) throws IOException {
+    private static byte[] dechunk(byte[] raw, int from, boolean cut) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int pos = from;
         byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
         while (pos < raw.length) {
             int lineEnd = indexOf(raw, crlf, pos);
             if (lineEnd < 0) {
+                if (cut) {
+                    break;
+                }
                 throw new IOException("truncated chunked answer");
             }
             String sizeText = new String(raw, pos, lineEnd - pos, StandardCharsets.US_ASCII).split(";", 2)[0].trim();
@@ -128,6 +152,10 @@ final class UnixHttp {
             }
             int dataStart = lineEnd + 2;
             if (dataStart + size > raw.length) {
+                if (cut) {
+                    out.write(raw, dataStart, Math.max(0, raw.length - dataStart));
+                    break;
+                }
                 throw new IOException("truncated chunk");
             }
             out.write(raw, dataStart, size);

@@ -32,6 +32,7 @@ class CommandModelTest {
             case "check" -> ((CheckCommand) command).model;
             case "fix" -> ((FixCommand) command).model;
             case "verify" -> ((VerifyCommand) command).model;
+            case "learn" -> ((LearnCommand) command).model;
             case "pr" -> ((PrCommand) command).model;
             case "rules" -> ((RulesCommand) command).model;
             case "completion" -> ((CompletionCommand) command).model;
@@ -65,7 +66,7 @@ class CommandModelTest {
 
     @Test
     void everyOptionACommandReadsIsDeclaredAndEveryDeclaredOptionIsRead() throws Exception {
-        for (String name : List.of("check", "fix", "verify", "pr", "rules", "completion")) {
+        for (String name : List.of("check", "fix", "verify", "learn", "pr", "rules", "completion")) {
             String source = Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Command.java";
             // the shared options are read in Options, --env and --allow-host-access in VerifyOptions
             Set<Option<?>> reads = switch (name) {
@@ -195,6 +196,15 @@ class CommandModelTest {
         assertThat(parsed("check").get(CheckCommand.FAIL_ON)).isEqualTo(Severity.NOTE);
         assertThat(parsed("rules", "no-new-privileges").get(RulesCommand.RULE)).isEqualTo("no-new-privileges");
         assertThat(parsed("rules").get(RulesCommand.RULE)).isNull();
+
+        CommandModel learn = parsed("learn", "--lock", "-f", "json", "compose.yaml:db");
+        assertThat(learn.get(LearnCommand.TARGET)).isEqualTo("compose.yaml:db");
+        assertThat(learn.get(LearnCommand.LOCK)).isTrue();
+        assertThat(learn.get(LearnCommand.FORMAT)).isEqualTo(LearnCommand.Format.JSON);
+        assertThat(learn.get(LearnCommand.MAX_TRIALS)).isEqualTo(16);
+        assertThat(learn.get(LearnCommand.TIMEOUT)).isEqualTo(30);
+        assertThat(learn.get(LearnCommand.SETTLE)).isEqualTo(5);
+        assertThat(learn.get(LearnCommand.DOCKER_HOST)).isNull();
     }
 
     @Test
@@ -254,7 +264,7 @@ class CommandModelTest {
 
     @Test
     void everySubcommandAnswersVersion() {
-        for (String name : List.of("check", "fix", "verify", "pr", "rules", "completion")) {
+        for (String name : List.of("check", "fix", "verify", "learn", "pr", "rules", "completion")) {
             Cli r = Cli.run(name, "--version");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).startsWith("harden ").contains("Java ");
