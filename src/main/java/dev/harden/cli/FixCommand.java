@@ -10,6 +10,7 @@ import dev.harden.report.Problem;
 import dev.harden.report.Reports;
 import dev.harden.report.UnifiedDiff;
 import dev.harden.verify.LeftOut;
+import dev.harden.verify.ServiceResult;
 import dev.harden.verify.ServiceResults;
 import dev.harden.verify.Verification;
 import dev.harden.verify.VerifySession;
@@ -44,7 +45,7 @@ final class FixCommand implements Callable<Integer> {
                     "With --interactive each change is shown and applied only if you say yes.",
                     "Findings that cannot be fixed automatically are listed on standard error."))
             .with(DIFF, INTERACTIVE, QUIET, FORMAT, VERIFY, VerifyOptions.DOCKER_HOST, VerifyOptions.ENV,
-                    VerifyOptions.ALLOW_HOST_ACCESS);
+                    VerifyOptions.ALLOW_HOST_ACCESS, VerifyOptions.NO_REPAIR);
 
     private Options options;
     private boolean diff;
@@ -76,7 +77,7 @@ final class FixCommand implements Callable<Integer> {
         Run run = Run.of(options, hardener, true, err, quiet);
         if (verify) {
             int stop = leaveOutBreakage(run, options, hardener, dockerHost,
-                    VerifyOptions.settings(model, VerifySession.Settings.defaults()), err);
+                    VerifyOptions.settings(model, VerifySession.Settings.defaults()), !diff, err);
             if (stop != HardenCommand.CLEAN) {
                 err.flush();
                 return stop;
@@ -149,12 +150,13 @@ final class FixCommand implements Callable<Integer> {
 
     /**
      * {@code --verify}: verifies every changed Compose or Kubernetes file and replaces its fix by one
-     * without the changes that broke a service; returns 0 when the fix may be written, else the exit
+     * repaired where a repair worked (its facts go to the lock file when {@code writesLock}) and
+     * without the changes that broke a service where none did; returns 0 when the fix may be written, else the exit
      * code of a run that must write nothing: {@link HardenCommand#BAD_INPUT} when a service asks for host
      * access that was not allowed, {@link HardenCommand#INTERRUPTED} on Ctrl-C.
      */
     private static int leaveOutBreakage(Run run, Options options, FileHardener hardener, String dockerHost,
-                                        VerifySession.Settings settings, PrintWriter err) {
+                                        VerifySession.Settings settings, boolean writesLock, PrintWriter err) {
         String host = dockerHost != null ? dockerHost : VerifySession.defaultHost();
         try (VerifySession session = VerifySession.connect(host, hardener, options.images(options.repoConfig()), settings)) {
             List<String> refused = session.refusals(run.files, VerifySession.Mode.LEAVE_OUT_BREAKAGE);
@@ -176,6 +178,16 @@ final class FixCommand implements Callable<Integer> {
             }
             run.files.clear();
             run.files.addAll(verified.files());
+            for (ServiceResult r : verified.results()) {
+                if (r.repair() != null) {
+                    err.println(dev.harden.report.Terminal.escape(r.file() + ": " + r.service() + ": repaired: " + r.repair().summary()
+                            + "; facts: " + r.repair().facts()));
+                }
+            }
+            if (writesLock) {
+                VerifyOptions.keepLearned(verified.results(), options,
+                        line -> err.println(dev.harden.report.Terminal.escape("harden: " + line)));
+            }
             for (LeftOut d : verified.leftOut()) {
                 err.println(dev.harden.report.Terminal.escape(d.file() + ": " + d.service() + ": left out "
                         + String.join(", ", d.rules()) + " because it stopped the service from starting"

@@ -194,20 +194,23 @@ final class Options {
         LockFile lock = pins.lock();
         java.io.PrintWriter warnings = err != null ? err : new java.io.PrintWriter(System.err, true);
         java.util.function.Consumer<String> warn = line -> warnings.println(dev.harden.report.Terminal.escape("harden: " + line));
+        ImageFactsSource source = null;
         if ("registry".equals(imageFacts)) {
-            ImageFactsSource source = new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()), warn);
-            // facts learned for a tag (harden learn --lock) first: the tag of a local image resolves nowhere else
-            images = images.withFallback(ref -> lock.factsFor(ref).filter(ImageFacts::learned).or(() -> source.apply(ref)));
+            source = new ImageFactsSource(registry, pins, ImageFactsSource.defaultCache(System.getenv()), warn);
         } else if ("engine".equals(imageFacts) || "auto".equals(imageFacts)) {
-            ImageFactsSource source = new ImageFactsSource(registry, localEngine(), "auto".equals(imageFacts), pins,
+            source = new ImageFactsSource(registry, localEngine(), "auto".equals(imageFacts), pins,
                     ImageFactsSource.defaultCache(System.getenv()), warn, line -> {
                         if (verbose) {
                             warn.accept(line);
                         }
                     });
-            images = images.withFallback(ref -> lock.factsFor(ref).filter(ImageFacts::learned).or(() -> source.apply(ref)));
         } else if (imageFacts != null && !imageFacts.equals("shipped")) {
             throw new UserException("--image-facts: '" + imageFacts + "' is not one of shipped, registry, engine, auto");
+        }
+        if (source != null) {
+            ImageFactsSource read = source;
+            // facts learned for a tag (harden learn --lock) first: the tag of a local image resolves nowhere else
+            images = images.withFallback(ref -> lock.factsFor(ref).filter(ImageFacts::learned).or(() -> read.apply(ref)));
         } else {
             // facts a repository committed in its lock file hold in every mode: reproducible and offline
             images = images.withFallback(lock::factsFor);
@@ -291,7 +294,8 @@ final class Options {
                 } else {
                     AtomicWrite.create(lockFile, pins.lock().render(), like);
                 }
-                err.println("harden: recorded " + pins.lock().entries().size() + " image pin(s) in " + lockFile);
+                err.println("harden: recorded " + (pins.lock().entries().isEmpty() ? "image facts"
+                        : pins.lock().entries().size() + " image pin(s)") + " in " + lockFile);
             } catch (IOException e) {
                 err.println(lockFile + ": cannot write the lock file (" + e.getMessage() + ")");
             }

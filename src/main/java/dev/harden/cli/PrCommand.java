@@ -80,7 +80,7 @@ final class PrCommand implements Callable<Integer> {
                     "Exit 0 when done, 2 on bad usage, 4 when git or the forge refused."))
             .with(CLONE, REPO, FORGE, API_URL, BRANCH, BASE, REMOTE, DRAFT, LABEL, REVIEWER, ASSIGNEE, AUTHOR, COMMITTER, FORCE,
                     TOKEN_FILE, WRITE_INTERVAL, PUSH_ATTEMPTS, VERIFY, VerifyOptions.DOCKER_HOST, VerifyOptions.ENV,
-                    VerifyOptions.ALLOW_HOST_ACCESS, DRY_RUN);
+                    VerifyOptions.ALLOW_HOST_ACCESS, VerifyOptions.NO_REPAIR, DRY_RUN);
 
     private Options options;
     private String cloneUrl;
@@ -225,6 +225,9 @@ final class PrCommand implements Callable<Integer> {
                 default -> { }
             }
             PrunedChange verified = verification.change();
+            verified.results().stream().filter(r -> r.repair() != null).forEach(r -> log(err, "repaired " + r.file() + ": " + r.service()
+                    + ": " + r.repair().summary() + "; facts: " + r.repair().facts()));
+            VerifyOptions.keepLearned(verified.results(), options, line -> log(err, line));
             verified.leftOut().forEach(d -> log(err, "left out " + d + ": it stopped the service from starting"));
             log(err, ServiceResults.summary(verified.results()) + session.engine().map(e -> " on " + e).orElse(""));
             return verified;

@@ -47,7 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
                     "Exit 0 when hardening broke nothing, 1 when it broke a service, 2 on bad input or refused host",
                     "access, 130 when interrupted."))
             .with(FORMAT, DOCKER_HOST, TIMEOUT, SETTLE, LOG_LINES, FAIL_ON_UNKNOWN, CLEAN_UP, VerifyOptions.ENV,
-                    VerifyOptions.ALLOW_HOST_ACCESS);
+                    VerifyOptions.ALLOW_HOST_ACCESS, VerifyOptions.NO_REPAIR);
 
     @Override
     public Integer call() {

@@ -1,6 +1,8 @@
 package dev.harden.engine;
 
+import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageKnowledge;
+import dev.harden.image.ImageRef;
 import dev.harden.image.Pins;
 import dev.harden.manifest.ComposeFile;
 import dev.harden.manifest.KubernetesFile;
@@ -82,6 +84,14 @@ public final class FileHardener {
     /** The same hardener, resolving image tags through these pins (the lock file, a registry) when the profile pins. */
     public FileHardener withPins(Pins pins) {
         return new FileHardener(profile, images, config, limits, neighbours, pins);
+    }
+
+    /**
+     * The same hardener, with facts {@code harden verify} learned on an engine in this run for one
+     * image winning over every other source ({@link ImageKnowledge#learnedInRun}).
+     */
+    public FileHardener withLearned(ImageRef ref, ImageFacts facts) {
+        return new FileHardener(profile, images.learnedInRun(ref, facts), config, limits, neighbours, pins);
     }
 
     public Profile profile() {

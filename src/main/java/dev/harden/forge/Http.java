@@ -323,12 +323,12 @@ final class Http {
         Optional<String> reset = h.firstValue("x-ratelimit-reset").or(() -> h.firstValue("ratelimit-reset"));
         if (remaining.isPresent() && remaining.get().trim().equals("0") && reset.isPresent()) {
             long resetMillis = epochSecondsToMillis(reset.get());
-            return Optional.of(resetMillis < 0 ? pace.backoff(Pace.SECONDARY_BACKOFF_MILLIS, attempt)
+            return Optional.of(resetMillis < 0 ? pace.secondaryBackoff(attempt)
                     : Math.max(0, resetMillis - pace.now()) + 1000);
         }
         String why = reason(r.json()).toLowerCase(Locale.ROOT);
         if (r.status() == 429 || why.contains("rate limit") || why.contains("abuse")) {
-            return Optional.of(pace.backoff(Pace.SECONDARY_BACKOFF_MILLIS, attempt));
+            return Optional.of(pace.secondaryBackoff(attempt));
         }
         return Optional.empty();
     }

@@ -126,6 +126,14 @@ public final class Pace {
         }
     }
 
+    /**
+     * The wait after a secondary limit that names none: at least a minute, as GitHub asks
+     * (docs.github.com, "Best practices for using the REST API"), doubling with each attempt, with jitter.
+     */
+    long secondaryBackoff(int attempt) {
+        return backoff(2 * SECONDARY_BACKOFF_MILLIS, attempt);
+    }
+
     /** An exponential wait with jitter: between half and all of {@code base * 2^attempt}. */
     long backoff(long baseMillis, int attempt) {
         long ceiling = baseMillis << Math.min(attempt, 10);

@@ -22,11 +22,14 @@ import java.util.Objects;
  * @param notes anything surprising, in one sentence
  * @param memoryHints the image's own settings that name a JVM heap, as written ({@code JAVA_OPTS=-Xms1g},
  *     {@code Cmd: -Xmx512m}): a memory limit below them gets the service killed
+ * @param ownedPaths those of its writable paths that the non-root user it runs as from the start must own (a
+ *     tmpfs there is made with that owner: one owned by root lets it write, but not chmod what it does not own)
  */
 public record ImageFacts(String name, String runsAs, boolean dropsPrivileges, String nonRootUid,
                          List<String> rootCapabilities, List<String> writablePaths, List<String> dataPaths,
                          boolean readOnlyRootFilesystem, boolean noNewPrivileges, List<Integer> ports,
-                         String evidence, List<String> sources, String notes, List<String> memoryHints) {
+                         String evidence, List<String> sources, String notes, List<String> memoryHints,
+                         List<String> ownedPaths) {
     public ImageFacts {
         Objects.requireNonNull(name, "name");
         runsAs = runsAs == null ? "root" : runsAs;
@@ -36,6 +39,16 @@ public record ImageFacts(String name, String runsAs, boolean dropsPrivileges, St
         ports = List.copyOf(ports);
         sources = List.copyOf(sources);
         memoryHints = List.copyOf(memoryHints);
+        ownedPaths = List.copyOf(ownedPaths);
+    }
+
+    /** Facts with no path its user must own. */
+    public ImageFacts(String name, String runsAs, boolean dropsPrivileges, String nonRootUid,
+                      List<String> rootCapabilities, List<String> writablePaths, List<String> dataPaths,
+                      boolean readOnlyRootFilesystem, boolean noNewPrivileges, List<Integer> ports,
+                      String evidence, List<String> sources, String notes, List<String> memoryHints) {
+        this(name, runsAs, dropsPrivileges, nonRootUid, rootCapabilities, writablePaths, dataPaths, readOnlyRootFilesystem,
+                noNewPrivileges, ports, evidence, sources, notes, memoryHints, List.of());
     }
 
     /** Facts that say nothing of memory: what a knowledge file records. */

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 public final class ImageFactsSource implements Function<ImageRef, Optional<ImageFacts>> {
     /** Bumped whenever what is derived from an image changes, so older cache entries are read again. */
-    private static final long FORMAT = 2;
+    private static final long FORMAT = 3;
 
     private final Supplier<Registry> registry;
     private final EngineImages engine;

@@ -132,6 +132,11 @@ final class ImageFiles {
         return Optional.empty();
     }
 
+    /** Where a symbolic link points, as written in the image (Docker images link their logs to /dev/stdout). */
+    Optional<String> link(String absolute) {
+        return Optional.ofNullable(paths.get(Tar.normalise(absolute))).filter(e -> e.type() == Tar.Type.SYMLINK).map(Tar.Entry::link);
+    }
+
     /** The kept bytes of a file, links followed; empty when not kept or absent. */
     Optional<String> read(String absolute) {
         return info(absolute).map(e -> contents.get(e.path())).map(b -> new String(b, StandardCharsets.UTF_8));

@@ -23,6 +23,10 @@ final class ImageInspection {
                     + "\\s*(?:--reuid[= ]|-u\\s+)?\"?([A-Za-z0-9_.${}:-]+)");
     /** Only picks the settings out; what a flag means is the resource-limits rule's one parser's business. */
     private static final Pattern HEAP_FLAG = Pattern.compile("-Xm[sx][0-9]");
+    private static final Pattern SCRIPT_HEAP = Pattern.compile("-Xm[sx][0-9]{1,9}[kKmMgGtT]?(?![0-9A-Za-z])");
+    private static final Pattern RAM_PERCENTAGE = Pattern.compile("-XX:(?:Max|Initial|Min)RAMPercentage=[0-9.]+");
+    /** Scripts read for heap settings: the entrypoint's and the command's, not every file they call. */
+    private static final int MAX_SCRIPTS = 4;
     private static final Pattern CHOWN = Pattern.compile("(?m)^[^#\\n]*\\bchown\\b");
     private static final Pattern CHMOD = Pattern.compile("(?m)^[^#\\n]*\\bchmod\\b");
     private static final List<String> SHELLS = List.of("/bin/sh", "/bin/bash", "sh", "bash", "/usr/bin/env");
@@ -38,6 +42,7 @@ final class ImageInspection {
     static boolean wanted(String path, ImageConfig config) {
         return path.equals("/etc/passwd") || path.equals("/etc/group") || path.contains("entrypoint")
                 || script(config).map(s -> path.equals(s) || path.endsWith("/" + s)).orElse(false)
+                || programs(config).stream().anyMatch(s -> path.equals(s) || path.endsWith("/" + s))
                 || path.startsWith("/usr/local/bin/") || path.startsWith("/docker-entrypoint.d/") || WorkerServers.wanted(path);
     }
 
@@ -53,6 +58,48 @@ final class ImageInspection {
             i++;
         }
         return i < words.size() ? Optional.of(words.get(i)) : Optional.empty();
+    }
+
+    /** The words of the entrypoint and command that can name a script: neither options nor shell text. */
+    private static List<String> programs(ImageConfig config) {
+        List<String> words = new ArrayList<>(config.entrypoint());
+        words.addAll(config.cmd());
+        return words.stream().filter(w -> !w.isBlank() && !w.startsWith("-") && w.matches("[A-Za-z0-9_./+@-]+")).distinct().toList();
+    }
+
+    /**
+     * The JVM heap settings in the scripts the entrypoint and command name ({@code -Xmx512m} in
+     * {@code ${JAVA_OPTS:--Xmx512m}}, an {@code export ES_JAVA_OPTS=...}), each as {@code image files: PATH: FLAG};
+     * a {@code -XX:MaxRAMPercentage} (a share of the limit, no floor) only becomes a source.
+     */
+    private static List<String> scriptHeap(ImageConfig config, ImageFiles files, List<String> sources) {
+        List<String> out = new ArrayList<>();
+        int read = 0;
+        for (String word : programs(config)) {
+            Optional<String> text = files.read(onPath(word, config, files)).filter(t -> t.startsWith("#!") && t.indexOf('\0') < 0);
+            if (text.isEmpty() || read++ >= MAX_SCRIPTS) {
+                continue;
+            }
+            String path = onPath(word, config, files);
+            Set<String> flags = new LinkedHashSet<>();
+            Set<String> shares = new LinkedHashSet<>();
+            for (String line : text.get().split("\n")) {
+                if (line.strip().startsWith("#")) {
+                    continue;
+                }
+                SCRIPT_HEAP.matcher(line).results().forEach(r -> flags.add(r.group()));
+                RAM_PERCENTAGE.matcher(line).results().forEach(r -> shares.add(r.group()));
+            }
+            flags.forEach(f -> out.add("image files: " + path + ": " + f));
+            if (!flags.isEmpty()) {
+                sources.add("image files: " + path + " sets a JVM heap (" + String.join(" ", flags) + ")");
+            }
+            if (!shares.isEmpty()) {
+                sources.add("image files: " + path + " sizes the JVM heap as a share of the memory limit ("
+                        + String.join(" ", shares) + ")");
+            }
+        }
+        return out;
     }
 
     /** A program named without a folder, found the way the runtime finds it: along the image's PATH. */
@@ -133,17 +180,18 @@ final class ImageInspection {
         if (worker.isPresent()) {
             WorkerServers.Worker w = worker.get();
             stepsDown = true;
-            caps.addAll(List.of("CHOWN", "SETGID", "SETUID"));
+            caps.addAll(w.capabilities());
             stepUid = users.uid(w.user()).filter(u -> u != 0).orElse(null);
             sources.add("image files: " + w.config() + ": " + w.program() + " stays root and runs its workers as " + w.user()
-                    + (stepUid != null ? " (uid " + stepUid + ")" : "") + ", handing them the folders it makes (chown)");
+                    + (stepUid != null ? " (uid " + stepUid + ")" : "")
+                    + (w.capabilities().contains("CHOWN") ? ", handing them the folders it makes (chown)" : ""));
             startFolders.addAll(w.folders());
             TreeSet<Integer> all = new TreeSet<>(ports);
             all.addAll(w.ports());
             ports = List.copyOf(all);
             w.ports().stream().filter(p -> p < 1024).findFirst().ifPresent(p -> {
                 caps.add("NET_BIND_SERVICE");
-                sources.add("image files: " + w.program() + " listens on port " + p + " (below 1024)");
+                sources.add("image files: " + w.config() + ": " + w.program() + " listens on port " + p + " (below 1024)");
             });
         }
 
@@ -156,14 +204,23 @@ final class ImageInspection {
         }
         Set<String> writable = new LinkedHashSet<>();
         writable.add("/tmp");
-        // A tmpfs is owned by root whatever the folder it covers: a folder the image's non-root user
-        // must write needs a volume (which copies owner and content), so until one is there the
-        // root filesystem stays writable rather than break the service.
+        // A tmpfs is owned by root unless it is made with an owner, which serves only an empty folder of
+        // the user the image runs as from the start: a folder with content, or one the user an
+        // entrypoint steps down to must write, needs a volume (which copies owner and content), so
+        // until one is there the root filesystem stays writable rather than break the service.
         List<String> needVolume = new ArrayList<>();
+        List<String> owned = new ArrayList<>();
         Integer writer = !root ? uid.get() : stepUid;
         if (writer != null) {
             for (String dir : files.foldersOwnedBy(writer)) {
                 if (SYSTEM.contains(dir) || data.stream().anyMatch(d -> dir.equals(d) || dir.startsWith(d + "/"))) {
+                    continue;
+                }
+                if (!root && !files.hasContent(dir)) {
+                    // it runs as its owner from the start, so a tmpfs made with that owner serves it and hides nothing
+                    writable.add(dir);
+                    owned.add(dir);
+                    sources.add("image files: " + dir + " is owned by uid " + writer + " and empty");
                     continue;
                 }
                 data.add(dir);
@@ -180,7 +237,7 @@ final class ImageInspection {
             } else {
                 writable.add(dir);
             }
-            sources.add("image files: " + worker.orElseThrow().program() + " writes " + dir + " at start"
+            sources.add("image files: " + worker.orElseThrow().config() + ": " + worker.orElseThrow().program() + " writes " + dir + " at start"
                     + (files.hasContent(dir) ? ", which has content" : ""));
         }
         List<String> why = new ArrayList<>();
@@ -197,12 +254,13 @@ final class ImageInspection {
         if (base != null && !base.isBlank()) {
             sources.add("image config" + at + ": built from " + base);
         }
-        List<String> memory = memoryHints(config);
+        List<String> memory = new ArrayList<>(memoryHints(config));
         if (!memory.isEmpty()) {
             sources.add("image config" + at + ": sets a JVM heap (" + String.join("; ", memory) + ")");
         }
+        memory.addAll(scriptHeap(config, files, sources));
         return new ImageFacts(name, runsAs, stepsDown, nonRootUid, List.copyOf(caps), List.copyOf(writable), List.copyOf(data),
-                why.isEmpty(), true, ports, "image", sources, notes, memory);
+                why.isEmpty(), true, ports, "image", sources, notes, memory, owned);
     }
 
     /**
@@ -210,11 +268,11 @@ final class ImageInspection {
      * itself, or the command an entrypoint script passes on to ({@code exec "$@"}).
      */
     private static Optional<WorkerServers.Worker> server(ImageConfig config, ImageFiles files, Optional<String> program) {
-        Optional<WorkerServers.Worker> direct = program.flatMap(p -> WorkerServers.of(p, files));
+        Optional<WorkerServers.Worker> direct = program.flatMap(p -> WorkerServers.of(p, files, config.env()));
         if (direct.isPresent() || config.entrypoint().isEmpty() || config.cmd().isEmpty()) {
             return direct;
         }
-        return WorkerServers.of(onPath(config.cmd().get(0), config, files), files);
+        return WorkerServers.of(onPath(config.cmd().get(0), config, files), files, config.env());
     }
 
     /** The config's environment entries and entrypoint or command words that name a JVM heap, as written. */

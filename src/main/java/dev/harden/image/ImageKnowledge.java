@@ -35,15 +35,24 @@ public final class ImageKnowledge {
 
     private final Map<String, Entry> byName;
     private final Function<ImageRef, Optional<ImageFacts>> fallback;
-    private final Map<String, Optional<ImageFacts>> learned = new HashMap<>();
+    private final Map<String, Optional<ImageFacts>> learned;
+    /** Facts learned on an engine in this run, by {@link #runKey}: they win over every other source. */
+    private final Map<String, ImageFacts> inRun;
 
     private ImageKnowledge(Map<String, Entry> byName) {
         this(byName, null);
     }
 
     private ImageKnowledge(Map<String, Entry> byName, Function<ImageRef, Optional<ImageFacts>> fallback) {
+        this(byName, fallback, new HashMap<>(), Map.of());
+    }
+
+    private ImageKnowledge(Map<String, Entry> byName, Function<ImageRef, Optional<ImageFacts>> fallback,
+                           Map<String, Optional<ImageFacts>> learned, Map<String, ImageFacts> inRun) {
         this.byName = byName;
         this.fallback = fallback;
+        this.learned = learned;
+        this.inRun = inRun;
     }
 
     private static ImageKnowledge builtIn;
@@ -167,7 +176,7 @@ public final class ImageKnowledge {
     public ImageKnowledge with(ImageKnowledge extra) {
         Map<String, Entry> merged = new HashMap<>(byName);
         merged.putAll(extra.byName);
-        return new ImageKnowledge(merged, fallback);
+        return new ImageKnowledge(merged, fallback, new HashMap<>(), inRun);
     }
 
     /**
@@ -175,11 +184,31 @@ public final class ImageKnowledge {
      * entry names; each answer is kept for the run. Entries win: they were proven or written by a person.
      */
     public ImageKnowledge withFallback(Function<ImageRef, Optional<ImageFacts>> source) {
-        return new ImageKnowledge(byName, source);
+        return new ImageKnowledge(byName, source, new HashMap<>(), inRun);
+    }
+
+    /**
+     * This knowledge with facts learned on an engine during this run for one image ({@code harden verify}
+     * repairing a service): for that reference they win over shipped, file and registry facts. Nothing
+     * is written anywhere; the knowledge this was made from is unchanged.
+     */
+    public ImageKnowledge learnedInRun(ImageRef ref, ImageFacts facts) {
+        Map<String, ImageFacts> more = new HashMap<>(inRun);
+        more.put(runKey(ref), facts);
+        return new ImageKnowledge(byName, fallback, learned, Map.copyOf(more));
+    }
+
+    /** The image a reference names, with or without a pinned digest: a pin a rule writes keeps the facts. */
+    private static String runKey(ImageRef ref) {
+        return ref.name() + (ref.tag() != null || ref.digest() == null ? ":" + ref.effectiveTag() : "@" + ref.digest());
     }
 
     /** Facts for an image reference, with every variant matching its tag applied in order. */
     public Optional<ImageFacts> lookup(ImageRef ref) {
+        ImageFacts now = inRun.isEmpty() ? null : inRun.get(runKey(ref));
+        if (now != null) {
+            return Optional.of(now);
+        }
         Entry entry = byName.get(ref.name());
         if (entry == null) {
             entry = byName.get(ref.repository());

@@ -42,6 +42,9 @@ final class LearnedFacts {
         if (!f.memoryHints().isEmpty()) {
             m.put("memoryHints", f.memoryHints());
         }
+        if (!f.ownedPaths().isEmpty()) {
+            m.put("ownedPaths", f.ownedPaths());
+        }
         if (LEARNED.equals(f.evidence())) {
             m.put("evidence", LEARNED);
             m.put("noNewPrivileges", f.noNewPrivileges());
@@ -60,6 +63,6 @@ final class LearnedFacts {
                 !Boolean.FALSE.equals(m.get("readOnlyRootFilesystem")), !Boolean.FALSE.equals(m.get("noNewPrivileges")),
                 ImageKnowledge.ints(m.get("ports")), LEARNED.equals(m.get("evidence")) ? LEARNED : "image",
                 ImageKnowledge.strings(m.get("sources")), m.get("notes") instanceof String n ? n : null,
-                ImageKnowledge.strings(m.get("memoryHints"))));
+                ImageKnowledge.strings(m.get("memoryHints")), ImageKnowledge.strings(m.get("ownedPaths"))));
     }
 }

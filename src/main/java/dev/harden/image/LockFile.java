@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 public final class LockFile {
     /** The file's name. */
     public static final String NAME = ".harden.lock";
-    private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/:\\[\\]-]{0,254}");
+    // a tag may have capitals (1.0.0-SNAPSHOT); the repository part was checked by ImageRef before
+    private static final Pattern IMAGE = Pattern.compile("[a-z0-9][A-Za-z0-9._/:\\[\\]-]{0,254}");
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern PLATFORM = Pattern.compile("[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?");

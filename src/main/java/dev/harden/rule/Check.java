@@ -174,13 +174,9 @@ abstract class Check {
             report(at, subject, message, false);
             return;
         }
-        String imageFacts = context.rule().imageFacts();
-        String unknown = imageFacts == null || context.unknownImages() != UnknownImages.REPORT ? null : unknownImage(subject);
+        String unknown = reportsWithoutFacts() ? unknownImage(subject) : null;
         if (unknown != null) {
-            emit(at, subject, message + "; not changed: harden has no facts about image " + unknown + " (" + imageFacts
-                    + "), and a guess could stop it from starting: describe the image in an images file (images: in"
-                    + " .harden.yaml, see docs/images.md) or read its facts from its registry (--image-facts registry)",
-                    false, Finding.Status.OPEN, null);
+            emit(at, subject, message + notChanged(unknown), false, Finding.Status.OPEN, null);
             return;
         }
         if (!context.chosen().test(context.rule().id(), subject)) {
@@ -197,6 +193,34 @@ abstract class Check {
         } catch (YamlException e) {
             emit(at, subject, message + " (not fixed: " + e.reason() + ")", false, Finding.Status.OPEN, null, true);
         }
+    }
+
+    /**
+     * Whether the profile leaves a change of this rule unmade when the facts it rests on are missing
+     * ({@code unknownImages: report}), rather than making it on the profile's assumptions.
+     */
+    boolean reportsWithoutFacts() {
+        return context.rule().imageFacts() != null && context.unknownImages() == UnknownImages.REPORT;
+    }
+
+    /**
+     * Reports a violation whose change is not made because harden lacks the fact it rests on about
+     * {@code image}, in the one shape every such finding has; an exempted subject, or one the profile does not
+     * fix, gets the plain message.
+     */
+    void notChanged(Node at, String subject, String message, String image) {
+        if (context.exemptReason() != null || !setting().fix()) {
+            report(at, subject, message, false);
+        } else {
+            emit(at, subject, message + notChanged(image), false, Finding.Status.OPEN, null);
+        }
+    }
+
+    /** What a finding adds when its change rests on a fact about {@code image} that no source has. */
+    private String notChanged(String image) {
+        return "; not changed: harden has no facts about image " + image + " (" + context.rule().imageFacts()
+                + "), and a guess could stop it from starting: describe the image in an images file (images: in"
+                + " .harden.yaml, see docs/images.md) or read its facts from its registry (--image-facts registry)";
     }
 
     private void emit(Node at, String subject, String message, boolean fixable, Finding.Status status, String reason) {

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 final class JvmHeap {
     private static final Pattern HEAP = Pattern.compile("-Xm[xs]([0-9]{1,9})([kKmMgGtT]?)\\b");
     private static final long MI = 1L << 20;
+    /** How a memory hint read from a script in the image begins: {@code image files: /docker-entrypoint.sh: -Xmx512m}. */
+    private static final String SCRIPT = "image files: ";
 
     /**
      * What the settings demand.
@@ -78,15 +80,27 @@ final class JvmHeap {
 
     /**
      * What the service's own settings demand, else what its image's do (its {@code ENV}, entrypoint
-     * and command, read with {@code --image-facts registry}): the manifest's settings replace the image's.
+     * and command, and the scripts they name, read with {@code --image-facts registry}): the manifest's
+     * settings replace the image's.
      */
     static Optional<Need> of(List<String> manifest, ImageFacts image) {
         Optional<Need> own = of(manifest);
         if (own.isPresent()) {
             return own;
         }
-        return of(image.memoryHints()).map(n -> new Need(n.heap(), n.flag(), n.limit(), "image config"));
+        Need best = null;
+        for (String hint : image.memoryHints()) {
+            Optional<Need> n = of(List.of(hint));
+            if (n.isPresent() && (best == null || n.get().heap() > best.heap())) {
+                // a hint from a script reads "image files: /docker-entrypoint.sh: -Xmx512m"
+                String source = hint.startsWith(SCRIPT) ? "image file " + hint.substring(SCRIPT.length(), hint.indexOf(": ", SCRIPT.length()))
+                        : "image config";
+                best = new Need(n.get().heap(), n.get().flag(), n.get().limit(), source);
+            }
+        }
+        return Optional.ofNullable(best);
     }
+
 
     /** The texts a JVM service names its heap in: its command, entrypoint and environment values. */
     static List<String> settings(ComposeService s) {

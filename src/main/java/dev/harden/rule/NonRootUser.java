@@ -52,10 +52,7 @@ final class NonRootUser extends Rule<NonRootUser.Params> implements ComposeRule<
         }
         String uid = facts.known() ? facts.nonRootUid() : p.uid();
         if (uid == null || uid.isBlank()) {
-            String why = facts.known()
-                    ? "image " + c.imageName() + " runs as root and harden knows no non-root user for it"
-                    : "image " + c.imageName() + " is unknown to harden and may run as root; set user: to a non-root uid and check it starts (harden verify)";
-            c.open(s.location(), why, false);
+            c.notChanged(s.location(), s.name(), facts.known() ? "runs as root" : "may run as root", c.imageName());
             return;
         }
         c.fix(s.location(), "runs as root", () -> {
@@ -100,6 +97,12 @@ final class NonRootUser extends Rule<NonRootUser.Params> implements ComposeRule<
             }
             ImageFacts facts = c.facts(k);
             if (facts.known() && !facts.startsAsRoot() && facts.runsAs().matches("[0-9]+")) {
+                othersUnset = true;
+                continue;
+            }
+            if (facts.known() && facts.nonRootUid() == null && c.reportsWithoutFacts()) {
+                // a uid the image was not built for can stop it; a pod-level uid for the others would reach it too
+                c.notChanged(k.mapping(), c.subject(k), "may run as root", c.imageName(k));
                 othersUnset = true;
                 continue;
             }

@@ -74,15 +74,38 @@ final class ReadOnlyRootFilesystem extends Rule<ReadOnlyRootFilesystem.Params>
             }
         }
         String size = p.tmpfsSize();
+        String owner = owner(facts, c.value("user"));
         c.fix(s.location(), "has a writable root filesystem", () -> {
             c.fillOwn("read_only", Scalar.bool(true));
+            List<String> said = new ArrayList<>();
             for (String path : paths) {
-                c.ensureListItem("tmpfs", Scalar.string(size.isBlank() ? path : path + ":size=" + size));
+                List<String> options = new ArrayList<>();
+                if (!size.isBlank()) {
+                    options.add("size=" + size);
+                }
+                boolean owned = owner != null && facts.ownedPaths().contains(path);
+                if (owned) {
+                    options.add("uid=" + owner.replace(":", ",gid="));
+                }
+                c.ensureListItem("tmpfs", Scalar.string(options.isEmpty() ? path : path + ":" + String.join(",", options)));
+                said.add(owned ? path + " (owned by uid " + owner.split(":")[0] + ", as in the image)" : path);
             }
             return "made the root filesystem read-only"
-                    + (paths.isEmpty() ? "" : " with tmpfs at " + String.join(", ", paths))
+                    + (paths.isEmpty() ? "" : " with tmpfs at " + String.join(", ", said))
                     + c.verifyHint();
         });
+    }
+
+    /**
+     * The {@code uid:gid} a tmpfs over a path the image's user must own is made with: the non-root user the image
+     * runs as from the start, unless the service sets another user; null when there is none.
+     */
+    private static String owner(ImageFacts facts, String user) {
+        String image = facts.nonRootUid();
+        if (!facts.known() || facts.startsAsRoot() || image == null || !image.matches("[0-9]+:[0-9]+")) {
+            return null;
+        }
+        return user == null || user.equals(image) || user.equals(image.split(":")[0]) ? image : null;
     }
 
     @Override
@@ -103,6 +126,13 @@ final class ReadOnlyRootFilesystem extends Rule<ReadOnlyRootFilesystem.Params>
                 c.exempt(k.mapping(), c.subject(k), "has a writable root filesystem", "image " + c.imageName(k)
                         + " is known to need a writable root filesystem" + facts.sourceNote()
                         + (facts.notes() == null ? "" : ": " + facts.notes()));
+                continue;
+            }
+            if (ro.isEmpty() && !facts.ownedPaths().isEmpty()) {
+                // an emptyDir lets any user write, but it is root's: a user that chmods its own folder fails there
+                c.exempt(k.mapping(), c.subject(k), "has a writable root filesystem", "image " + c.imageName(k) + " runs as uid "
+                        + facts.runsAs() + ", which must own " + String.join(", ", facts.ownedPaths()) + ", and an emptyDir"
+                        + " belongs to root: mount a volume there, then make the root read-only");
                 continue;
             }
             List<String> mounts = new ArrayList<>();

@@ -56,7 +56,8 @@ public final class ServiceResults {
             }
             out.append('\n').append("    ").append(Terminal.escape(r.reason())).append('\n');
             if (r.logLine() != null) {
-                out.append("    log: ").append(Terminal.escape(r.logLine())).append('\n');
+                out.append(r.repair() == null ? "    log: " : "    log of the first hardening: ").append(Terminal.escape(r.logLine()))
+                        .append('\n');
             }
         }
         out.append(summary(results)).append(engine == null ? "" : " on " + engine).append('\n');
@@ -68,6 +69,7 @@ public final class ServiceResults {
         Map<ServiceResult.Outcome, Integer> counts = counts(results);
         return results.size() + (results.size() == 1 ? " service: " : " services: ")
                 + counts.get(ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER) + " run before and after, "
+                + (counts.get(ServiceResult.Outcome.REPAIRED) == 0 ? "" : counts.get(ServiceResult.Outcome.REPAIRED) + " repaired, ")
                 + counts.get(ServiceResult.Outcome.BROKEN_BY_HARDENING) + " broken by hardening, "
                 + counts.get(ServiceResult.Outcome.BROKEN_BEFORE) + " broken before, "
                 + counts.get(ServiceResult.Outcome.CANNOT_TELL) + " cannot tell";
@@ -93,7 +95,12 @@ public final class ServiceResults {
         root.put("profile", profile);
         root.put("engine", engine);
         Map<String, Object> summary = new LinkedHashMap<>();
-        counts(results).forEach((o, n) -> summary.put(o.id(), n));
+        // "repaired" only when there is one: a run without repairs reads as it always did
+        counts(results).forEach((o, n) -> {
+            if (o != ServiceResult.Outcome.REPAIRED || n > 0) {
+                summary.put(o.id(), n);
+            }
+        });
         root.put("summary", summary);
         List<Object> services = new ArrayList<>();
         for (ServiceResult r : results) {
@@ -109,6 +116,12 @@ public final class ServiceResults {
             m.put("logLine", r.logLine());
             m.put("before", trial(r.before()));
             m.put("after", trial(r.after()));
+            if (r.repair() != null) {
+                Map<String, Object> repair = new LinkedHashMap<>();
+                repair.put("steps", r.repair().steps());
+                repair.put("facts", r.repair().facts());
+                m.put("repair", repair);
+            }
             services.add(m);
         }
         root.put("services", services);
@@ -126,11 +139,12 @@ public final class ServiceResults {
     }
 
     /**
-     * A section for a pull request body: what was started, what broke, and which changes were left
-     * out. A public body quotes nothing a container wrote: each left-out change names the kind of
+     * A section for a pull request body: what was started, what broke, what was repaired and how, and
+     * which changes were left out. A public body quotes nothing a container wrote: each left-out change names the kind of
      * failure its log line shows, in words of harden's own ({@link #symptom}).
      */
     public static String markdown(List<ServiceResult> results, List<LeftOut> dropped, String engine) {
+        List<ServiceResult> repaired = results.stream().filter(r -> r.repair() != null).toList();
         StringBuilder md = new StringBuilder("### Verified on a Docker engine\n\n");
         if (engine != null) {
             // the engine's version only: where it listens (a socket path, an internal host) is not for a public page
@@ -142,6 +156,14 @@ public final class ServiceResults {
             md.append("| ").append(r.service()).append(" | ").append(r.image() == null ? "-" : "`" + r.image() + "`")
                     .append(" | ").append(r.outcome().label())
                     .append(r.culprits().isEmpty() ? "" : ": " + String.join(", ", r.culprits())).append(" |\n");
+        }
+        if (!repaired.isEmpty()) {
+            // what it took is what the change itself writes; the facts' provenance may name where the engine listens
+            md.append("\nRepaired: hardened as first written they did not start; hardened again with facts harden learned"
+                    + " from the original on the engine (source: learned), they do:\n\n");
+            for (ServiceResult r : repaired) {
+                md.append("- `").append(r.service()).append("`: ").append(r.repair().summary()).append('\n');
+            }
         }
         if (!dropped.isEmpty()) {
             md.append("\nLeft out because they stopped a service from starting:\n\n");

@@ -39,6 +39,8 @@ public final class VerifySession implements AutoCloseable {
     /** The reason a rule's change is reverted while looking for the culprit. */
     static final String REVERTED = "reverted by harden verify to find what broke the service";
     private static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+    /** The most hardened variants one repair's search starts (its reference start not counted). */
+    static final int REPAIR_TRIALS = 10;
     /**
      * How long to wait, how much to keep, and what a manifest may use.
      *
@@ -49,8 +51,11 @@ public final class VerifySession implements AutoCloseable {
      *            harden's own environment never does
      * @param allowHostAccess start services that are privileged, use host namespaces, devices or capabilities
      *            beyond Docker's defaults, or mount the engine's socket or host paths outside the project
+     * @param repair when hardening stops a service, learn what it needs and try to keep the hardening before
+     *            leaving a change out ({@code --no-repair} turns it off: fewer starts)
      */
-    public record Settings(Duration timeout, Duration settle, int logLines, Map<String, String> env, boolean allowHostAccess) {
+    public record Settings(Duration timeout, Duration settle, int logLines, Map<String, String> env, boolean allowHostAccess,
+                           boolean repair) {
         public Settings {
             if (timeout.isNegative() || timeout.isZero() || settle.isNegative() || logLines < 1) {
                 throw new IllegalArgumentException("timeout must be positive, settle not negative, logLines at least 1: "
@@ -60,7 +65,7 @@ public final class VerifySession implements AutoCloseable {
         }
 
         public Settings(Duration timeout, Duration settle, int logLines) {
-            this(timeout, settle, logLines, Map.of(), false);
+            this(timeout, settle, logLines, Map.of(), false, true);
         }
 
         public static Settings defaults() {
@@ -69,7 +74,12 @@ public final class VerifySession implements AutoCloseable {
 
         /** These settings with {@code --env} variables and the {@code --allow-host-access} choice. */
         public Settings with(Map<String, String> variables, boolean allow) {
-            return new Settings(timeout, settle, logLines, variables, allow);
+            return new Settings(timeout, settle, logLines, variables, allow, repair);
+        }
+
+        /** These settings, repairing before retreating or not. */
+        public Settings withRepair(boolean on) {
+            return new Settings(timeout, settle, logLines, env, allowHostAccess, on);
         }
     }
 
@@ -87,13 +97,29 @@ public final class VerifySession implements AutoCloseable {
      * @param subject the subject whose rules are reverted to find the culprit
      * @param image the image reference, or null when there is none to start
      * @param missing why it cannot be started when {@code image} is null
-     * @param changes the rules whose changes touched it
+     * @param findingSubjects the subjects of the findings whose changes touch it
      * @param launch how to start it from the bytes of one variant of the file, given the local image
      */
-    private record Unit(String name, String subject, String image, String missing, List<String> changes,
-                        BiFunction<byte[], Engine.Image, Launch> launch, Path project) { }
+    private record Unit(String name, String subject, String image, String missing, Set<String> findingSubjects,
+                        BiFunction<byte[], Engine.Image, Launch> launch, Path project) {
+        /** The rules whose changes in this variant of the file touch it. */
+        List<String> changes(FileReport report) {
+            return VerifySession.changes(report, findingSubjects);
+        }
+    }
 
-    private final FileHardener hardener;
+    /**
+     * What verify made of one unit.
+     *
+     * @param result the verdict
+     * @param repaired the file hardened again with facts learned for this unit's image, when that repaired it; else null
+     * @param verified the hardened variant the verdict is about, or null when none was compared
+     * @param local the local image it was started from, or null
+     */
+    private record Verdict(ServiceResult result, FileReport repaired, Launch verified, Engine.Image local) { }
+
+    /** Replaced when a repair keeps facts learned in this run: later files and services are hardened with them. */
+    private FileHardener hardener;
     private final ImageKnowledge images;
     private final Engine engine;
     private final String engineName;
@@ -102,6 +128,8 @@ public final class VerifySession implements AutoCloseable {
     private final Redaction redaction;
     private final HostAccess access;
     private Starter starter;
+    /** What verify learns from an original start to repair a hardening that stopped it; null: no repair, retreat at once. */
+    private BiFunction<ContainerSpec, Engine.Image, Repairs.Learned> learning;
 
     /**
      * @param engine the engine, or null when there is none to use
@@ -128,6 +156,9 @@ public final class VerifySession implements AutoCloseable {
         }
         this.engine = name == null ? null : engine;
         this.engineName = name;
+        this.learning = this.engine == null || !settings.repair() ? null
+                : (original, local) -> Repairs.learn(new Learner(starter(), this.engine, REPAIR_TRIALS, line -> { }), this.engine,
+                        original, local);
         this.engineProblem = engine == null ? (refusal != null ? refusal : "no Docker engine at " + where) : problem;
     }
 
@@ -166,6 +197,11 @@ public final class VerifySession implements AutoCloseable {
     /** Why there is no engine, or null. */
     public String engineProblem() {
         return engineProblem;
+    }
+
+    /** Repairs with this search instead of the engine's trials (tests); null: no repair, retreat at once. */
+    void learnWith(BiFunction<ContainerSpec, Engine.Image, Repairs.Learned> search) {
+        this.learning = search;
     }
 
     /** Which of a run's files verify starts, and what it makes of them. */
@@ -302,20 +338,49 @@ public final class VerifySession implements AutoCloseable {
         }
         FileReport report = hardener.process(path, name, bytes, true);
         List<Unit> units = !report.checked() ? List.of() : switch (report.kind()) {
-            case COMPOSE -> composeUnits(path, bytes, report);
-            case KUBERNETES -> kubernetesUnits(bytes, report);
+            case COMPOSE -> composeUnits(path, bytes);
+            case KUBERNETES -> kubernetesUnits(bytes);
             default -> List.of();
         };
+        List<Verdict> verdicts = new ArrayList<>();
+        for (Unit unit : units) {
+            Verdict v = verifyUnit(path, name, bytes, report, unit);
+            verdicts.add(v);
+            report = v.repaired() != null ? v.repaired() : report;
+        }
+        // A repair hardens the whole file again: a unit verified before it whose variant that changed
+        // (the same image, say) is verified once more, so that no verdict is about bytes that will not be written.
+        for (int i = 0; i < units.size(); i++) {
+            Verdict v = verdicts.get(i);
+            if (v.verified() != null && !v.verified().equals(launch(units.get(i), variant(report, bytes), v.local()))) {
+                Verdict again = verifyUnit(path, name, bytes, report, units.get(i));
+                verdicts.set(i, again);
+                report = again.repaired() != null ? again.repaired() : report;
+            }
+        }
         List<ServiceResult> results = new ArrayList<>();
         List<String> subjects = new ArrayList<>();
-        for (Unit unit : units) {
-            results.add(redacted(verifyUnit(path, name, bytes, report, unit)));
-            subjects.add(unit.subject());
+        for (int i = 0; i < units.size(); i++) {
+            results.add(redacted(verdicts.get(i).result()));
+            subjects.add(units.get(i).subject());
         }
         return new Checked(report, results, subjects);
     }
 
-    private List<Unit> composeUnits(Path path, byte[] bytes, FileReport report) {
+    private static byte[] variant(FileReport report, byte[] original) {
+        return report.changed() ? report.fixed() : original;
+    }
+
+    /** How a unit starts from one variant of its file, or null when it cannot be turned into container options. */
+    private static Launch launch(Unit unit, byte[] variant, Engine.Image local) {
+        try {
+            return unit.launch().apply(variant, local);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private List<Unit> composeUnits(Path path, byte[] bytes) {
         Path folder = path.toAbsolutePath().getParent();
         Map<String, String> variables = ComposeTranslation.variables(folder, settings.env(), settings.allowHostAccess());
         redaction.addAll(variables);
@@ -326,19 +391,18 @@ public final class VerifySession implements AutoCloseable {
                 continue;
             }
             String n = service.name();
-            List<String> changes = changes(report, Set.of(n));
             String image = translation.interpolate(service.image());
             boolean none = image == null || image.isBlank();
             ImageFacts facts = none ? null : facts(image);
             units.add(new Unit(n, n, none ? null : image,
-                    "it is built from source (build:) and names no image; build it and set image: to verify it", changes,
+                    "it is built from source (build:) and names no image; build it and set image: to verify it", Set.of(n),
                     (variant, local) -> Launch.of(translation.translate(compose(variant).service(n).orElseThrow(), facts)), folder));
         }
         return units;
     }
 
     /** One unit per container the kubelet starts with the pod (init containers too, each on its own). */
-    private List<Unit> kubernetesUnits(byte[] bytes, FileReport report) {
+    private List<Unit> kubernetesUnits(byte[] bytes) {
         List<Unit> units = new ArrayList<>();
         List<Workload> workloads = workloads(bytes);
         for (int w = 0; w < workloads.size(); w++) {
@@ -352,7 +416,7 @@ public final class VerifySession implements AutoCloseable {
                 int ki = k;
                 String image = container.image().filter(i -> !i.isBlank()).orElse(null);
                 ImageFacts facts = image == null ? null : facts(image);
-                units.add(new Unit(n, label, image, "it names no image", changes(report, Set.of(n, label)),
+                units.add(new Unit(n, label, image, "it names no image", Set.of(n, label),
                         (variant, local) -> {
                             Workload vw = workloads(variant).get(wi);
                             Workload.Container vc = started(vw).get(ki);
@@ -381,54 +445,104 @@ public final class VerifySession implements AutoCloseable {
         return ImageRef.parse(image).flatMap(images::lookup).orElseGet(() -> ImageFacts.unknown(image));
     }
 
-    private ServiceResult verifyUnit(Path path, String name, byte[] bytes, FileReport report, Unit unit) {
+    private Verdict verifyUnit(Path path, String name, byte[] bytes, FileReport report, Unit unit) {
         String image = unit.image();
-        List<String> changes = unit.changes();
+        List<String> changes = unit.changes(report);
         if (image == null) {
-            return ServiceResult.cannotTell(name, unit.name(), null, unit.missing(), changes);
+            return told(ServiceResult.cannotTell(name, unit.name(), null, unit.missing(), changes));
         }
         if (engine == null) {
-            return ServiceResult.cannotTell(name, unit.name(), image, engineProblem(), changes);
+            return told(ServiceResult.cannotTell(name, unit.name(), image, engineProblem(), changes));
         }
         Engine.Image local;
         try {
             Optional<Engine.Image> found = engine.image(image);
             if (found.isEmpty()) {
-                return ServiceResult.cannotTell(name, unit.name(), image, "image " + image
-                        + " is not available locally and verify never pulls; pull or build it first", changes);
+                return told(ServiceResult.cannotTell(name, unit.name(), image, "image " + image
+                        + " is not available locally and verify never pulls; pull or build it first", changes));
             }
             local = found.get();
         } catch (IOException e) {
-            return ServiceResult.cannotTell(name, unit.name(), image, "the engine could not look up " + image + ": " + e.getMessage(), changes);
+            return told(ServiceResult.cannotTell(name, unit.name(), image, "the engine could not look up " + image + ": " + e.getMessage(),
+                    changes));
         }
         String imageId = local.id();
         Launch beforeLaunch;
         Launch afterLaunch;
         try {
             beforeLaunch = unit.launch().apply(bytes, local);
-            afterLaunch = unit.launch().apply(report.changed() ? report.fixed() : bytes, local);
+            afterLaunch = unit.launch().apply(variant(report, bytes), local);
         } catch (IllegalArgumentException e) {
-            return ServiceResult.cannotTell(name, unit.name(), image, "cannot turn it into container options: " + e.getMessage(), changes);
+            return told(ServiceResult.cannotTell(name, unit.name(), image, "cannot turn it into container options: " + e.getMessage(),
+                    changes));
         }
         Trial before = run(beforeLaunch, unit);
         if (!before.ok()) {
-            return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.BROKEN_BEFORE,
-                    "the original does not run: " + before.detail(), changes, List.of(), before.telling(), before, null);
+            return told(new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.BROKEN_BEFORE,
+                    "the original does not run: " + before.detail(), changes, List.of(), before.telling(), before, null));
         }
         Trial after = run(afterLaunch, unit);
         if (after.asGoodAs(before)) {
             String how = afterLaunch.equals(beforeLaunch) ? "hardening changed nothing it runs with" : after.detail();
-            return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER,
-                    how, changes, List.of(), null, before, after);
+            return new Verdict(new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.RUNS_BEFORE_AND_AFTER,
+                    how, changes, List.of(), null, before, after), null, afterLaunch, local);
+        }
+        Verdict repaired = repair(path, name, bytes, report, unit, local, beforeLaunch, before, afterLaunch, after);
+        if (repaired != null) {
+            return repaired;
         }
         String line = after.telling();
-        List<String> culprits = culprits(path, name, bytes, unit, local, before, after);
+        List<String> culprits = culprits(path, name, bytes, unit, changes, local, before, after);
         String reason = "before: " + before.detail() + "; after: " + after.detail() + "; " + (culprits.isEmpty()
                 ? "reverting its changes one by one and together did not bring it back"
                 : culprits.size() == 1 ? "reverting only the " + culprits.get(0) + " change brings it back"
                 : "reverting the changes of " + String.join(" and ", culprits) + " together brings it back, none of them alone");
-        return new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.BROKEN_BY_HARDENING, reason,
-                changes, culprits, line, before, after);
+        return new Verdict(new ServiceResult(name, unit.name(), image, imageId, ServiceResult.Outcome.BROKEN_BY_HARDENING, reason,
+                changes, culprits, line, before, after), null, afterLaunch, local);
+    }
+
+    /** A verdict on a unit whose hardened variant was not compared with its original. */
+    private static Verdict told(ServiceResult result) {
+        return new Verdict(result, null, null, null);
+    }
+
+    /**
+     * Repairs before retreating: learns from the original on the engine what the service needs,
+     * hardens the file again with those facts winning for its image, and starts that. When it keeps
+     * every control of the first hardening ({@link Repairs#weakened}) and does as well as the original,
+     * the facts stay for the rest of the run and the repaired file is the fix; else null, and nothing
+     * of the attempt is kept.
+     */
+    private Verdict repair(Path path, String name, byte[] bytes, FileReport report, Unit unit, Engine.Image local,
+                           Launch beforeLaunch, Trial before, Launch afterLaunch, Trial after) {
+        Optional<ImageRef> ref = ImageRef.parse(unit.image());
+        if (learning == null || beforeLaunch.spec() == null || afterLaunch.spec() == null || ref.isEmpty()) {
+            return null;
+        }
+        Repairs.Learned learned = learning.apply(beforeLaunch.spec(), local);
+        if (learned == null || learned.facts() == null) {
+            return null;
+        }
+        FileHardener withFacts = hardener.withLearned(ref.get(), learned.facts());
+        FileReport again = withFacts.process(path, name, bytes, true);
+        Launch launch = again.checked() ? launch(unit, variant(again, bytes), local) : null;
+        if (launch == null || launch.spec() == null || launch.equals(afterLaunch)
+                || !Repairs.weakened(afterLaunch.spec(), launch.spec()).isEmpty()) {
+            return null;
+        }
+        Trial repaired = run(launch, unit);
+        if (!repaired.asGoodAs(before)) {
+            return null;
+        }
+        hardener = withFacts;
+        List<String> steps = Repairs.steps(afterLaunch.spec(), launch.spec(), report.kind() == FileReport.Kind.KUBERNETES);
+        String facts = Repairs.facts(learned);
+        String reason = String.join("; ", steps) + "; facts: " + facts + "; as first hardened: " + after.detail()
+                + "; repaired: " + repaired.detail();
+        ServiceResult result = new ServiceResult(name, unit.name(), unit.image(), local.id(), ServiceResult.Outcome.REPAIRED, reason,
+                unit.changes(again), List.of(), after.telling(), before, repaired,
+                new ServiceResult.Repair(steps, facts, learned.facts(), learned.digest()));
+        return new Verdict(result, again, launch, local);
     }
 
     /**
@@ -438,7 +552,9 @@ public final class VerifySession implements AutoCloseable {
     private ServiceResult redacted(ServiceResult r) {
         return new ServiceResult(r.file(), r.service(), redaction.line(r.image()), r.imageId(), r.outcome(),
                 redaction.line(r.reason(), 3 * Redaction.MAX_LENGTH), r.changes(), r.culprits(), redaction.line(r.logLine()),
-                redacted(r.before()), redacted(r.after()));
+                redacted(r.before()), redacted(r.after()), r.repair() == null ? null : new ServiceResult.Repair(
+                        r.repair().steps().stream().map(redaction::line).toList(),
+                        redaction.line(r.repair().facts(), 2 * Redaction.MAX_LENGTH), r.repair().learned(), r.repair().digest()));
     }
 
     private Trial redacted(Trial t) {
@@ -450,8 +566,9 @@ public final class VerifySession implements AutoCloseable {
      * the failure's log line points at are tried first; one rule alone, then a growing set that is
      * then pruned.
      */
-    private List<String> culprits(Path path, String name, byte[] bytes, Unit unit, Engine.Image local, Trial before, Trial after) {
-        List<String> order = suspects(unit.changes(), after.telling() + " " + after.detail());
+    private List<String> culprits(Path path, String name, byte[] bytes, Unit unit, List<String> changes, Engine.Image local,
+                                  Trial before, Trial after) {
+        List<String> order = suspects(changes, after.telling() + " " + after.detail());
         for (String rule : order) {
             if (reverted(path, name, bytes, unit, local, Set.of(rule)).asGoodAs(before)) {
                 return List.of(rule);
@@ -488,7 +605,7 @@ public final class VerifySession implements AutoCloseable {
         FileReport report = hardener.process(path, name, bytes, true,
                 (rule, subject) -> unit.subject().equals(subject) && rules.contains(rule) ? REVERTED : null);
         try {
-            return run(unit.launch().apply(report.changed() ? report.fixed() : bytes, local), unit);
+            return run(unit.launch().apply(variant(report, bytes), local), unit);
         } catch (IllegalArgumentException e) {
             return new Trial(Trial.Level.START_FAILED, "cannot turn it into container options: " + e.getMessage(), List.of());
         }

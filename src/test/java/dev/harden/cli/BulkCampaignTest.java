@@ -3,9 +3,9 @@ package dev.harden.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.harden.testing.CampaignServers;
 import dev.harden.testing.FakeForge;
 import dev.harden.testing.Fixtures;
-import dev.harden.testing.ForgeRouter;
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
 import dev.harden.testing.Needs;
@@ -39,10 +39,7 @@ class BulkCampaignTest {
     @TempDir
     Path dir;
 
-    private GitServer server;
-    private ForgeRouter router;
-    private final Map<String, Path> bares = new LinkedHashMap<>();
-    private final Map<String, FakeForge> fakes = new LinkedHashMap<>();
+    private CampaignServers servers;
     private Path campaign;
     private Path tokenFile;
     private Path journal;
@@ -55,12 +52,8 @@ class BulkCampaignTest {
 
     @AfterEach
     void stop() {
-        if (router != null) {
-            router.close();
-        }
-        fakes.values().forEach(FakeForge::close);
-        if (server != null) {
-            server.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -71,15 +64,13 @@ class BulkCampaignTest {
     /** 11 repositories that need the fix, one already hardened, one opted out. */
     private void start() throws Exception {
         assumeTrue(GitServer.available(), Needs.GIT_SERVER);
-        server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
+        servers = CampaignServers.start(dir, TOKEN);
         for (String name : CHANGED) {
-            repo(name, Map.of("deploy/compose.yaml", compose(name)));
+            servers.repo(name, FakeForge.Dialect.GITHUB, Map.of("deploy/compose.yaml", compose(name)));
         }
-        repo("hardened", Map.of("compose.yaml", Fixtures.fixed(Fixtures.profile("restricted"), compose("hardened"))));
-        repo("optedout", Map.of("compose.yaml", compose("optedout"), ".harden.yaml", "campaigns: false\n"));
-        Map<String, FakeForge> byRepo = new LinkedHashMap<>();
-        fakes.forEach((name, fake) -> byRepo.put("acme/" + name, fake));
-        router = new ForgeRouter(byRepo);
+        servers.repo("hardened", FakeForge.Dialect.GITHUB,
+                Map.of("compose.yaml", Fixtures.fixed(Fixtures.profile("restricted"), compose("hardened"))));
+        servers.repo("optedout", FakeForge.Dialect.GITHUB, Map.of("compose.yaml", compose("optedout"), ".harden.yaml", "campaigns: false\n"));
         tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
         journal = dir.resolve("roll.journal.jsonl");
         campaign = Files.writeString(dir.resolve("campaign.yaml"), """
@@ -90,19 +81,12 @@ class BulkCampaignTest {
                 api: %s
                 profile: restricted
                 repositories: [%s]
-                """.formatted(router.apiUrl(), String.join(", ", bares.keySet().stream().map(n -> "acme/" + n).toList())));
-    }
-
-    private void repo(String name, Map<String, String> files) throws Exception {
-        Path bare = server.repository(name);
-        GitCli.seed(bare, files);
-        bares.put(name, bare);
-        fakes.put(name, new FakeForge(FakeForge.Dialect.GITHUB, TOKEN, "acme/" + name, b -> GitCli.tip(bare, b) != null));
+                """.formatted(servers.router().apiUrl(), String.join(", ", servers.names().stream().map(n -> "acme/" + n).toList())));
     }
 
     private List<String> runArgs() {
         return List.of("bulk", "run", campaign.toString(), "--journal", journal.toString(), "--token-file", tokenFile.toString(),
-                "--clone-url", server.url("x").replace("x.git", "") + "{name}.git");
+                "--clone-url", servers.cloneUrlTemplate());
     }
 
     private static Result harden(List<String> args) {
@@ -115,34 +99,30 @@ class BulkCampaignTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    private String host() {
-        return URI.create(router.apiUrl()).getHost();
+    private String host() throws java.io.IOException {
+        return URI.create(servers.router().apiUrl()).getHost();
     }
 
     /** Every changed repository has one branch with one commit and one open pull request; the others none. */
     private void assertOnePullRequestAndOneBranchEach() {
         for (String name : CHANGED) {
-            assertThat(fakes.get(name).prs()).as(name).singleElement().satisfies(pr -> {
+            assertThat(servers.fake(name).prs()).as(name).singleElement().satisfies(pr -> {
                 assertThat(pr.head).isEqualTo(BRANCH);
                 assertThat(pr.state).isEqualTo("open");
             });
-            assertThat(GitCli.git(bares.get(name), "for-each-ref", "--format=%(refname)", "refs/heads/").strip().split("\n"))
+            assertThat(GitCli.git(servers.bare(name), "for-each-ref", "--format=%(refname)", "refs/heads/").strip().split("\n"))
                     .as(name).containsExactlyInAnyOrder("refs/heads/main", "refs/heads/" + BRANCH);
-            assertThat(GitCli.git(bares.get(name), "rev-list", "--count", "main.." + BRANCH).strip()).as(name).isEqualTo("1");
+            assertThat(GitCli.git(servers.bare(name), "rev-list", "--count", "main.." + BRANCH).strip()).as(name).isEqualTo("1");
         }
         for (String name : List.of("hardened", "optedout")) {
-            assertThat(fakes.get(name).prs()).as(name).isEmpty();
-            assertThat(fakes.get(name).calls()).as(name + ": no forge call at all").isEmpty();
-            assertThat(GitCli.tip(bares.get(name), BRANCH)).as(name).isNull();
+            assertThat(servers.fake(name).prs()).as(name).isEmpty();
+            assertThat(servers.fake(name).calls()).as(name + ": no forge call at all").isEmpty();
+            assertThat(GitCli.tip(servers.bare(name), BRANCH)).as(name).isNull();
         }
     }
 
     private Map<String, String> lastStates() throws Exception {
-        Map<String, String> last = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(journal)) {
-            last.put(line.replaceAll(".*\"repo\":\"[^/]+/acme/([^\"]+)\".*", "$1"), line.replaceAll(".*\"state\":\"([a-z-]+)\".*", "$1"));
-        }
-        return last;
+        return CampaignServers.lastStates(journal);
     }
 
     @Test
@@ -160,17 +140,17 @@ class BulkCampaignTest {
                 host() + "/acme/optedout: opted-out (.harden.yaml says campaigns: false)\n",
                 "12 done, 1 opted-out; journal " + journal);
         Map<String, String> tips = new LinkedHashMap<>();
-        CHANGED.forEach(n -> tips.put(n, GitCli.tip(bares.get(n), BRANCH)));
+        CHANGED.forEach(n -> tips.put(n, GitCli.tip(servers.bare(n), BRANCH)));
         Map<String, Integer> writes = new LinkedHashMap<>();
-        fakes.forEach((n, f) -> writes.put(n, f.calls().stream().filter(c -> !c.method().equals("GET")).toList().size()));
+        servers.names().forEach(n -> writes.put(n, servers.fake(n).calls().stream().filter(c -> !c.method().equals("GET")).toList().size()));
 
         Result second = harden(runArgs());
 
         assertThat(second.code()).as(second.all()).isZero();
         assertOnePullRequestAndOneBranchEach();
         for (String name : CHANGED) {
-            assertThat(GitCli.tip(bares.get(name), BRANCH)).as(name).isEqualTo(tips.get(name));
-            assertThat(fakes.get(name).calls().stream().filter(c -> !c.method().equals("GET")).toList()).as(name)
+            assertThat(GitCli.tip(servers.bare(name), BRANCH)).as(name).isEqualTo(tips.get(name));
+            assertThat(servers.fake(name).calls().stream().filter(c -> !c.method().equals("GET")).toList()).as(name)
                     .hasSize(writes.get(name));
         }
         assertThat(lastStates()).hasSize(13).containsEntry("optedout", "opted-out")
@@ -208,16 +188,7 @@ class BulkCampaignTest {
         assertThat(lastStates()).as(at).hasSize(13).allSatisfy((name, state) -> assertThat(state).isIn("done", "opted-out"));
     }
 
-    private int lines() throws java.io.IOException {
-        if (!Files.exists(journal)) {
-            return 0;
-        }
-        int n = 0;
-        for (byte b : Files.readAllBytes(journal)) {
-            if (b == '\n') {
-                n++;
-            }
-        }
-        return n;
+    private int lines() {
+        return CampaignServers.journalLines(journal);
     }
 }

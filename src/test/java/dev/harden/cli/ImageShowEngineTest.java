@@ -265,6 +265,40 @@ class ImageShowEngineTest {
     }
 
     @Test
+    void anImageRunningAsUid1001ThatChmodsItsEmptyFolderStartsOnTheTmpfsHardenMakesWithItsOwnerAndNotWithoutIt() throws Exception {
+        need("local/busybox:static");
+        String image = buildAndPush("team/owner1001:1", Map.of(
+                        "passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1001:1001::/var/lib/app:/bin/sh\n",
+                        "group", "root:x:0:\napp:x:1001:\n"),
+                "FROM local/busybox:static",
+                "COPY passwd group /etc/",
+                "RUN mkdir -p /var/lib/app && chown 1001:1001 /var/lib/app",
+                "USER 1001",
+                // only its owner (or CAP_FOWNER, which a non-root process lacks) may chmod a folder
+                "CMD [\"sh\", \"-c\", \"chmod 700 /var/lib/app && echo owner-ok > /var/lib/app/state && echo owns its folder"
+                        + " && exec sleep 3600\"]");
+        List<String> names = new ArrayList<>();
+        try {
+            Hardened h = harden(image, "restricted");
+            assertThat(h.runArgs()).as(h.said()).contains("--read-only", "/var/lib/app:uid=1001,gid=1001").doesNotContain("--user");
+            String name = start(h, "owner");
+            names.add(name);
+            assertThat(readyWithin(name, "owns its folder", 30)).as(h.runArgs() + " " + out("logs", name)).isTrue();
+
+            // the same settings with a plain tmpfs there: root's folder, which uid 1001 cannot chmod
+            List<String> plain = new ArrayList<>(List.of("run", "-d", "--name", name + "-plain"));
+            h.runArgs().forEach(a -> plain.add(a.startsWith("/var/lib/app:") ? "/var/lib/app" : a));
+            plain.add(h.image());
+            names.add(name + "-plain");
+            assertThat((int) docker(plain.toArray(String[]::new))[0]).isZero();
+            assertThat(readyWithin(name + "-plain", "owns its folder", 10)).isFalse();
+            assertThat(out("logs", name + "-plain")).contains("Operation not permitted");
+        } finally {
+            remove(names, image);
+        }
+    }
+
+    @Test
     void anImageBuiltFromTheStepDownPostgresImageInheritsWhatItNeedsAndStarts() throws Exception {
         need("local/postgres:deb");
         String image = buildAndPush("team/pg-derived:15", Map.of("derived.txt", "one more layer\n"),

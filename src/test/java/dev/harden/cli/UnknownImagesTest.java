@@ -57,6 +57,18 @@ class UnknownImagesTest {
     }
 
     @Test
+    void composeNonRootUserSaysWhatIsMissingInTheSameShapeAsEveryOtherChangeLeftUnmadeForLackOfFacts() throws IOException {
+        Path file = write("compose.yaml", COMPOSE + "  shell:\n    image: busybox:1.37\n");
+        Cli check = Cli.run("check", "--profile", "restricted", file.toString());
+        String missing = "; not changed: harden has no facts about image %s (%s), and a guess could stop it from starting:"
+                + " describe the image in an images file (images: in .harden.yaml, see docs/images.md) or read its facts from"
+                + " its registry (--image-facts registry)\n";
+        assertThat(check.out()).contains("non-root-user [api] may run as root" + missing.formatted("acme/api", "the non-root user it can run as"),
+                "cap-drop-all [api] keeps Docker's default capabilities" + missing.formatted("acme/api", "the capabilities it needs to start"),
+                "non-root-user [shell] runs as root" + missing.formatted("busybox", "the non-root user it can run as"));
+    }
+
+    @Test
     void baselineDropsNoCapabilitiesOfAnUnknownImageButStillBlocksPrivilegeEscalation() throws IOException {
         Path file = write("compose.yaml", COMPOSE);
         Cli fix = Cli.run("fix", "--profile", "baseline", file.toString());

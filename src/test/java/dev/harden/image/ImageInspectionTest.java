@@ -117,9 +117,38 @@ class ImageInspectionTest {
         assertThat(f.nonRootUid()).isEqualTo("1001:0");
         assertThat(f.dropsPrivileges()).isFalse();
         assertThat(f.rootCapabilities()).isEmpty();
-        assertThat(f.dataPaths()).containsExactly("/opt/app", "/srv/spool");
-        assertThat(f.writablePaths()).containsExactly("/tmp");
-        assertThat(f.readOnlyRootFilesystem()).isFalse();
+        assertThat(f.dataPaths()).containsExactly("/opt/app");
+        assertThat(f.writablePaths()).as("its empty folder gets a tmpfs made with its owner").containsExactly("/tmp", "/srv/spool");
+        assertThat(f.ownedPaths()).containsExactly("/srv/spool");
+        assertThat(f.readOnlyRootFilesystem()).as("/opt/app has content a tmpfs would hide").isFalse();
+    }
+
+    @Test
+    void anImageRunningAsItsUserFromTheStartWhoseOnlyFolderIsEmptyCanHaveAReadOnlyRootWithATmpfsItOwns() throws Exception {
+        ImageConfig config = config("""
+                {"config":{"User":"1001","Cmd":["/usr/local/bin/app"]}}""");
+        byte[] l = layer("owned", true,
+                new Item("etc/passwd", 0, PASSWD),
+                new Item("usr/local/bin/app", 0, "binary"),
+                new Item("var/lib/app/", 1001, null));
+
+        ImageFacts f = ImageInspection.derive("team/app", null, config, stack(config, l));
+
+        assertThat(f.writablePaths()).containsExactly("/tmp", "/var/lib/app");
+        assertThat(f.ownedPaths()).containsExactly("/var/lib/app");
+        assertThat(f.dataPaths()).isEmpty();
+        assertThat(f.readOnlyRootFilesystem()).isTrue();
+        assertThat(f.sources()).contains("image files: /var/lib/app is owned by uid 1001 and empty");
+        assertThat(LearnedFacts.of(LearnedFacts.plain("sha256:" + "4".repeat(64), f), "team/app").orElseThrow().ownedPaths())
+                .as("kept in the cache and the lock file").containsExactly("/var/lib/app");
+    }
+
+    @Test
+    void aFolderOfTheUserAnEntrypointStepsDownToStillNeedsAVolumeEvenWhenEmpty() throws Exception {
+        ImageFacts f = ImageInspection.derive("team/pg", null, config(POSTGRES_CONFIG), stack(config(POSTGRES_CONFIG), postgresLayers()));
+
+        assertThat(f.ownedPaths()).as("the root entrypoint, not a tmpfs option, hands it over").isEmpty();
+        assertThat(f.dataPaths()).contains("/var/run/postgresql");
     }
 
     @Test
@@ -148,6 +177,28 @@ class ImageInspectionTest {
                 .contains("sets a JVM heap (JAVA_OPTS=-Xms1g -XX:+UseG1GC;"));
         assertThat(LearnedFacts.of(LearnedFacts.plain("sha256:" + "2".repeat(64), f), "team/jvm").orElseThrow().memoryHints())
                 .as("kept in the cache and the lock file").isEqualTo(f.memoryHints());
+    }
+
+    @Test
+    void jvmHeapDefaultsInTheScriptsTheEntrypointAndCommandNameAreMemoryHintsNamingTheirFile() throws Exception {
+        ImageConfig config = config("""
+                {"config":{"Entrypoint":["/docker-entrypoint.sh"],"Cmd":["run-app","--port","8080"],
+                 "Env":["PATH=/opt/app/bin:/usr/bin:/bin"]}}""");
+        byte[] l = layer("scripts", true,
+                new Item("etc/passwd", 0, PASSWD),
+                new Item("docker-entrypoint.sh", 0, "#!/bin/sh\n# -Xmx99g in a comment is no setting\n"
+                        + ": \"${ES_JAVA_OPTS:=-Xms2g -Xmx2g}\"\nexport ES_JAVA_OPTS\nexec \"$@\"\n"),
+                new Item("opt/app/bin/run-app", 0, "#!/bin/bash\nexec java ${JAVA_OPTS:--Xmx512m} -XX:MaxRAMPercentage=75"
+                        + " -jar /opt/app/app.jar \"$@\"\n"),
+                new Item("usr/local/bin/unrelated.sh", 0, "#!/bin/sh\njava -Xmx8g -jar /tool.jar\n"));
+
+        ImageFacts f = ImageInspection.derive("team/search", null, config, stack(config, l));
+
+        assertThat(f.memoryHints()).containsExactly("image files: /docker-entrypoint.sh: -Xms2g",
+                "image files: /docker-entrypoint.sh: -Xmx2g", "image files: /opt/app/bin/run-app: -Xmx512m");
+        assertThat(f.sources()).contains("image files: /docker-entrypoint.sh sets a JVM heap (-Xms2g -Xmx2g)",
+                "image files: /opt/app/bin/run-app sets a JVM heap (-Xmx512m)",
+                "image files: /opt/app/bin/run-app sizes the JVM heap as a share of the memory limit (-XX:MaxRAMPercentage=75)");
     }
 
     @Test

@@ -73,4 +73,27 @@ class ImageKnowledgeTest {
         assertThat(k.lookup(ImageRef.parse("nginx:1").orElseThrow()).orElseThrow().runsAs()).isEqualTo("101");
         assertThat(k.lookup(ImageRef.parse("acme/api:2").orElseThrow()).orElseThrow().nonRootUid()).isEqualTo("1000:1000");
     }
+
+    @Test
+    void factsLearnedInThisRunWinForThatImageOnlyAndLeaveTheKnowledgeTheyCameFromUnchanged() {
+        ImageFacts learned = new ImageFacts("postgres", "root", true, null, List.of("CHOWN", "SETUID", "SETGID"),
+                List.of("/run/postgresql"), List.of(), true, true, List.of(), "learned", List.of("learned: 4 trials"), null);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        ImageKnowledge base = ImageKnowledge.builtIn().withFallback(ref -> {
+            asked.incrementAndGet();
+            return java.util.Optional.of(ImageFacts.unknown(ref.name()));
+        });
+
+        ImageKnowledge run = base.learnedInRun(ImageRef.parse("postgres:17").orElseThrow(), learned);
+
+        assertThat(run.lookup(ImageRef.parse("docker.io/library/postgres:17").orElseThrow())).contains(learned);
+        assertThat(run.lookup(ImageRef.parse("postgres:17@sha256:" + "a".repeat(64)).orElseThrow()))
+                .as("a digest pin written by a rule keeps the learned facts").contains(learned);
+        assertThat(run.lookup(ImageRef.parse("postgres:16").orElseThrow()).orElseThrow().evidence()).as("another tag").isNotEqualTo("learned");
+        assertThat(base.lookup(ImageRef.parse("postgres:17").orElseThrow()).orElseThrow().rootCapabilities())
+                .as("the shipped entry, unchanged outside the run").contains("DAC_OVERRIDE");
+        run.lookup(ImageRef.parse("acme/api:1").orElseThrow());
+        base.lookup(ImageRef.parse("acme/api:1").orElseThrow());
+        assertThat(asked).as("the registry's answer is shared, not asked for again").hasValue(1);
+    }
 }

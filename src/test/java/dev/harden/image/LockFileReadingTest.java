@@ -45,4 +45,12 @@ class LockFileReadingTest {
         assertThat(LockFile.parse(new byte[0]).entries()).isEmpty();
         assertThat(LockFile.parse("kind: Lock\nimages: []\nlater: ignored\n".getBytes(StandardCharsets.UTF_8)).entries()).isEmpty();
     }
+
+    @Test
+    void aTagWithCapitalLettersIsWrittenAndReadBack() {
+        LockFile lock = LockFile.empty();
+        lock.put(new LockFile.Entry("registry.example/harden:0.1.0-SNAPSHOT", null, DIGEST, java.util.List.of(), "2026-11-29"));
+        LockFile read = LockFile.parse(lock.render());
+        assertThat(read.get("registry.example/harden:0.1.0-SNAPSHOT")).map(LockFile.Entry::digest).contains(DIGEST);
+    }
 }

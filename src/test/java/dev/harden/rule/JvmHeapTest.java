@@ -24,6 +24,19 @@ class JvmHeapTest {
     }
 
     @Test
+    void aHeapDefaultInAScriptOfTheImageSetsTheFloorAndNamesTheScript() {
+        JvmHeap.Need need = JvmHeap.of(List.of(), image(List.of("JAVA_OPTS=-Xms1g", "image files: /docker-entrypoint.sh: -Xmx2g",
+                "image files: /opt/app/bin/run-app: -Xmx512m"))).orElseThrow();
+
+        assertThat(need.heap()).isEqualTo(2L << 30);
+        // 2048 MiB + a third (682 MiB) + 64 MiB = 2794 MiB, rounded up to a multiple of 64 MiB
+        assertThat(need.limitMi()).isEqualTo(2816);
+        assertThat(need.named()).isEqualTo("-Xmx2g set in the image file /docker-entrypoint.sh");
+        assertThat(JvmHeap.of(List.of("JAVA_OPTS=-Xmx256m"), image(List.of("image files: /docker-entrypoint.sh: -Xmx2g")))
+                .orElseThrow().named()).as("the service's own JAVA_OPTS replaces the script's default").isEqualTo("-Xmx256m");
+    }
+
+    @Test
     void theManifestsOwnHeapReplacesTheImages() {
         JvmHeap.Need need = JvmHeap.of(List.of("-Xmx512m"), image(List.of("JAVA_OPTS=-Xms1g"))).orElseThrow();
 

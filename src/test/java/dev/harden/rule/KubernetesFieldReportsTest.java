@@ -49,8 +49,42 @@ class KubernetesFieldReportsTest {
     }
 
     @Test
-    void aKnownRootImageGetsTheProfilesUidWithAMessageThatSaysTheProfileChoseIt() {
-        String message = userMessage(POD.formatted("alpine:3.20"));
+    void aKnownRootImageWithNoKnownNonRootUserGetsNoInventedUidUnderRestrictedAndIsReportedForLackOfFacts() {
+        FileReport r = Fixtures.fix(RESTRICTED, POD.formatted("alpine:3.20"));
+        assertThat(new String(r.fixed(), StandardCharsets.UTF_8)).doesNotContain("runAsUser").doesNotContain("runAsNonRoot");
+        assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("non-root-user")).singleElement().satisfies(f -> {
+            assertThat(f.status()).isEqualTo(Finding.Status.OPEN);
+            assertThat(f.fixable()).isFalse();
+            assertThat(f.subject()).isEqualTo("Pod/tool/tool");
+            assertThat(f.message()).isEqualTo("may run as root; not changed: harden has no facts about image alpine (the"
+                    + " non-root user it can run as), and a guess could stop it from starting: describe the image in an"
+                    + " images file (images: in .harden.yaml, see docs/images.md) or read its facts from its registry"
+                    + " (--image-facts registry)");
+        });
+    }
+
+    @Test
+    void aKnownRootImageBesideOneWithAKnownUserKeepsThatUidOutOfThePodSoItCannotReachTheRootImage() {
+        String text = POD.formatted("redis:7.4") + "    - name: shell\n      image: busybox:1.37\n";
+        String fixed = Fixtures.fixed(RESTRICTED, text);
+        assertThat(fixed).contains("""
+                    - name: tool
+                      image: redis:7.4
+                      securityContext:
+                        runAsUser: 999
+                        runAsGroup: 999
+                """);
+        assertThat(fixed.substring(fixed.indexOf("- name: shell"))).doesNotContain("runAsUser");
+        assertThat(Fixtures.fix(RESTRICTED, text).findings()).filteredOn(f -> f.ruleId().equals("non-root-user")
+                && f.status() == Finding.Status.OPEN).singleElement().satisfies(f -> {
+                    assertThat(f.subject()).isEqualTo("Pod/tool/shell");
+                    assertThat(f.message()).startsWith("may run as root; not changed: harden has no facts about image busybox");
+                });
+    }
+
+    @Test
+    void aKnownRootImageGetsTheProfilesUidWhenTheProfileAssumesWithAMessageThatSaysTheProfileChoseIt() {
+        String message = userMessage(ASSUMING, POD.formatted("alpine:3.20"));
         assertThat(message).startsWith("set runAsUser: 10001, runAsGroup: 10001; uid 10001 is the profile's choice:"
                 + " image alpine starts as root and harden knows no non-root user for it; check it still starts")
                 .doesNotContain("the image's non-root user");
@@ -71,9 +105,10 @@ class KubernetesFieldReportsTest {
     }
 
     @Test
-    void nginxMovedToAnUnprivilegedPortGetsTheProfilesUidAndIsNotCalledItsOwnUser() {
+    void nginxMovedToAnUnprivilegedPortGetsTheProfilesUidOnlyWhenTheProfileAssumesAndIsNotCalledItsOwnUser() {
         String text = POD.formatted("nginx:1.27") + "      ports:\n        - containerPort: 8080\n";
-        assertThat(userMessage(text)).contains("uid 10001 is the profile's choice: image nginx starts as root")
+        assertThat(Fixtures.fixed(RESTRICTED, text)).doesNotContain("runAsUser");
+        assertThat(userMessage(ASSUMING, text)).contains("uid 10001 is the profile's choice: image nginx starts as root")
                 .doesNotContain("the image's non-root user");
     }
 

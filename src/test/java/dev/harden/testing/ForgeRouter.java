@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,12 +19,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One GitHub-shaped API in front of several {@link FakeForge}s, one per repository: a request for
- * {@code /repos/OWNER/NAME/...} goes, headers and body as they are, to that repository's fake, so a
- * campaign over many repositories talks to one API as it would to GitHub.
+ * One API in front of several {@link FakeForge}s, one per repository: a request for
+ * {@code /repos/OWNER/NAME/...} (GitHub), {@code /api/v1/repos/OWNER/NAME/...} (Gitea) or
+ * {@code /api/v4/projects/OWNER%2FNAME/...} (GitLab) goes, headers and body as they are, to that
+ * repository's fake, so a campaign over many repositories talks to one API as it would to the forge.
  */
 public final class ForgeRouter implements AutoCloseable {
-    private static final Pattern REPO = Pattern.compile("^/repos/([^/]+/[^/?]+)(/.*)?$");
+    private static final Pattern REPO = Pattern.compile("^(?:/api/v1)?/repos/([^/]+/[^/?]+)(/.*)?$");
+    private static final Pattern PROJECT = Pattern.compile("^/api/v4/projects/([^/?]+)(/.*)?$");
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
             "upgrade", "expect", "keep-alive");
 
@@ -39,21 +43,35 @@ public final class ForgeRouter implements AutoCloseable {
         server.start();
     }
 
+    /** The GitHub-shaped API's URL (no path). */
     public String apiUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The API's URL as a campaign of this forge names it: with {@code /api/v4} for GitLab, {@code /api/v1} for Gitea. */
+    public String apiUrl(FakeForge.Dialect dialect) {
+        return apiUrl() + switch (dialect) {
+            case GITHUB -> "";
+            case GITLAB -> "/api/v4";
+            case GITEA -> "/api/v1";
+        };
     }
 
     private void route(HttpExchange exchange) throws IOException {
         try (exchange) {
             URI uri = exchange.getRequestURI();
             Matcher m = REPO.matcher(uri.getRawPath());
-            FakeForge fake = m.matches() ? fakes.get(m.group(1)) : null;
+            Matcher project = PROJECT.matcher(uri.getRawPath());
+            FakeForge fake = m.matches() ? fakes.get(m.group(1))
+                    : project.matches() ? fakes.get(URLDecoder.decode(project.group(1), StandardCharsets.UTF_8)) : null;
             if (fake == null) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
-            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(fake.apiUrl() + uri.getRawPath()
+            URI api = URI.create(fake.apiUrl());
+            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(api.getScheme() + "://" + api.getRawAuthority()
+                            + uri.getRawPath()
                             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
                     .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));

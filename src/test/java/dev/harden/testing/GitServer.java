@@ -3,7 +3,9 @@ package dev.harden.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 
 /**
  * A real git server on loopback: lighttpd running {@code git-http-backend} over smart HTTP, with
@@ -44,8 +46,15 @@ public final class GitServer implements AutoCloseable {
 
     /** Starts a server whose repositories live under {@code root/repos}, accepting only this user and token. */
     public static GitServer start(Path root, String user, String token) throws IOException, InterruptedException {
+        return start(root, Map.of(user, token));
+    }
+
+    /** Starts a server accepting each of these users with its token (each forge has its own user name for tokens). */
+    public static GitServer start(Path root, Map<String, String> tokensByUser) throws IOException, InterruptedException {
         Path repos = Files.createDirectories(root.resolve("repos"));
-        Files.writeString(root.resolve("users"), user + ":" + token + "\n");
+        StringBuilder users = new StringBuilder();
+        tokensByUser.forEach((user, token) -> users.append(user).append(':').append(token).append('\n'));
+        Files.writeString(root.resolve("users"), users);
         int port = Loopback.freePort();
         String conf = """
                 server.document-root = "%1$s"
@@ -78,6 +87,17 @@ public final class GitServer implements AutoCloseable {
     /** A new empty bare repository served as {@code name.git}. */
     public Path repository(String name) throws IOException {
         return GitCli.bare(root.resolve("repos"), name);
+    }
+
+    /** A copy of an existing bare repository, served as {@code name.git}: many alike repositories without a git run each. */
+    public Path copy(Path bare, String name) throws IOException {
+        Path target = root.resolve("repos").resolve(name + ".git");
+        try (var files = Files.walk(bare)) {
+            for (Path from : files.toList()) {
+                Files.copy(from, target.resolve(bare.relativize(from).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        return target;
     }
 
     public String url(String name) {

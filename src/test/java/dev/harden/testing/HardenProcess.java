@@ -65,6 +65,11 @@ public final class HardenProcess {
         return true;
     }
 
+    /** Whether it is still running. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** Ends it at once (SIGKILL). */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

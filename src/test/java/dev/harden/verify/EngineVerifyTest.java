@@ -168,7 +168,9 @@ class EngineVerifyTest {
     private VerifySession verifier(String profile, ImageKnowledge knowledge) {
         String host = LocalEngine.host();
         FileHardener hardener = new FileHardener(Fixtures.profile(profile), knowledge, RepoConfig.none(), Limits.DEFAULT);
-        return VerifySession.connect(host, hardener, knowledge, new VerifySession.Settings(Duration.ofSeconds(60), Duration.ofSeconds(2), 20));
+        // the search for the rule to blame and the retreat, which run when no repair works; RepairEngineTest covers repairs
+        return VerifySession.connect(host, hardener, knowledge,
+                new VerifySession.Settings(Duration.ofSeconds(60), Duration.ofSeconds(2), 20).withRepair(false));
     }
 
     /** A one-service Compose file; data images get a named volume where they keep their data. */
