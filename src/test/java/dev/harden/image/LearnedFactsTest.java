@@ -130,7 +130,7 @@ class LearnedFactsTest {
 
     @Test
     void aCachedEntryFromBeforeLearningReadsAsFactsFromTheImage() throws Exception {
-        Files.writeString(cache.resolve(DIGEST.replace(':', '-') + ".json"), "{\"format\": 2, \"digest\": \"" + DIGEST
+        Files.writeString(cache.resolve(DIGEST.replace(':', '-') + ".json"), "{\"format\": 3, \"digest\": \"" + DIGEST
                 + "\", \"name\": \"local/pg\", \"runsAs\": \"999\", \"rootCapabilities\": [], \"writablePaths\": [\"/tmp\"],"
                 + " \"dataPaths\": [], \"readOnlyRootFilesystem\": true, \"ports\": [], \"sources\": [], \"notes\": null}");
         ImageFactsSource source = new ImageFactsSource(null, Pins.of(null, LockFile.empty(), null, false, Clock.systemUTC()), cache,
