@@ -42,7 +42,7 @@ final class LearnCommand implements Callable<Integer> {
                     + " check and fix in every --image-facts mode.", "--lock");
 
     final CommandModel model = CommandModel.of(this, "learn",
-                    "Start one image or service on the local Docker engine and learn what it needs to run hardened.",
+                    "Learn what an image or service needs by starting it on the local Docker engine.",
                     "The image (as its config says) or the Compose service or Kubernetes container (as verify starts it)",
                     "is started as written, and harden records the paths it writes, the uids, capabilities and ports of",
                     "its processes; then it starts hardened variants, strongest first: cap_drop ALL with nothing added,",

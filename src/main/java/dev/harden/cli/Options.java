@@ -2,6 +2,7 @@ package dev.harden.cli;
 
 import dev.harden.engine.AtomicWrite;
 import dev.harden.engine.FileHardener;
+import dev.harden.image.ImageFacts;
 import dev.harden.image.ImageFactsSource;
 import dev.harden.image.ImageKnowledge;
 import dev.harden.image.LocalImages;
@@ -209,7 +210,7 @@ final class Options {
         if (source != null) {
             ImageFactsSource read = source;
             // facts learned for a tag (harden learn --lock) first: the tag of a local image resolves nowhere else
-            images = images.withFallback(ref -> lock.factsFor(ref).filter(f -> f.evidence().equals("learned")).or(() -> read.apply(ref)));
+            images = images.withFallback(ref -> lock.factsFor(ref).filter(ImageFacts::learned).or(() -> read.apply(ref)));
         } else {
             // facts a repository committed in its lock file hold in every mode: reproducible and offline
             images = images.withFallback(lock::factsFor);

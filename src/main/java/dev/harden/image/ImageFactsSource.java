@@ -102,6 +102,12 @@ public final class ImageFactsSource implements Function<ImageRef, Optional<Image
         EngineImages.Found image = found.get();
         boolean byDigest = image.repoDigest() != null;
         String key = byDigest ? image.repoDigest() : ID + image.id();
+        // facts harden learn found by starting this very image win over what its config and files say
+        Optional<ImageFacts> learned = learnedDigest(ref).filter(image.key()::equals).flatMap(d -> read(ref.name(), d))
+                .filter(ImageFacts::learned);
+        if (learned.isPresent()) {
+            return learned;
+        }
         if (byDigest) {
             Optional<ImageFacts> locked = pins.lock().facts(key);
             if (locked.isPresent()) {

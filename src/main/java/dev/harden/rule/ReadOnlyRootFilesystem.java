@@ -54,7 +54,8 @@ final class ReadOnlyRootFilesystem extends Rule<ReadOnlyRootFilesystem.Params>
         ImageFacts facts = c.facts();
         if (!facts.readOnlyRootFilesystem()) {
             c.exempt(s.location(), "has a writable root filesystem", "image " + c.imageName()
-                    + " is known to need a writable root filesystem" + facts.sourceNote() + (facts.notes() == null ? "" : ": " + facts.notes()));
+                    + " is known to need a writable root filesystem" + facts.sourceNote()
+                    + (facts.notes() == null ? "" : ": " + facts.notes()));
             return;
         }
         List<String> mounts = s.mountTargets();
@@ -123,7 +124,8 @@ final class ReadOnlyRootFilesystem extends Rule<ReadOnlyRootFilesystem.Params>
             ImageFacts facts = c.facts(k);
             if (ro.isEmpty() && !facts.readOnlyRootFilesystem()) {
                 c.exempt(k.mapping(), c.subject(k), "has a writable root filesystem", "image " + c.imageName(k)
-                        + " is known to need a writable root filesystem" + facts.sourceNote() + (facts.notes() == null ? "" : ": " + facts.notes()));
+                        + " is known to need a writable root filesystem" + facts.sourceNote()
+                        + (facts.notes() == null ? "" : ": " + facts.notes()));
                 continue;
             }
             if (ro.isEmpty() && !facts.ownedPaths().isEmpty()) {

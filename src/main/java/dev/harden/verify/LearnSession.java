@@ -122,10 +122,12 @@ public final class LearnSession implements AutoCloseable {
             List<ComposeService> services = compose.get().services().stream().filter(s -> !s.isFragment()).toList();
             String name = pick(file, service, services.stream().map(ComposeService::name).toList());
             ComposeService chosen = services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
-            ContainerSpec spec = translation.translate(chosen, ImageFacts.unknown(""));
-            if (spec.image() == null || spec.image().isBlank()) {
-                throw new Refused(file + ": service " + chosen.name() + " names no image (build: only): build it, set image: and learn again");
+            String image = chosen.image() == null ? null : translation.interpolate(chosen.image());
+            if (image == null || image.isBlank()) {
+                throw new Refused(file + ": service " + chosen.name() + " names no image (build: only): build it, set image:"
+                        + " and learn again");
             }
+            ContainerSpec spec = translation.translate(chosen, ImageFacts.unknown(""));
             refuseHostAccess(spec, folder);
             return learn(file + ":" + chosen.name(), spec, redaction);
         }

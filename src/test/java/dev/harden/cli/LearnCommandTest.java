@@ -78,6 +78,16 @@ class LearnCommandTest {
     }
 
     @Test
+    void aServiceBuiltFromSourceWithoutAnImageCannotBeLearned() throws Exception {
+        Path file = Files.writeString(dir.resolve("compose.yaml"), "services:\n  api:\n    build: .\n");
+
+        Cli r = Cli.run("learn", "--docker-host", "unix://" + dir.resolve("no.sock"), file + ":api");
+
+        assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
+        assertThat(r.err()).contains(file + ": service api names no image (build: only): build it, set image: and learn again");
+    }
+
+    @Test
     void atLeastOneTrialIsNeeded() {
         Cli r = Cli.run("learn", "--max-trials", "0", "local/pg:1");
 

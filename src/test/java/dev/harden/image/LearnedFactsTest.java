@@ -2,12 +2,15 @@ package dev.harden.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,8 +101,36 @@ class LearnedFactsTest {
     }
 
     @Test
+    void theLocalEngineSourceTakesTheFactsLearnedForThatVeryImageWithoutDerivingAny() {
+        LocalImages engine = new LocalImages() {
+            @Override
+            public Optional<byte[]> inspect(String image) {
+                return Optional.of(("{\"Id\":\"" + DIGEST + "\",\"RepoTags\":[\"local/pg:1\"],\"RepoDigests\":[],\"Config\":{}}")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public InputStream save(String image) throws IOException {
+                throw new IOException("not read: the learned facts are for this image");
+            }
+
+            @Override
+            public String where() {
+                return "unix:///fake.sock";
+            }
+        };
+        List<String> log = new ArrayList<>();
+        ImageFactsSource source = new ImageFactsSource(null, engine, false, Pins.of(null, LockFile.empty(), null, false,
+                Clock.systemUTC()), cache, log::add, log::add);
+        source.remember(ref("local/pg:1"), DIGEST, learned(List.of("CHOWN"), true));
+
+        assertThat(source.apply(ref("local/pg:1"))).contains(learned(List.of("CHOWN"), true));
+        assertThat(log).isEmpty();
+    }
+
+    @Test
     void aCachedEntryFromBeforeLearningReadsAsFactsFromTheImage() throws Exception {
-        Files.writeString(cache.resolve(DIGEST.replace(':', '-') + ".json"), "{\"format\": 2, \"digest\": \"" + DIGEST
+        Files.writeString(cache.resolve(DIGEST.replace(':', '-') + ".json"), "{\"format\": 3, \"digest\": \"" + DIGEST
                 + "\", \"name\": \"local/pg\", \"runsAs\": \"999\", \"rootCapabilities\": [], \"writablePaths\": [\"/tmp\"],"
                 + " \"dataPaths\": [], \"readOnlyRootFilesystem\": true, \"ports\": [], \"sources\": [], \"notes\": null}");
         ImageFactsSource source = new ImageFactsSource(null, Pins.of(null, LockFile.empty(), null, false, Clock.systemUTC()), cache,

@@ -125,6 +125,47 @@ class LearnerTest {
     }
 
     @Test
+    void aRootStartThatOnlyStepsDownIsTriedAsItsUserFromTheStartFirst() {
+        // steps down to 1000 and touches nothing of root's: every folder it writes is already 1000's
+        Shown stepper = new Shown("", List.of(), List.of(new Engine.Change("/srv/data", 0), new Engine.Change("/srv/data/x", 1)),
+                Map.of("/srv/data", new Engine.PathEntry(1000, 1000, 0755, true, false)),
+                Map.of("/srv/data", new Engine.PathEntry(1000, 1000, 0755, true, true)), 1000, List.of(),
+                spec -> true, spec -> Set.of(1000));
+
+        Run run = learn(stepper, 16);
+
+        assertThat(run.variants().get(1)).isEqualTo("cap_drop ALL and nothing added, user 1000:1000, no-new-privileges,"
+                + " read-only root, volume /srv/data, pids 200");
+        ImageFacts f = run.learning().facts();
+        assertThat(run.variants()).hasSize(2);
+        assertThat(f.nonRootUid()).isEqualTo("1000:1000");
+        assertThat(f.runsAs()).isEqualTo("root");
+        assertThat(f.rootCapabilities()).isEmpty();
+    }
+
+    @Test
+    void theReportSaysWhatWasLearnedAndTheJsonCarriesEveryStart() {
+        Run run = learn(postgresLike(), 16);
+        LearnSession.Step ref = new LearnSession.Step("the service as written", true, "alive", "still running after 0s", null);
+        LearnSession.Step t1 = new LearnSession.Step("cap_drop ALL and nothing added", false, "exited", "exited with code 1",
+                "chown: changing ownership of '/var/lib/postgresql/data': Operation not permitted");
+        LearnSession.Result r = new LearnSession.Result("compose.yaml:db", PG, "sha256:" + "ab".repeat(32), "Fake Engine 1.0 at unix:///x",
+                run.learning().facts(), ref, List.of(t1));
+
+        String text = LearnReport.text(r);
+        String json = LearnReport.json(r, List.of("/repo/.harden.lock"));
+
+        assertThat(text).contains("learned in 1 trial (0 ran as well as the original):\n",
+                "  user: starts as root, steps down by itself\n",
+                "  capabilities: drop ALL, add back CHOWN, FOWNER, SETGID, SETUID\n",
+                "  read-only root: no: it writes /var/lib/postgresql/data (the image's settings name it as a place for data):"
+                        + " mount a volume there, then make the root read-only\n",
+                "  volumes: /var/lib/postgresql/data\n", "  ports: 5432\n");
+        assertThat(json).contains("\"learned\": true", "\"works\": false", "\"evidence\": \"learned\"",
+                "\"recorded\": [\n    \"/repo/.harden.lock\"", "Operation not permitted");
+    }
+
+    @Test
     void aSettingThatStopsItIsRelaxedAndTheOthersKept() {
         // it writes somewhere the reference did not show: a read-only root stops it whatever is added back
         Shown writer = new Shown("", List.of(), List.of(), Map.of(), Map.of(), 0, List.of(), spec -> !spec.readOnly(), spec -> Set.of(0));
