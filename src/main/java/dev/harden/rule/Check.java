@@ -219,8 +219,8 @@ abstract class Check {
     /** What a finding adds when its change rests on a fact about {@code image} that no source has. */
     private String notChanged(String image) {
         return "; not changed: harden has no facts about image " + image + " (" + context.rule().imageFacts()
-                + "), and a guess could stop it from starting: describe the image in an images file (images: in"
-                + " .harden.yaml, see docs/images.md) or read its facts from its registry (--image-facts registry)";
+                + "), and a guess could stop it from starting: run `harden learn` on it, describe the image in an images"
+                + " file (images: in .harden.yaml, see docs/images.md), or read its facts from the image (--image-facts auto)";
     }
 
     private void emit(Node at, String subject, String message, boolean fixable, Finding.Status status, String reason) {

@@ -47,13 +47,13 @@ class UnknownImagesTest {
                     pids_limit: 200
                 """);
         Cli check = Cli.run("check", "--profile", "restricted", file.toString());
-        assertThat(check.out()).doesNotContain("(fixable)").doesNotContain("harden learn");
+        assertThat(check.out()).doesNotContain("(fixable)");
         assertThat(check.out()).contains("cap-drop-all [api] keeps Docker's default capabilities; not changed: harden has no"
                 + " facts about image acme/api (the capabilities it needs to start)");
         assertThat(check.out()).contains("read-only-root-filesystem [api] has a writable root filesystem; not changed: harden"
                 + " has no facts about image acme/api (the paths it writes)");
-        assertThat(check.out()).contains("describe the image in an images file (images: in .harden.yaml, see"
-                + " docs/images.md) or read its facts from its registry (--image-facts registry)");
+        assertThat(check.out()).contains("run `harden learn` on it, describe the image in an images file (images: in"
+                + " .harden.yaml, see docs/images.md), or read its facts from the image (--image-facts auto)");
     }
 
     @Test
@@ -61,8 +61,8 @@ class UnknownImagesTest {
         Path file = write("compose.yaml", COMPOSE + "  shell:\n    image: busybox:1.37\n");
         Cli check = Cli.run("check", "--profile", "restricted", file.toString());
         String missing = "; not changed: harden has no facts about image %s (%s), and a guess could stop it from starting:"
-                + " describe the image in an images file (images: in .harden.yaml, see docs/images.md) or read its facts from"
-                + " its registry (--image-facts registry)\n";
+                + " run `harden learn` on it, describe the image in an images file (images: in .harden.yaml, see docs/images.md),"
+                + " or read its facts from the image (--image-facts auto)\n";
         assertThat(check.out()).contains("non-root-user [api] may run as root" + missing.formatted("acme/api", "the non-root user it can run as"),
                 "cap-drop-all [api] keeps Docker's default capabilities" + missing.formatted("acme/api", "the capabilities it needs to start"),
                 "non-root-user [shell] runs as root" + missing.formatted("busybox", "the non-root user it can run as"));

@@ -57,9 +57,9 @@ class KubernetesFieldReportsTest {
             assertThat(f.fixable()).isFalse();
             assertThat(f.subject()).isEqualTo("Pod/tool/tool");
             assertThat(f.message()).isEqualTo("may run as root; not changed: harden has no facts about image alpine (the"
-                    + " non-root user it can run as), and a guess could stop it from starting: describe the image in an"
-                    + " images file (images: in .harden.yaml, see docs/images.md) or read its facts from its registry"
-                    + " (--image-facts registry)");
+                    + " non-root user it can run as), and a guess could stop it from starting: run `harden learn` on it,"
+                    + " describe the image in an images file (images: in .harden.yaml, see docs/images.md), or read its facts"
+                    + " from the image (--image-facts auto)");
         });
     }
 
