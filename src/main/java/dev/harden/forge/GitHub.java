@@ -91,13 +91,7 @@ final class GitHub implements Forge {
     // a repository may report through either, so both count; the combined status says pending when it has none
     @Override
     public Checks checks(PullRequest pr) throws ForgeException {
-        String path = repo + "/pulls/" + pr.number();
-        Http.Response r = http.get(path);
-        http.check(r, "GET", path);
-        String sha = Fields.string(Fields.child(Fields.object(r.json(), "a pull request"), "head"), "sha");
-        if (sha == null) {
-            throw new ForgeException("GET " + path + ": the pull request names no head commit", 0, false);
-        }
+        String sha = http.headCommit(repo, pr);
         Checks checks = Checks.NONE;
         for (Object run : http.getAll(repo + "/commits/" + sha + "/check-runs?per_page=100", "check_runs")) {
             Map<?, ?> m = Fields.object(run, "a check run");

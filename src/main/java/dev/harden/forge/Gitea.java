@@ -91,13 +91,7 @@ final class Gitea implements Forge {
     // https://gitea.com/api/swagger#/repository/repoGetCombinedStatusByRef
     @Override
     public Checks checks(PullRequest pr) throws ForgeException {
-        String path = repo + "/pulls/" + pr.number();
-        Http.Response r = http.get(path);
-        http.check(r, "GET", path);
-        String sha = Fields.string(Fields.child(Fields.object(r.json(), "a pull request"), "head"), "sha");
-        if (sha == null) {
-            throw new ForgeException("GET " + path + ": the pull request names no head commit", 0, false);
-        }
+        String sha = http.headCommit(repo, pr);
         String statusPath = repo + "/commits/" + sha + "/status";
         Http.Response status = http.get(statusPath);
         http.check(status, "GET", statusPath);

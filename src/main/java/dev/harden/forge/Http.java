@@ -146,6 +146,18 @@ final class Http {
     }
 
     /** Throws the forge's own reason unless the answer is a success. */
+    /** The head commit of a pull request where the forge names it {@code head.sha} (GitHub, Gitea). */
+    String headCommit(String repo, PullRequest pr) throws ForgeException {
+        String path = repo + "/pulls/" + pr.number();
+        Response r = get(path);
+        check(r, "GET", path);
+        String sha = Fields.string(Fields.child(Fields.object(r.json(), "a pull request"), "head"), "sha");
+        if (sha == null) {
+            throw new ForgeException("GET " + path + ": the pull request names no head commit", 0, false);
+        }
+        return sha;
+    }
+
     void check(Response r, String method, URI uri) throws ForgeException {
         if (!r.ok()) {
             throw failure(r, method, uri);

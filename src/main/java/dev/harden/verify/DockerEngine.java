@@ -42,12 +42,7 @@ final class DockerEngine implements Engine {
 
     @Override
     public Optional<Image> image(String image) throws IOException {
-        UnixHttp.Response r = http.send("GET", "/images/" + pathPart(image) + "/json", null);
-        if (r.status() == 404) {
-            return Optional.empty();
-        }
-        check(r, 200);
-        Object body = json(r);
+        Object body = imageInspection(image);
         Object id = Json.at(body, "Id");
         Object user = Json.at(body, "Config", "User");
         return id == null ? Optional.empty() : Optional.of(new Image(String.valueOf(id), user == null ? "" : String.valueOf(user)));
@@ -55,12 +50,7 @@ final class DockerEngine implements Engine {
 
     @Override
     public Optional<ImageDetail> imageDetail(String image) throws IOException {
-        UnixHttp.Response r = http.send("GET", "/images/" + pathPart(image) + "/json", null);
-        if (r.status() == 404) {
-            return Optional.empty();
-        }
-        check(r, 200);
-        Object body = json(r);
+        Object body = imageInspection(image);
         Object id = Json.at(body, "Id");
         if (id == null) {
             return Optional.empty();
@@ -430,6 +420,16 @@ final class DockerEngine implements Engine {
         UnixHttp.Response r = http.send(method, target, body);
         check(r, expected);
         return r;
+    }
+
+    /** The engine's inspection of an image; null when the engine does not have it (no Id follows from null). */
+    private Object imageInspection(String image) throws IOException {
+        UnixHttp.Response r = http.send("GET", "/images/" + pathPart(image) + "/json", null);
+        if (r.status() == 404) {
+            return null;
+        }
+        check(r, 200);
+        return json(r);
     }
 
     private static void check(UnixHttp.Response r, int expected) throws IOException {

@@ -11,9 +11,7 @@ import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -234,9 +232,7 @@ public final class LearnSession implements AutoCloseable {
 
     private Starter starter() {
         if (starter == null) {
-            byte[] id = new byte[4];
-            new SecureRandom().nextBytes(id);
-            starter = new Starter(engine, HexFormat.of().formatHex(id), settings);
+            starter = Starter.withFreshRunId(engine, settings);
         }
         return starter;
     }

@@ -3,8 +3,10 @@ package dev.harden.verify;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,13 @@ final class Starter implements AutoCloseable {
     private String network;
     private int sequence;
     private volatile boolean closing;
+
+    /** A starter whose run id (the label value on what it creates) is fresh and random. */
+    static Starter withFreshRunId(Engine engine, VerifySession.Settings settings) {
+        byte[] id = new byte[4];
+        new SecureRandom().nextBytes(id);
+        return new Starter(engine, HexFormat.of().formatHex(id), settings);
+    }
 
     Starter(Engine engine, String runId, VerifySession.Settings settings) {
         this.engine = engine;

@@ -17,10 +17,8 @@ import dev.harden.yaml.YamlException;
 import dev.harden.yaml.YamlFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -643,9 +641,7 @@ public final class VerifySession implements AutoCloseable {
 
     private Starter starter() {
         if (starter == null) {
-            byte[] id = new byte[4];
-            new SecureRandom().nextBytes(id);
-            starter = new Starter(engine, HexFormat.of().formatHex(id), settings);
+            starter = Starter.withFreshRunId(engine, settings);
         }
         return starter;
     }

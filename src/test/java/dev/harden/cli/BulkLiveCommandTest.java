@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.harden.json.Json;
+import dev.harden.testing.CampaignServers;
 import dev.harden.testing.FakeForge;
-import dev.harden.testing.ForgeRouter;
 import dev.harden.testing.GitCli;
 import dev.harden.testing.GitServer;
 import dev.harden.testing.Needs;
@@ -15,9 +15,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +34,8 @@ class BulkLiveCommandTest {
     @TempDir
     Path dir;
 
-    private GitServer server;
-    private ForgeRouter router;
-    private final Map<String, Path> bares = new LinkedHashMap<>();
-    private final Map<String, FakeForge> fakes = new LinkedHashMap<>();
+    private CampaignServers servers;
+    private String api;
     private Path campaign;
     private Path tokenFile;
     private Path journal;
@@ -51,27 +49,18 @@ class BulkLiveCommandTest {
 
     @AfterEach
     void stop() {
-        if (router != null) {
-            router.close();
-        }
-        fakes.values().forEach(FakeForge::close);
-        if (server != null) {
-            server.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
     private void start(String pace) throws Exception {
         assumeTrue(GitServer.available(), Needs.GIT_SERVER);
-        server = GitServer.start(Files.createDirectories(dir.resolve("server")), "x-access-token", TOKEN);
+        servers = CampaignServers.start(dir, TOKEN);
         for (String name : List.of("cart", "shop")) {
-            Path bare = server.repository(name);
-            GitCli.seed(bare, Map.of("compose.yaml", "services:\n  " + name + ":\n    image: nginx:1.27\n"));
-            bares.put(name, bare);
-            fakes.put(name, new FakeForge(FakeForge.Dialect.GITHUB, TOKEN, "acme/" + name, b -> GitCli.tip(bare, b) != null));
+            servers.repo(name, FakeForge.Dialect.GITHUB, Map.of("compose.yaml", "services:\n  " + name + ":\n    image: nginx:1.27\n"));
         }
-        Map<String, FakeForge> byRepo = new LinkedHashMap<>();
-        fakes.forEach((name, fake) -> byRepo.put("acme/" + name, fake));
-        router = new ForgeRouter(byRepo);
+        api = servers.router().apiUrl();
         tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
         journal = dir.resolve("roll.journal.jsonl");
         campaign = Files.writeString(dir.resolve("campaign.yaml"), """
@@ -83,7 +72,7 @@ class BulkLiveCommandTest {
                 profile: restricted
                 repositories: [acme/cart, acme/shop]
                 pace: %s
-                """.formatted(router.apiUrl(), pace));
+                """.formatted(api, pace));
     }
 
     private Result bulk(String action, String... extra) {
@@ -92,7 +81,7 @@ class BulkLiveCommandTest {
             args.addAll(List.of("--token-file", tokenFile.toString()));
         }
         if (action.equals("run")) {
-            args.addAll(List.of("--clone-url", server.url("x").replace("x.git", "") + "{name}.git"));
+            args.addAll(List.of("--clone-url", servers.cloneUrlTemplate()));
         }
         args.addAll(List.of(extra));
         StringWriter out = new StringWriter();
@@ -106,8 +95,12 @@ class BulkLiveCommandTest {
         return r;
     }
 
+    private Stream<FakeForge> fakes() {
+        return servers.names().stream().map(servers::fake);
+    }
+
     private String host() {
-        return URI.create(router.apiUrl()).getHost();
+        return URI.create(api).getHost();
     }
 
     private String url(String name) {
@@ -119,9 +112,9 @@ class BulkLiveCommandTest {
         start("{}");
         Result run = bulk("run");
         assertThat(run.code()).as(run.all()).isZero();
-        fakes.get("cart").merge(1);
-        fakes.get("shop").checks(1, "pending");
-        int writes = fakes.values().stream().mapToInt(f -> f.calls().size() - f.calls("GET", "").size()).sum();
+        servers.fake("cart").merge(1);
+        servers.fake("shop").checks(1, "pending");
+        int writes = fakes().mapToInt(f -> f.calls().size() - f.calls("GET", "").size()).sum();
 
         Result text = bulk("status", "--token-file", tokenFile.toString());
         Result csv = bulk("status", "--token-file", tokenFile.toString(), "--format", "csv");
@@ -138,7 +131,7 @@ class BulkLiveCommandTest {
                 + "merge rate,1/2,,,,,1 of 2 pull requests merged (50%),,\r\n");
         assertThat(Json.at(Json.parse(json.out()), "mergeRate")).isEqualTo(Map.of("opened", 2L, "merged", 1L, "rate", 0.5));
         assertThat(markdown.out()).contains("Merge rate: 1 of 2 pull requests merged (50%).");
-        assertThat(fakes.values().stream().mapToInt(f -> f.calls().size() - f.calls("GET", "").size()).sum())
+        assertThat(fakes().mapToInt(f -> f.calls().size() - f.calls("GET", "").size()).sum())
                 .as("status only reads").isEqualTo(writes);
         assertThat(String.join("\n", outputs) + Files.readString(journal)).doesNotContain(TOKEN);
     }
@@ -147,7 +140,7 @@ class BulkLiveCommandTest {
     void offlineOrWithoutATokenStatusReadsTheJournalAloneAsBeforeAndSaysSo() throws Exception {
         start("{}");
         assertThat(bulk("run").code()).isZero();
-        int calls = fakes.values().stream().mapToInt(f -> f.calls().size()).sum();
+        int calls = fakes().mapToInt(f -> f.calls().size()).sum();
 
         Result offline = bulk("status", "--token-file", tokenFile.toString(), "--offline");
         Result noToken = bulk("status");
@@ -162,7 +155,7 @@ class BulkLiveCommandTest {
             assertThat(noToken.out()).isEqualTo(offline.out());
             assertThat(noToken.err()).startsWith("harden: from the journal only (no token: set HARDEN_TOKEN or GITHUB_TOKEN");
         }
-        assertThat(fakes.values().stream().mapToInt(f -> f.calls().size()).sum()).as("the forge is not asked").isEqualTo(calls);
+        assertThat(fakes().mapToInt(f -> f.calls().size()).sum()).as("the forge is not asked").isEqualTo(calls);
     }
 
     @Test
@@ -171,8 +164,8 @@ class BulkLiveCommandTest {
 
         Result first = bulk("run");
         Result second = bulk("run");
-        int openedAfterSecond = fakes.values().stream().mapToInt(f -> f.prs().size()).sum();
-        fakes.get("cart").merge(1);
+        int openedAfterSecond = fakes().mapToInt(f -> f.prs().size()).sum();
+        servers.fake("cart").merge(1);
         Result third = bulk("run");
 
         assertThat(first.code()).as(first.all()).isEqualTo(HardenCommand.REMOTE);
@@ -184,8 +177,8 @@ class BulkLiveCommandTest {
         assertThat(openedAfterSecond).isEqualTo(1);
         assertThat(third.code()).as(third.all()).isZero();
         assertThat(third.out()).contains(host() + "/acme/shop: done " + url("shop"));
-        assertThat(fakes.get("shop").prs()).singleElement().satisfies(pr -> assertThat(pr.state).isEqualTo("open"));
-        assertThat(GitCli.tip(bares.get("shop"), "harden/restricted")).isNotNull();
+        assertThat(servers.fake("shop").prs()).singleElement().satisfies(pr -> assertThat(pr.state).isEqualTo("open"));
+        assertThat(GitCli.tip(servers.bare("shop"), "harden/restricted")).isNotNull();
     }
 
     @Test
@@ -193,25 +186,25 @@ class BulkLiveCommandTest {
             throws Exception {
         start("{waitForChecks: true}");
         assertThat(bulk("run").code()).isZero();
-        fakes.get("cart").checks(1, "pending");
-        fakes.get("shop").checks(1, "failure");
-        String cartTip = GitCli.tip(bares.get("cart"), "harden/restricted");
+        servers.fake("cart").checks(1, "pending");
+        servers.fake("shop").checks(1, "failure");
+        String cartTip = GitCli.tip(servers.bare("cart"), "harden/restricted");
 
         Result waiting = bulk("run", "--only", "all");
         Result status = bulk("status", "--offline");
-        fakes.get("cart").checks(1, "success");
+        servers.fake("cart").checks(1, "success");
         Result later = bulk("run");
 
         assertThat(waiting.code()).as("waiting is no failure: " + waiting.all()).isZero();
         assertThat(waiting.out()).contains(host() + "/acme/cart: waiting " + url("cart") + " (waiting: checks pending)\n",
                 host() + "/acme/shop: waiting " + url("shop") + " (waiting: checks failing)\n", "2 waiting; journal");
-        assertThat(GitCli.tip(bares.get("cart"), "harden/restricted")).as("nothing pushed while waiting").isEqualTo(cartTip);
+        assertThat(GitCli.tip(servers.bare("cart"), "harden/restricted")).as("nothing pushed while waiting").isEqualTo(cartTip);
         assertThat(status.out()).contains("  waiting     " + host() + "/acme/cart " + url("cart"),
                 "(waiting: checks pending)");
         assertThat(later.code()).as(later.all()).isZero();
         assertThat(later.out()).contains(host() + "/acme/cart: done " + url("cart"),
                 host() + "/acme/shop: waiting " + url("shop") + " (waiting: checks failing)");
-        assertThat(fakes.get("cart").prs()).hasSize(1);
+        assertThat(servers.fake("cart").prs()).hasSize(1);
         assertThat(String.join("\n", outputs)).doesNotContain(TOKEN);
     }
 }

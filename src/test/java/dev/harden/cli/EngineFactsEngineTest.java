@@ -1,5 +1,9 @@
 package dev.harden.cli;
 
+import static dev.harden.testing.DockerCli.docker;
+import static dev.harden.testing.DockerCli.host;
+import static dev.harden.testing.DockerCli.need;
+import static dev.harden.testing.DockerCli.out;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,8 +17,6 @@ import dev.harden.testing.Needs;
 import dev.harden.testing.RegistryServer;
 import dev.harden.verify.LocalEngineImages;
 import dev.harden.yaml.Plain;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,43 +39,6 @@ class EngineFactsEngineTest {
 
     @TempDir
     Path dir;
-
-    private static String host() {
-        String h = System.getenv("HARDEN_TEST_DOCKER_HOST");
-        return h == null || h.isBlank() ? "unix:///tmp/harden-dkr.sock" : h;
-    }
-
-    /** The docker client against the test engine: exit code and output (stdout and stderr together). */
-    private static Object[] docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("docker"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("DOCKER_HOST", host());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Object[] {-1, out};
-        }
-        return new Object[] {p.exitValue(), out};
-    }
-
-    private static String out(String... args) throws Exception {
-        return ((String) docker(args)[1]).strip();
-    }
-
-    /** Skips unless an engine holding every one of these images is here. */
-    private static void need(String... images) {
-        for (String local : images) {
-            Object[] have;
-            try {
-                have = docker("image", "inspect", local);
-            } catch (IOException | InterruptedException e) {
-                have = new Object[] {-1, e.getMessage()};
-            }
-            assumeTrue((int) have[0] == 0, "no engine with " + local + " at " + host() + ": " + Needs.ENGINE);
-        }
-    }
 
     private static ImageFacts engineFacts(String image) {
         List<String> said = new ArrayList<>();

@@ -1,13 +1,13 @@
 package dev.harden.cli;
 
+import static dev.harden.testing.DockerCli.docker;
+import static dev.harden.testing.DockerCli.need;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.harden.testing.Needs;
 import dev.harden.testing.RegistryServer;
 import dev.harden.yaml.Plain;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,36 +30,10 @@ class ImageFactsEngineTest {
     @TempDir
     Path dir;
 
-    private static String host() {
-        String h = System.getenv("HARDEN_TEST_DOCKER_HOST");
-        return h == null || h.isBlank() ? "unix:///tmp/harden-dkr.sock" : h;
-    }
-
-    /** Runs the docker client against the test engine; its exit code and output. */
-    private static Object[] docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("docker"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("DOCKER_HOST", host());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Object[] {-1, out};
-        }
-        return new Object[] {p.exitValue(), out};
-    }
-
     @Test
     void aStepDownImageStartsHardenedFromItsRegistryFactsOrUnderRestrictedWithoutThemButNotHardenedOnAssumptions(@TempDir Path regRoot) throws Exception {
         assumeTrue(RegistryServer.available(), Needs.REGISTRY);
-        Object[] have;
-        try {
-            have = docker("image", "inspect", LOCAL);
-        } catch (IOException e) {
-            have = new Object[] {-1, e.getMessage()};
-        }
-        assumeTrue((int) have[0] == 0, "no engine with " + LOCAL + " at " + host() + ": " + Needs.ENGINE);
+        need(LOCAL);
         String run = "harden-facts-" + UUID.randomUUID().toString().substring(0, 8);
         try (RegistryServer registry = RegistryServer.start(regRoot)) {
             String image = registry.host() + "/team/pgx:15";

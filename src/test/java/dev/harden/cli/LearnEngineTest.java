@@ -1,13 +1,15 @@
 package dev.harden.cli;
 
+import static dev.harden.testing.DockerCli.docker;
+import static dev.harden.testing.DockerCli.host;
+import static dev.harden.testing.DockerCli.out;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.harden.testing.DockerCli;
 import dev.harden.testing.Needs;
 import dev.harden.testing.RegistryServer;
 import dev.harden.yaml.Plain;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -221,21 +223,10 @@ class LearnEngineTest {
         return out;
     }
 
-    private static String host() {
-        String h = System.getenv("HARDEN_TEST_DOCKER_HOST");
-        return h == null || h.isBlank() ? "unix:///tmp/harden-dkr.sock" : h;
-    }
-
     /** Skips unless the registry and an engine holding {@code local} are here. */
     private static void need(String local) {
         assumeTrue(registry != null, Needs.REGISTRY);
-        Object[] have;
-        try {
-            have = docker("image", "inspect", local);
-        } catch (IOException | InterruptedException e) {
-            have = new Object[] {-1, e.getMessage()};
-        }
-        assumeTrue((int) have[0] == 0, "no engine with " + local + " at " + host() + ": " + Needs.ENGINE);
+        DockerCli.need(local);
     }
 
     /** Builds a local image with the classic builder from a Dockerfile alone. */
@@ -259,23 +250,4 @@ class LearnEngineTest {
         return image;
     }
 
-    private static String out(String... args) throws Exception {
-        return ((String) docker(args)[1]).strip();
-    }
-
-    /** The docker client against the test engine: exit code and output (stdout and stderr together). */
-    private static Object[] docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("docker"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("DOCKER_HOST", host());
-        pb.environment().put("DOCKER_BUILDKIT", "0");
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Object[] {-1, text};
-        }
-        return new Object[] {p.exitValue(), text};
-    }
 }
