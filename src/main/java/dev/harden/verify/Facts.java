@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /** The facts a learning search ends with: evidence {@code learned}, each with the observation or trial it rests on. */
 final class Facts {
+    private static final Pattern HEAP_FLAG = Pattern.compile("-Xm[sx][0-9]");
+
     private Facts() {
     }
 
@@ -87,8 +90,10 @@ final class Facts {
             notes = null;
         }
         boolean readOnly = worked && settings.readOnly() && folders.volumes().isEmpty();
+        // learned facts replace those read from the image: the heap its config sets must stay a memory floor
+        List<String> heap = detail.env().stream().filter(e -> HEAP_FLAG.matcher(e).find()).toList();
         return new ImageFacts(name, runsAs, steps, nonRoot, root ? capabilities : List.of(), folders.tmpfs(), data, readOnly,
-                !worked || settings.noNewPrivileges(), ports, "learned", sources, notes);
+                !worked || settings.noNewPrivileges(), ports, "learned", sources, notes, heap);
     }
 
     private static String join(List<Integer> numbers) {

@@ -125,6 +125,18 @@ class LearnerTest {
     }
 
     @Test
+    void learnedFactsKeepTheHeapTheImageConfigSetsAsAMemoryHint() {
+        Shown app = new Shown("1001", List.of("PATH=/usr/bin", "JAVA_OPTS=-Xms1g -Xmx1g"), List.of(), Map.of(), Map.of(), 1001,
+                List.of(), spec -> true, spec -> Set.of(1001));
+
+        ImageFacts f = learn(app, 16).learning().facts();
+
+        assertThat(f.evidence()).isEqualTo("learned");
+        assertThat(f.memoryHints()).as("a memory limit below the heap the image sets would kill it").containsExactly(
+                "JAVA_OPTS=-Xms1g -Xmx1g");
+    }
+
+    @Test
     void aRootStartThatOnlyStepsDownIsTriedAsItsUserFromTheStartFirst() {
         // steps down to 1000 and touches nothing of root's: every folder it writes is already 1000's
         Shown stepper = new Shown("", List.of(), List.of(new Engine.Change("/srv/data", 0), new Engine.Change("/srv/data/x", 1)),
