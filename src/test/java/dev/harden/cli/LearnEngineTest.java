@@ -101,6 +101,26 @@ class LearnEngineTest {
         start(l.args(), image, this::postgresReady);
     }
 
+    @Test
+    void aJvmStyleImageWhoseConfigSetsXms1gKeepsAMemoryLimitAboveItsHeapOnceLearnedAndStarts() throws Exception {
+        String image = build("local/learn-jvm:" + RUN, "FROM local/busybox:static", "ENV JAVA_OPTS=-Xms1g",
+                "CMD [\"sh\", \"-c\", \"echo jvm-style service up with $JAVA_OPTS; exec sleep 3600\"]");
+
+        Learned l = learn(image, "local/busybox:static");
+
+        assertThat(l.caps()).isEmpty();
+        Map<?, ?> root = (Map<?, ?>) Plain.firstDocument(Files.readAllBytes(dir.resolve("compose.yaml")));
+        Map<?, ?> app = (Map<?, ?>) ((Map<?, ?>) root.get("services")).get("app");
+        Map<?, ?> limits = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) app.get("deploy")).get("resources")).get("limits");
+        String memory = String.valueOf(limits.get("memory"));
+        // -Xms1g: the floor is the heap plus 64 MiB, whichever facts the limit rests on
+        assertThat(memory).endsWith("M");
+        assertThat(Long.parseLong(memory.replaceAll("[^0-9]", ""))).as(l.fixErr()).isGreaterThan(1024 + 64);
+        List<String> flags = new ArrayList<>(l.args());
+        flags.addAll(List.of("--memory", memory));
+        start(flags, image, name -> up(name, 3) && out("logs", name).contains("jvm-style service up with -Xms1g"));
+    }
+
     /** What learning and fixing one image gave, and what its registry facts give. */
     private record Learned(List<String> caps, List<String> args, String fixErr) { }
 
