@@ -78,12 +78,7 @@ final class GitHub implements Forge {
     @Override
     public boolean deleteBranch(String branch) throws ForgeException {
         String path = repo + "/git/refs/heads/" + Http.encodeSegments(branch);
-        Http.Response r = http.send("DELETE", path, null);
-        if (r.status() == 422 || r.status() == 404) {
-            return false;
-        }
-        http.check(r, "DELETE", path);
-        return true;
+        return http.delete(path, 422);
     }
 
     // https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference and

@@ -72,12 +72,7 @@ final class GitLab implements Forge {
     @Override
     public boolean deleteBranch(String branch) throws ForgeException {
         String path = project + "/repository/branches/" + Http.encode(branch);
-        Http.Response r = http.send("DELETE", path, null);
-        if (r.status() == 404) {
-            return false;
-        }
-        http.check(r, "DELETE", path);
-        return true;
+        return http.delete(path);
     }
 
     // https://docs.gitlab.com/api/merge_requests/#get-single-mr: head_pipeline, null while no pipeline ran

@@ -79,12 +79,7 @@ final class Gitea implements Forge {
     @Override
     public boolean deleteBranch(String branch) throws ForgeException {
         String path = repo + "/branches/" + Http.encodeSegments(branch);
-        Http.Response r = http.send("DELETE", path, null);
-        if (r.status() == 404) {
-            return false;
-        }
-        http.check(r, "DELETE", path);
-        return true;
+        return http.delete(path);
     }
 
     // https://gitea.com/api/swagger#/repository/repoGetPullRequest, then

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +89,19 @@ final class Http {
 
     Response get(String path) throws ForgeException {
         return send("GET", resolve(path), null);
+    }
+
+    /**
+     * Deletes what {@code path} names; false when the forge says it is not there (404, or one of
+     * {@code absent}, e.g. GitHub's 422 for a ref that does not exist).
+     */
+    boolean delete(String path, int... absent) throws ForgeException {
+        Response r = send("DELETE", path, null);
+        if (r.status() == 404 || Arrays.stream(absent).anyMatch(s -> s == r.status())) {
+            return false;
+        }
+        check(r, "DELETE", path);
+        return true;
     }
 
     Response send(String method, String path, Object body) throws ForgeException {
