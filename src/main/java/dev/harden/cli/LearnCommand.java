@@ -72,6 +72,9 @@ final class LearnCommand implements Callable<Integer> {
         }
         String host = model.get(DOCKER_HOST) != null ? model.get(DOCKER_HOST) : VerifySession.defaultHost();
         Path file = file(target);
+        if (file == null && looksLikeFile(target)) {
+            throw new UserException(dev.harden.report.Terminal.escape(target) + ": no such file (name an image, or FILE[:SERVICE])");
+        }
         Options options = Options.forRepository(null, file != null ? file : Path.of("."), err);
         RepoConfig cfg = options.repoConfig();
         VerifySession.Settings settings = new VerifySession.Settings(Duration.ofSeconds(timeout), Duration.ofSeconds(settle), 20);
@@ -116,6 +119,12 @@ final class LearnCommand implements Callable<Integer> {
             return Path.of(target.substring(0, colon));
         }
         return null;
+    }
+
+    /** A path no image reference is written like: a manifest's extension, or a leading {@code /} or {@code .}. */
+    private static boolean looksLikeFile(String target) {
+        String path = target.matches(".*\\.(ya?ml|json):[^/:]+") ? target.substring(0, target.lastIndexOf(':')) : target;
+        return path.matches(".*\\.(ya?ml|json)") || path.startsWith("/") || path.startsWith(".");
     }
 
     /** Keeps the facts in the user's cache, and with --lock in the repository's lock file; where each went. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,16 @@ class LearnCommandTest {
 
         assertThat(r.exit()).isEqualTo(HardenCommand.BAD_INPUT);
         assertThat(r.err()).contains("name an image or FILE[:SERVICE] to learn");
+    }
+
+    @Test
+    void aFileThatIsNotThereIsNamedAsMissingBeforeAnyEngineIsAsked() {
+        for (String target : List.of(dir.resolve("missing.yaml").toString(), "compose.yml:db", "./k8s")) {
+            Cli r = Cli.run("learn", "--docker-host", "unix://" + dir.resolve("no.sock"), target);
+
+            assertThat(r.exit()).as(target).isEqualTo(HardenCommand.BAD_INPUT);
+            assertThat(r.err()).as(target).isEqualTo("harden: " + target + ": no such file (name an image, or FILE[:SERVICE])\n");
+        }
     }
 
     @Test
